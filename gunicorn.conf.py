@@ -1,0 +1,27 @@
+"""gunicorn settings for 纪要检索. Start with:
+
+    gunicorn -c gunicorn.conf.py 'webapp:create_app()'
+
+Environment: MINUTES_BIND (default 127.0.0.1:8000), MINUTES_WORKERS (default 2),
+MINUTES_INDEX (index folder, read by the app itself).
+"""
+import os
+
+bind = os.environ.get("MINUTES_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("MINUTES_WORKERS", "2"))
+worker_class = "sync"  # one request at a time per worker: its searcher is not shared across threads
+preload_app = True  # load the app (and jieba's dictionary, below) once, before forking
+timeout = 30
+graceful_timeout = 10
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+
+
+def on_starting(server):
+    # The word dictionary takes about a second to load; do it once in the master
+    # so forked workers share it. The index itself is opened in each worker, on
+    # first use: open files must not be shared across a fork.
+    import indexer
+
+    indexer.warm_up()

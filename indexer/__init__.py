@@ -1,0 +1,31 @@
+"""纪要检索's engine: parsing, analysis, indexing and search, behind one API.
+
+Only this package imports Whoosh or jieba. Everything the web app and the CLI
+need is re-exported here; the modules behind it are private to the package.
+"""
+from .analysis import warm_up
+from .citation import citation, item_label
+from .errors import (
+    DocumentNotFound,
+    IndexLocked,
+    IndexNotFound,
+    IndexOutdated,
+    MinutesError,
+    ParseError,
+    QueryError,
+)
+from .highlight import Fragment, highlight_all
+from .indexing import collect_files, default_index_dir, index_paths
+from .model import Attendance, Document, FileFailure, IndexReport, Item, SubPoint
+from .parse import parse_file, parse_text
+from .query import highlight_terms
+from .schema import FACET_FIELDS
+from .search import FacetValue, Hit, IndexStats, SearchIndex, SearchRequest, SearchResult
+
+__all__ = [
+    "Attendance", "Document", "DocumentNotFound", "FACET_FIELDS", "FacetValue", "FileFailure", "Fragment",
+    "Hit", "IndexLocked", "IndexNotFound", "IndexOutdated", "IndexReport", "IndexStats", "Item",
+    "MinutesError", "ParseError", "QueryError", "SearchIndex", "SearchRequest", "SearchResult", "SubPoint",
+    "citation", "collect_files", "default_index_dir", "index_paths", "parse_file", "parse_text",
+    "highlight_all", "item_label", "highlight_terms", "warm_up",
+]

@@ -1,0 +1,160 @@
+"""Text analysis: jieba words and CJK bigrams, as Whoosh analyzers.
+
+Both tokenizers follow Whoosh's tokenizer contract: they honour the
+``positions`` and ``chars`` flags, reuse one :class:`Token`, number positions
+by token, and report character offsets into the text they were given. jieba's
+bundled ``ChineseAnalyzer`` stores character offsets as positions, which breaks
+phrase queries; that is why we do not use it.
+
+Punctuation emits no token but takes a position, so a phrase never matches
+across it ("原则，同意" is not the phrase "原则同意").
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from functools import lru_cache
+
+import jieba
+from whoosh.analysis import LowercaseFilter, Token, Tokenizer
+
+from . import gazetteer
+from .normalize import CJK
+
+# Bump when tokenization changes in a way that needs a rebuild.
+ANALYZER_VERSION = "1"
+
+_WORDLIKE = re.compile(rf"[{CJK}A-Za-z0-9]")
+_RUN = re.compile(rf"[{CJK}]+|[A-Za-z0-9]+(?:[.\-_][A-Za-z0-9]+)*")
+# Length-preserving width folding, so offsets stay valid for the original text.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold(text: str) -> str:
+    """Full-width ASCII to ASCII, one character for one (offsets unchanged)."""
+    return text.translate(_FOLD)
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> jieba.Tokenizer:
+    """One jieba tokenizer per process, with the gazetteer's names as words."""
+    jieba.setLogLevel(logging.WARNING)
+    seg = jieba.Tokenizer()
+    seg.initialize()
+    for name in gazetteer.user_words():
+        seg.add_word(name, freq=max(2000, 100 * len(name)))
+    return seg
+
+
+def warm_up() -> None:
+    """Load the word dictionary now (about a second) rather than on the first query."""
+    _segmenter()
+
+
+def fingerprint() -> str:
+    """Identifies everything that decides how text becomes tokens."""
+    h = hashlib.sha256()
+    h.update(f"analyzer={ANALYZER_VERSION};jieba={jieba.__version__};".encode())
+    h.update(gazetteer.data_fingerprint().encode())
+    return h.hexdigest()[:16]
+
+
+def _setup_token(value, positions, chars, keeporiginal, removestops, start_pos, start_char, tokenize, mode, kwargs):
+    t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+    if not tokenize:
+        t.original = t.text = value
+        t.boost = 1.0
+        t.stopped = False
+        if positions:
+            t.pos = start_pos
+        if chars:
+            t.startchar = start_char
+            t.endchar = start_char + len(value)
+    return t
+
+
+class JiebaTokenizer(Tokenizer):
+    """Precise-mode jieba words; positions by token, offsets by character."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = _setup_token(value, positions, chars, keeporiginal, removestops, start_pos, start_char,
+                         tokenize, mode, kwargs)
+        if not tokenize:
+            yield t
+            return
+        pos = start_pos
+        for word, start, end in _segmenter().tokenize(fold(value)):
+            if word.isspace():
+                continue
+            if not _WORDLIKE.search(word):
+                pos += 1  # punctuation: a gap, so phrases do not cross it
+                continue
+            t.text = word
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = word
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            pos += 1
+            yield t
+
+
+class BigramTokenizer(Tokenizer):
+    """Overlapping CJK bigrams (a lone CJK character stays a unigram); Latin
+    words and numbers whole. Finds text whatever jieba's segmentation was."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = _setup_token(value, positions, chars, keeporiginal, removestops, start_pos, start_char,
+                         tokenize, mode, kwargs)
+        if not tokenize:
+            yield t
+            return
+        text = fold(value)
+        pos = start_pos
+        prev_end = 0
+        for m in _RUN.finditer(text):
+            if text[prev_end:m.start()].strip():
+                pos += 1  # punctuation between runs: a gap
+            prev_end = m.end()
+            run = m.group()
+            if "\u3400" <= run[0] and len(run) > 1:
+                spans = [(m.start() + i, m.start() + i + 2) for i in range(len(run) - 1)]
+            else:
+                spans = [(m.start(), m.end())]
+            for start, end in spans:
+                t.text = text[start:end]
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = t.text
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar = start_char + start
+                    t.endchar = start_char + end
+                pos += 1
+                yield t
+
+
+def word_analyzer():
+    return JiebaTokenizer() | LowercaseFilter()
+
+
+def bigram_analyzer():
+    return BigramTokenizer() | LowercaseFilter()
+
+
+def words(text: str) -> list[str]:
+    """The word tokens of ``text``, as the index sees them."""
+    return [t.text for t in word_analyzer()(text)]
+
+
+def bigrams(text: str) -> list[str]:
+    return [t.text for t in bigram_analyzer()(text)]

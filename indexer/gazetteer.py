@@ -1,0 +1,98 @@
+"""Departments and topics from the editable data files in ``indexer/data``.
+
+``departments.tsv`` maps every name a department goes by to one canonical
+name; ``topics.tsv`` maps marker words to topics. Matching is plain string
+work, longest name first, so 国家发展改革委 is never read as 市发改委.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).with_name("data")
+DEPARTMENTS_FILE = DATA_DIR / "departments.tsv"
+TOPICS_FILE = DATA_DIR / "topics.tsv"
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    level: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    keywords: tuple[str, ...]
+
+
+def _rows(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if cells[0] in ("canonical", "topic"):
+            continue  # header row
+        rows.append(cells)
+    return rows
+
+
+@lru_cache(maxsize=1)
+def departments() -> tuple[Department, ...]:
+    out = []
+    for cells in _rows(DEPARTMENTS_FILE):
+        name, level = cells[0].strip(), cells[1].strip()
+        aliases = tuple(a.strip() for a in (cells[2] if len(cells) > 2 else "").split("|") if a.strip())
+        out.append(Department(name, level, aliases))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def topics() -> tuple[Topic, ...]:
+    return tuple(
+        Topic(cells[0].strip(), tuple(k.strip() for k in cells[1].split("|") if k.strip()))
+        for cells in _rows(TOPICS_FILE)
+    )
+
+
+@lru_cache(maxsize=1)
+def _department_matcher() -> tuple[re.Pattern, dict[str, str]]:
+    canonical = {}
+    for dept in departments():
+        for name in (dept.name, *dept.aliases):
+            canonical.setdefault(name, dept.name)
+    names = sorted(canonical, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names))), canonical
+
+
+def find_departments(text: str) -> tuple[str, ...]:
+    """Canonical names of the departments ``text`` mentions, in order of first mention."""
+    pattern, canonical = _department_matcher()
+    seen: dict[str, None] = {}
+    for m in pattern.finditer(text):
+        seen.setdefault(canonical[m.group()], None)
+    return tuple(seen)
+
+
+def find_topics(text: str) -> tuple[str, ...]:
+    """Topics whose marker words occur in ``text``, in the rule file's order."""
+    return tuple(t.name for t in topics() if any(k in text for k in t.keywords))
+
+
+def user_words() -> list[str]:
+    """Names the word segmenter must keep whole."""
+    words = {name for d in departments() for name in (d.name, *d.aliases)}
+    words |= {k for t in topics() for k in t.keywords}
+    return sorted(words)
+
+
+def data_fingerprint() -> str:
+    h = hashlib.sha256()
+    for path in (DEPARTMENTS_FILE, TOPICS_FILE):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]

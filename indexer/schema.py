@@ -1,0 +1,75 @@
+"""The Whoosh schema: one record per agenda item, carrying its document's metadata.
+
+Field names are the project's vocabulary: the same word is the facet, the URL
+parameter, the CLI option and the JSON key (``dept``, ``topic``, ``meeting``,
+``year``, ``doc_type``).
+
+A small JSON file beside the index records the schema version and the
+analyzer's fingerprint; :func:`check_meta` reports an index built with other
+settings as outdated instead of searching it with a mismatched analyzer.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from whoosh import fields
+
+from . import analysis
+from .errors import IndexOutdated
+
+SCHEMA_VERSION = 1
+META_FILE = "minutes-meta.json"
+
+# Multi-valued facet fields hold their values joined by this separator.
+FACET_FIELDS = ("dept", "topic", "meeting", "year", "doc_type")
+
+
+def build_schema() -> fields.Schema:
+    word = analysis.word_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),  # "<doc_id>#item-<n>"
+        doc_id=fields.ID(stored=True),
+        source=fields.ID(stored=True),
+        content_hash=fields.ID(stored=True),
+        doc_title=fields.TEXT(analyzer=word, stored=True, field_boost=1.5),
+        doc_number=fields.ID(stored=True),
+        doc_type=fields.ID(stored=True),
+        session=fields.ID(stored=True),
+        meeting=fields.ID(stored=True),
+        date=fields.ID(stored=True, sortable=True),
+        year=fields.ID(stored=True),
+        item_no=fields.NUMERIC(stored=True, sortable=True),
+        item_title=fields.TEXT(analyzer=word, stored=True, field_boost=3.0),
+        body=fields.TEXT(analyzer=word, stored=True, phrase=True),
+        body_bigram=fields.TEXT(analyzer=analysis.bigram_analyzer(), phrase=True),
+        dept=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        topic=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        # The item's sub-points and the document's other parts, as JSON, for the reading view.
+        subpoints=fields.STORED,
+        doc_meta=fields.STORED,
+    )
+
+
+def current_meta() -> dict:
+    return {"schema_version": SCHEMA_VERSION, "analyzer": analysis.fingerprint()}
+
+
+def write_meta(index_dir: Path) -> None:
+    (index_dir / META_FILE).write_text(json.dumps(current_meta(), indent=2) + "\n", "utf-8")
+
+
+def check_meta(index_dir: Path) -> None:
+    """Raise :class:`IndexOutdated` unless the index was built with today's settings."""
+    path = index_dir / META_FILE
+    try:
+        meta = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        raise IndexOutdated(str(index_dir), f"{META_FILE} is missing or unreadable") from None
+    want = current_meta()
+    if meta.get("schema_version") != want["schema_version"]:
+        raise IndexOutdated(
+            str(index_dir), f"schema version {meta.get('schema_version')}, expected {want['schema_version']}"
+        )
+    if meta.get("analyzer") != want["analyzer"]:
+        raise IndexOutdated(str(index_dir), "built with a different analyzer or dictionary")

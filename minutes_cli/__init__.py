@@ -1,0 +1,157 @@
+"""The ``minutes`` command: index files, search, inspect a parse, serve.
+
+A stable contract for scripts: extend it, don't break it. Library errors become
+``click.ClickException`` here (exit 1, ``Error: …`` naming the file and why).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+import indexer
+
+INDEX_HELP = "Index folder (default: $MINUTES_INDEX, else ./index)."
+
+
+def _index_dir(value: str | None) -> Path:
+    return Path(value) if value else indexer.default_index_dir()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="minutes-search")
+def cli():
+    """纪要检索: full-text search over meeting minutes and official documents."""
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--index", "index_dir", help=INDEX_HELP)
+@click.option("--rebuild", is_flag=True, help="Empty the index first and index everything again.")
+def index_cmd(paths, index_dir, rebuild):
+    """Index files and folders (.txt, .html; UTF-8 or GB18030).
+
+    Unchanged files are skipped; every file that fails is listed with its
+    reason, the others are still indexed, and the exit status is 1.
+
+    \b
+    Example:
+        minutes index samples/corpus --index index/
+    """
+    target = _index_dir(index_dir)
+    files, _ = indexer.collect_files(paths)
+    try:
+        with click.progressbar(length=len(files), label="indexing", file=sys.stderr,
+                               item_show_func=lambda p: p.name if p else None) as bar:
+            def advance(path):
+                bar.update(1, path)
+            report = indexer.index_paths(paths, target, rebuild=rebuild, on_file=advance)
+    except indexer.MinutesError as e:
+        raise click.ClickException(str(e)) from None
+    for failure in report.failed:
+        click.echo(f"failed: {failure.path}: {failure.reason}", err=True)
+    click.echo(f"indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}")
+    if report.failed:
+        sys.exit(1)
+
+
+@cli.command("search")
+@click.argument("query", default="")
+@click.option("--index", "index_dir", help=INDEX_HELP)
+@click.option("--dept", multiple=True, help="Department (repeatable; values OR-ed).")
+@click.option("--topic", multiple=True, help="Topic (repeatable).")
+@click.option("--meeting", multiple=True, help="Meeting, by its document number, e.g. 〔2021〕9号 (repeatable).")
+@click.option("--year", multiple=True, help="Year, e.g. 2021 (repeatable).")
+@click.option("--type", "doc_type", multiple=True, help="Document type, e.g. 会议纪要 (repeatable).")
+@click.option("--limit", default=10, show_default=True, type=int, help="Hits per page.")
+@click.option("--page", default=1, show_default=True, type=int)
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the /api/search shape).")
+def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, page, sort, as_json):
+    """Search the index.
+
+    \b
+    Examples:
+        minutes search 电梯安全
+        minutes search '"原则同意"' --dept 市发改委 --year 2021 --json
+    """
+    from webapp.presenters import result_json
+
+    try:
+        request = indexer.SearchRequest(q=query, dept=dept, topic=topic, meeting=meeting, year=year,
+                                        doc_type=doc_type, page=page, size=limit, sort=sort)
+        search_index = indexer.SearchIndex(_index_dir(index_dir))
+        result = search_index.search(request)
+    except indexer.MinutesError as e:
+        raise click.ClickException(str(e)) from None
+    data = result_json(result)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{data['total']} results ({data['elapsed_ms']} ms)")
+    for n, hit in enumerate(result.hits, (page - 1) * limit + 1):
+        click.echo(f"\n{n}. {hit.citation}  {hit.date}")
+        click.echo(f"   {hit.item_title}")
+        for fragment in hit.fragments:
+            click.echo("   " + _marked(fragment))
+
+
+def _marked(fragment: indexer.Fragment) -> str:
+    """Fragment text with highlights in 【】 for a terminal."""
+    out, last = [], 0
+    for start, end in fragment.highlights:
+        out += [fragment.text[last:start], "【", fragment.text[start:end], "】"]
+        last = end
+    return "".join(out + [fragment.text[last:]])
+
+
+@cli.command("parse")
+@click.argument("file", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the whole structure as JSON.")
+def parse_cmd(file, as_json):
+    """Show how one file parses (nothing is indexed).
+
+    \b
+    Example:
+        minutes parse samples/corpus/示例市政府常务会议纪要-2021-09.txt --json
+    """
+    try:
+        doc = indexer.parse_file(file)
+    except indexer.MinutesError as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(asdict(doc), ensure_ascii=False, indent=2))
+        return
+    for label, value in [("id", doc.id), ("title", doc.title), ("issuer", doc.issuer), ("type", doc.doc_type),
+                         ("number", doc.doc_number), ("session", doc.session), ("date", doc.date),
+                         ("chair", doc.chair), ("issued", doc.issued)]:
+        if value:
+            click.echo(f"{label}: {value}")
+    for item in doc.items:
+        click.echo(f"{indexer.item_label(item.number) or 'body'}: {item.title}")
+        if item.departments:
+            click.echo(f"    dept: {'、'.join(item.departments)}")
+        for sp in item.subpoints:
+            click.echo(f"    {sp.label} {sp.text[:40]}")
+
+
+@cli.command("serve")
+@click.option("--index", "index_dir", help=INDEX_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Reload on code changes and show tracebacks.")
+def serve_cmd(index_dir, host, port, debug):
+    """Run the development server. In production use gunicorn:
+
+    \b
+        gunicorn -c gunicorn.conf.py 'webapp:create_app()'
+    """
+    from webapp import create_app
+
+    app = create_app({"INDEX": str(_index_dir(index_dir))})
+    indexer.warm_up()
+    # One thread: a worker's searcher is shared state, as under gunicorn's sync workers.
+    app.run(host=host, port=port, debug=debug, threaded=False)

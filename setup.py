@@ -1,0 +1,35 @@
+"""Packaging for 纪要检索 (minutes search).
+
+Dependencies use compatible-release pins (``~=``) so a fresh clone gets the
+versions the project is tested with, plus bug-fix releases.
+"""
+from setuptools import find_packages, setup
+
+setup(
+    name="minutes-search",
+    version="0.1.0",
+    description="Full-text search and citation lookup over government meeting minutes",
+    python_requires=">=3.11",
+    packages=find_packages(include=["indexer", "indexer.*", "webapp", "webapp.*", "minutes_cli"]),
+    include_package_data=True,
+    package_data={
+        "indexer": ["data/*.tsv", "data/*.txt"],
+        "webapp": ["templates/*.html", "static/*"],
+    },
+    install_requires=[
+        # Whoosh 2.7.4 rather than whoosh-reloaded 2.7.5: see README, "Why Whoosh 2.7.4".
+        "Whoosh~=2.7.4",
+        "jieba~=0.42.1",
+        "Flask~=3.1",
+        "gunicorn~=23.0",
+        "click~=8.1",
+    ],
+    extras_require={
+        "test": [
+            "pytest~=8.4",
+            "playwright~=1.49",
+            "requests~=2.32",
+        ],
+    },
+    entry_points={"console_scripts": ["minutes=minutes_cli:cli"]},
+)

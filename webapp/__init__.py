@@ -1,0 +1,33 @@
+"""纪要检索's web front end: HTML pages and their JSON twins.
+
+``create_app()`` follows Flask's tutorial factory: defaults, then the instance
+folder's ``config.py``, then ``MINUTES_*`` environment variables (``MINUTES_INDEX``
+names the index), then the test mapping. Nothing happens at import time.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+import indexer
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        INDEX=str(indexer.default_index_dir()),
+        PAGE_SIZE=10,
+        JSON_AS_ASCII=False,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("MINUTES")
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    from . import errors, index_holder, views
+
+    index_holder.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(views.bp)
+    return app

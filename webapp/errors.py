@@ -1,0 +1,40 @@
+"""One error shape: JSON ``{"ok": false, "error", "status"}`` for the API, a page in
+the site's own look for HTML. Typed errors from ``indexer`` map to statuses here."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+import indexer
+
+STATUS = {
+    indexer.QueryError: 400,
+    indexer.DocumentNotFound: 404,
+    indexer.IndexNotFound: 503,
+    indexer.IndexOutdated: 503,
+    indexer.IndexLocked: 503,
+}
+TITLES = {400: "请求有误", 404: "未找到", 405: "不支持的请求方法", 500: "服务器内部错误", 503: "索引暂不可用"}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.endswith(".json") or request.path == "/healthz"
+
+
+def error_response(message: str, status: int):
+    if wants_json():
+        return jsonify({"ok": False, "error": message, "status": status}), status
+    return render_template("error.html", title=TITLES.get(status, "出错了"), message=message, status=status), status
+
+
+def init_app(app: Flask) -> None:
+    for error_type, status in STATUS.items():
+        def handler(e, status=status):
+            if status >= 500:
+                app.logger.error("%s", e)
+            return error_response(str(e), status)
+        app.register_error_handler(error_type, handler)
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        return error_response(e.description or e.name, e.code or 500)

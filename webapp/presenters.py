@@ -1,0 +1,227 @@
+"""Search results into the shapes the pages, the JSON API and the CLI show.
+
+This is the one place where hits become URLs and highlight spans become
+markup. ``result_json`` is the contract shared by ``/api/search`` and
+``minutes search --json``.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from markupsafe import Markup, escape
+
+import indexer
+
+FACET_LABELS = {"dept": "部门", "topic": "主题", "meeting": "会议", "year": "年份", "doc_type": "类型"}
+# URL parameter for each facet; the issue fixed "type" for doc_type.
+FACET_PARAMS = {"dept": "dept", "topic": "topic", "meeting": "meeting", "year": "year", "doc_type": "type"}
+SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
+
+
+def hit_url(hit: indexer.Hit, q: str = "") -> str:
+    """The hit's place in the reading view; with ``q`` the page highlights it."""
+    query = "?" + urlencode({"q": q}) if q else ""
+    return f"/doc/{hit.doc_id}{query}" + (f"#item-{hit.item_no}" if hit.item_no else "")
+
+
+def fragment_html(fragment: indexer.Fragment) -> Markup:
+    """Escaped text with our own ``<mark>`` tags and nothing else."""
+    out, last = [], 0
+    for start, end in fragment.highlights:
+        out.append(escape(fragment.text[last:start]))
+        out.append(Markup("<mark>") + escape(fragment.text[start:end]) + Markup("</mark>"))
+        last = end
+    out.append(escape(fragment.text[last:]))
+    return Markup("").join(out)
+
+
+def snippet_html(fragments: tuple[indexer.Fragment, ...]) -> Markup:
+    return Markup("…").join(fragment_html(f) for f in fragments)
+
+
+def hit_json(hit: indexer.Hit) -> dict:
+    return {
+        "id": hit.id,
+        "doc_id": hit.doc_id,
+        "doc_title": hit.doc_title,
+        "doc_number": hit.doc_number,
+        "doc_type": hit.doc_type,
+        "date": hit.date,
+        "item_no": hit.item_no,
+        "item_title": hit.item_title,
+        "citation": hit.citation,
+        "snippet": str(snippet_html(hit.fragments)),
+        "score": hit.score,
+        "url": hit_url(hit),
+        "dept": list(hit.departments),
+        "topic": list(hit.topics),
+    }
+
+
+def result_json(result: indexer.SearchResult) -> dict:
+    """The object ``/api/search`` returns and ``minutes search --json`` prints."""
+    return {
+        "ok": True,
+        "query": result.request.q,
+        "total": result.total,
+        "page": result.request.page,
+        "size": result.request.size,
+        "pages": result.pages,
+        "sort": result.request.sort,
+        "elapsed_ms": round(result.elapsed_ms, 1),
+        "hits": [hit_json(h) for h in result.hits],
+        "facets": {
+            name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
+            for name, values in result.facets.items()
+        },
+    }
+
+
+def request_params(req: indexer.SearchRequest) -> list[tuple[str, str]]:
+    """The URL parameters that reproduce ``req`` (defaults left out)."""
+    params = [("q", req.q)] if req.q else []
+    for name in indexer.FACET_FIELDS:
+        params.extend((FACET_PARAMS[name], v) for v in getattr(req, name))
+    if req.sort != "relevance":
+        params.append(("sort", req.sort))
+    if req.size != 10:
+        params.append(("size", str(req.size)))
+    if req.page != 1:
+        params.append(("page", str(req.page)))
+    return params
+
+
+def search_url(params: list[tuple[str, str]], path: str = "/search") -> str:
+    return path + ("?" + urlencode(params) if params else "")
+
+
+def _toggle(req: indexer.SearchRequest, name: str, value: str) -> str:
+    param = FACET_PARAMS[name]
+    params = [p for p in request_params(req) if p[0] != "page"]
+    if (param, value) in params:
+        params.remove((param, value))
+    else:
+        params.append((param, value))
+    return search_url(params)
+
+
+def search_page(result: indexer.SearchResult) -> dict:
+    """Everything the search template shows."""
+    req = result.request
+    facets = [
+        {
+            "name": name,
+            "param": FACET_PARAMS[name],
+            "label": FACET_LABELS[name],
+            "values": [
+                {"value": v.value, "label": v.value, "count": v.count, "selected": v.selected,
+                 "toggle_url": _toggle(req, name, v.value)}
+                for v in values
+            ],
+        }
+        for name, values in result.facets.items()
+        if values
+    ]
+    chips = [
+        {"label": f"{FACET_LABELS[name]}：{value}", "remove_url": _toggle(req, name, value)}
+        for name in indexer.FACET_FIELDS for value in getattr(req, name)
+    ]
+    base = [p for p in request_params(req) if p[0] != "page"]
+
+    def page_url(n: int) -> str:
+        return search_url(base + ([("page", str(n))] if n > 1 else []))
+
+    hits = [
+        dict(hit_json(h), snippet_html=snippet_html(h.fragments), link=hit_url(h, req.q),
+             item_label=indexer.item_label(h.item_no))
+        for h in result.hits
+    ]
+    sorts = [
+        {"value": s, "label": label, "selected": s == req.sort,
+         "url": search_url([p for p in base if p[0] != "sort"] + ([("sort", s)] if s != "relevance" else []))}
+        for s, label in SORT_LABELS.items()
+    ]
+    return {
+        "request": req,
+        "total": result.total,
+        "elapsed_ms": round(result.elapsed_ms, 1),
+        "hits": hits,
+        "facets": facets,
+        "chips": chips,
+        "sorts": sorts,
+        "page": req.page,
+        "pages": result.pages,
+        "prev_url": page_url(req.page - 1) if req.page > 1 else None,
+        "next_url": page_url(req.page + 1) if req.page < result.pages else None,
+        "json_url": search_url(request_params(req), "/api/search"),
+    }
+
+
+def document_json(doc: indexer.Document) -> dict:
+    return {
+        "ok": True,
+        "id": doc.id,
+        "title": doc.title,
+        "issuer": doc.issuer,
+        "doc_type": doc.doc_type,
+        "doc_number": doc.doc_number,
+        "session": doc.session,
+        "date": doc.date,
+        "issued": doc.issued,
+        "chair": doc.chair,
+        "preamble": doc.preamble,
+        "citation": indexer.citation(doc.title, doc.doc_number),
+        "items": [
+            {
+                "item_no": item.number,
+                "title": item.title,
+                "text": item.text,
+                "anchor": f"item-{item.number}",
+                "citation": indexer.citation(doc.title, doc.doc_number, item.number),
+                "dept": list(item.departments),
+                "topic": list(item.topics),
+                "subpoints": [
+                    {"number": sp.number, "label": sp.label, "text": sp.text,
+                     "anchor": f"item-{item.number}-{sp.number}",
+                     "citation": indexer.citation(doc.title, doc.doc_number, item.number, sp.number)}
+                    for sp in item.subpoints
+                ],
+            }
+            for item in doc.items
+        ],
+        "attendance": {
+            "present": list(doc.attendance.present),
+            "attending": list(doc.attendance.attending),
+            "absent": list(doc.attendance.absent),
+            "recorder": doc.attendance.recorder,
+        },
+        "distribution": list(doc.distribution),
+    }
+
+
+def _paragraphs(item: indexer.Item, terms: tuple[str, ...]) -> list[dict]:
+    """An item's paragraphs; those that open a sub-point carry its anchor."""
+    labels = {sp.label: sp for sp in item.subpoints}
+    out = []
+    for para in (p for p in item.text.split("\n") if p.strip()):
+        sp = next((labels[label] for label in labels if para.startswith(label)), None)
+        out.append({
+            "html": fragment_html(indexer.highlight_all(para, terms)),
+            "anchor": f"item-{item.number}-{sp.number}" if sp else None,
+        })
+    return out
+
+
+def document_page(doc: indexer.Document, q: str = "") -> dict:
+    """Everything the reading view shows; ``q`` highlights a search's words."""
+    data = document_json(doc)
+    terms = indexer.highlight_terms(q)
+    for item_data, item in zip(data["items"], doc.items):
+        item_data["paragraphs"] = _paragraphs(item, terms)
+        item_data["subpoint_citations"] = {sp["anchor"]: sp["citation"] for sp in item_data["subpoints"]}
+        item_data["dept_links"] = [{"label": d, "url": search_url([("dept", d)])} for d in item.departments]
+        item_data["topic_links"] = [{"label": t, "url": search_url([("topic", t)])} for t in item.topics]
+    data["preamble_html"] = [fragment_html(indexer.highlight_all(p, terms)) for p in doc.preamble.split("\n") if p.strip()]
+    data["q"] = q
+    data["back_url"] = search_url([("q", q)]) if q else None
+    return data

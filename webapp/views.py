@@ -1,0 +1,80 @@
+"""Routes. Each view: parse the request into a typed request, call the index,
+hand the result to a presenter. Every HTML page has a JSON twin built from the
+same data."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from werkzeug.datastructures import MultiDict
+
+import indexer
+
+from . import presenters
+from .index_holder import get_index
+
+bp = Blueprint("minutes", __name__)
+
+
+def _int(args: MultiDict, name: str, default: int) -> int:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise indexer.QueryError(name, f"{raw!r} is not a whole number") from None
+
+
+def _values(args: MultiDict, param: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for v in args.getlist(param) if v.strip()))
+
+
+def parse_search_request(args: MultiDict, default_size: int) -> indexer.SearchRequest:
+    return indexer.SearchRequest(
+        q=args.get("q", "").strip(),
+        **{name: _values(args, presenters.FACET_PARAMS[name]) for name in indexer.FACET_FIELDS},
+        page=_int(args, "page", 1),
+        size=_int(args, "size", default_size),
+        sort=args.get("sort", "relevance").strip() or "relevance",
+    )
+
+
+def _search() -> indexer.SearchResult:
+    req = parse_search_request(request.args, current_app.config["PAGE_SIZE"])
+    return get_index().search(req)
+
+
+@bp.get("/")
+@bp.get("/search")
+def search():
+    return render_template("search.html", **presenters.search_page(_search()))
+
+
+@bp.get("/api/search")
+@bp.get("/search.json")
+def search_json():
+    return jsonify(presenters.result_json(_search()))
+
+
+@bp.get("/doc/<doc_id>")
+def document(doc_id: str):
+    doc = get_index().document(doc_id)
+    return render_template("doc.html", doc=presenters.document_page(doc, request.args.get("q", "")))
+
+
+@bp.get("/api/doc/<doc_id>")
+@bp.get("/doc/<doc_id>.json")
+def document_json(doc_id: str):
+    return jsonify(presenters.document_json(get_index().document(doc_id)))
+
+
+@bp.get("/healthz")
+def healthz():
+    stats = get_index().stats()
+    return jsonify({
+        "ok": True,
+        "status": 200,
+        "documents": stats.documents,
+        "items": stats.items,
+        "last_modified": stats.last_modified,
+        "index": stats.path,
+    })
