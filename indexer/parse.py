@@ -18,7 +18,7 @@ from .model import Attendance, Document, Item, SubPoint
 from .normalize import cn_to_int, decode, find_dates, normalize, parse_date
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".md", ".text"}
+TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 

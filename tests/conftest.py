@@ -1,0 +1,92 @@
+"""Shared fixtures: one real index built from the bundled samples per session,
+a fresh app per test, and a real gunicorn server for serving and browser tests."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+import indexer
+from webapp import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "samples" / "corpus"
+MINUTES_2021_9 = CORPUS / "示例市政府常务会议纪要-2021-09.txt"
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("index")
+    report = indexer.index_paths([CORPUS], path)
+    assert report.failed == ()
+    return path
+
+
+@pytest.fixture(scope="session")
+def search_index(index_dir) -> indexer.SearchIndex:
+    ix = indexer.SearchIndex(index_dir)
+    yield ix
+    ix.close()
+
+
+@pytest.fixture(scope="session")
+def docs() -> dict[str, indexer.Document]:
+    """Every sample parsed, by file name."""
+    files, _ = indexer.collect_files([CORPUS])
+    return {f.name: indexer.parse_file(f) for f in files}
+
+
+@pytest.fixture
+def app(index_dir):
+    return create_app({"INDEX": str(index_dir), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(index_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = dict(os.environ, MINUTES_INDEX=str(index_dir), MINUTES_BIND=f"127.0.0.1:{port}", MINUTES_WORKERS="2")
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(
+        [gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "webapp:create_app()"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}: {log_path.read_text()}")
+        try:
+            if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                return proc, base
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError(f"gunicorn did not answer within 60 s: {log_path.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def live_server(index_dir, tmp_path_factory):
+    """The real app under real gunicorn on a free loopback port; yields its base URL."""
+    proc, base = start_gunicorn(index_dir, tmp_path_factory.mktemp("gunicorn") / "gunicorn.log")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)

@@ -1,0 +1,197 @@
+"""Search over a real Whoosh index built from the bundled samples."""
+import shutil
+
+import pytest
+
+import indexer
+from indexer import FacetValue, QueryError, SearchRequest
+
+from .conftest import CORPUS
+
+
+def search(ix, q="", **kw):
+    return ix.search(SearchRequest(q=q, **kw))
+
+
+def item_texts(docs):
+    """(doc_id, item_no) → item text, straight from the parser."""
+    return {(d.id, i.number): i.text for d in docs.values() for i in d.items}
+
+
+def test_electric_lift_safety_finds_item_five_of_2021_9_first(search_index):
+    result = search(search_index, "电梯安全")
+    top = result.hits[0]
+    assert (top.doc_number, top.item_no, top.item_title) == ("〔2021〕9号", 5, "审议《示例市电梯安全条例（草案）》")
+    assert top.citation == "《示例市人民政府常务会议纪要》（〔2021〕9号）第五项"
+    assert top.fragments[0].text == "五、审议《示例市电梯安全条例（草案）》"
+    assert top.fragments[0].highlights == ((8, 12),)
+
+
+def test_quoted_phrase_returns_exactly_the_items_containing_it(search_index, docs):
+    expected = {key for key, text in item_texts(docs).items() if "原则同意" in text}
+    result = search(search_index, '"原则同意"', size=100)
+    assert {(h.doc_id, h.item_no) for h in result.hits} == expected
+    assert result.total == len(expected) == 6
+
+
+def test_phrase_does_not_match_words_apart(search_index, docs):
+    # 电梯 and 管理 both occur in many items, the phrase 电梯管理 nowhere.
+    assert not any("电梯管理" in t for t in item_texts(docs).values())
+    assert search(search_index, "“电梯管理”").total == 0
+    assert search(search_index, "电梯 管理").total > 0
+
+
+def test_phrase_in_chinese_quotes_and_segmentation_independent_recall(search_index, docs):
+    # jieba splits 预算工作 differently in query and text; the bigram field still finds it.
+    expected = {key for key, text in item_texts(docs).items() if "预算工作" in text}
+    assert {(h.doc_id, h.item_no) for h in search(search_index, "“预算工作”").hits} == expected != set()
+
+
+def test_exclusion_and_or(search_index, docs):
+    texts = item_texts(docs)
+    with_lift = {k for k, t in texts.items() if "电梯" in t}
+    without_fitting = {k for k in with_lift if "加装" not in texts[k]}
+    got = search(search_index, "电梯 -加装", size=100)
+    assert {(h.doc_id, h.item_no) for h in got.hits} == without_fitting
+    either = {k for k, t in texts.items() if "防汛" in t or "预算" in t}
+    assert {(h.doc_id, h.item_no) for h in search(search_index, "防汛 OR 预算", size=100).hits} == either
+
+
+@pytest.mark.parametrize("q", ["〔2021〕9号", "[2021]9号", "(2021)9号", "第128次常务会议"])
+def test_document_number_and_session_find_the_meeting(search_index, q):
+    result = search(search_index, q, size=100)
+    assert {h.doc_number for h in result.hits} == {"〔2021〕9号"}
+    assert [h.item_no for h in result.hits] == [1, 2, 3, 4, 5, 6]
+
+
+def test_prefixed_document_number(search_index):
+    result = search(search_index, "示府发〔2021〕20号", size=100)
+    assert {h.doc_number for h in result.hits} == {"示府发〔2021〕20号"}
+
+
+def test_facet_counts_as_whole_structures(search_index):
+    # By hand: in 2021, 市市场监管局 has a role in items 一 and 二 of 〔2021〕3号, 五 of 〔2021〕9号,
+    # 二 of 〔2021〕12号 and 四 of 示府发〔2021〕20号, all about lifts.
+    result = search(search_index, "电梯", dept=("市市场监管局",), year=("2021",))
+    assert result.total == 5
+    assert result.facets == {
+        "dept": (
+            FacetValue("市住建局", 5, False), FacetValue("市市场监管局", 5, True),
+            FacetValue("市应急管理局", 2, False), FacetValue("市司法局", 1, False),
+            FacetValue("市大数据局", 1, False), FacetValue("市消防救援支队", 1, False),
+            FacetValue("市自然资源和规划局", 1, False), FacetValue("市财政局", 1, False),
+        ),
+        "topic": (
+            FacetValue("安全生产", 3, False), FacetValue("城市更新", 2, False), FacetValue("医疗卫生", 1, False),
+            FacetValue("数字政府", 1, False), FacetValue("法规规章", 1, False),
+        ),
+        "meeting": (
+            FacetValue("〔2021〕3号", 2, False), FacetValue("〔2021〕12号", 1, False), FacetValue("〔2021〕9号", 1, False),
+        ),
+        "year": (FacetValue("2021", 5, True),),
+        "doc_type": (FacetValue("会议纪要", 4, False), FacetValue("通知", 1, False)),
+    }
+
+
+def test_values_within_a_facet_are_ored_and_facets_anded(search_index):
+    one = search(search_index, dept=("市水务局",)).total
+    other = search(search_index, dept=("市教育局",)).total
+    both = search(search_index, dept=("市水务局", "市教育局")).total
+    assert both == one + other == 2
+    assert search(search_index, dept=("市水务局",), topic=("教育",)).total == 0
+
+
+def test_selected_value_without_matches_stays_visible(search_index):
+    result = search(search_index, "防汛", dept=("市教育局",))
+    assert result.total == 0
+    assert result.facets["dept"] == (FacetValue("市教育局", 0, True),)
+
+
+def test_empty_query_browses_newest_first(search_index):
+    result = search(search_index, size=100)
+    dates = [h.date for h in result.hits]
+    assert result.total == len(dates) == 26
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_sort_oldest_and_pagination(search_index):
+    first = search(search_index, "会议", sort="oldest", size=3)
+    second = search(search_index, "会议", sort="oldest", size=3, page=2)
+    assert [h.date for h in first.hits] == sorted(h.date for h in first.hits)
+    assert first.hits[-1].date <= second.hits[0].date
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+    assert first.pages == -(-first.total // 3)
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(page=0), "page: must be between 1 and 500"),
+    (dict(size=1000), "size: must be between 1 and 100"),
+    (dict(sort="random"), "sort: must be one of relevance, newest, oldest"),
+    (dict(year=("21",)), "year: '21' is not a four-digit year"),
+    (dict(q="电" * 501), "q: query is 501 characters; the limit is 500"),
+])
+def test_invalid_requests(kwargs, message):
+    with pytest.raises(QueryError) as e:
+        SearchRequest(**kwargs)
+    assert str(e.value) == message
+
+
+def test_snippets_cut_at_sentences_and_mark_every_term(search_index):
+    hit = search(search_index, "保障性租赁住房 市财政局").hits[0]
+    for fragment in hit.fragments:
+        assert fragment.highlights
+        marked = {fragment.text[s:e] for s, e in fragment.highlights}
+        assert marked <= {"保障性租赁住房", "市财政局"}
+
+
+def test_document_round_trips_through_the_index(search_index, docs):
+    for parsed in docs.values():
+        stored = search_index.document(parsed.id)
+        assert stored.items == parsed.items
+        assert stored.attendance == parsed.attendance
+        assert (stored.title, stored.doc_number, stored.date, stored.preamble) == (
+            parsed.title, parsed.doc_number, parsed.date, parsed.preamble)
+
+
+def test_unknown_document(search_index):
+    with pytest.raises(indexer.DocumentNotFound):
+        search_index.document("nope")
+
+
+def test_searcher_is_reopened_not_refreshed_after_a_merge(tmp_path):
+    """Regression for whoosh-reloaded 2.7.5, where Searcher.refresh() after a merge
+    returns old and new segments together (duplicate hits). We reopen instead;
+    this must hold whichever Whoosh distribution is installed."""
+    index_dir = tmp_path / "ix"
+    first = tmp_path / "a"
+    first.mkdir()
+    shutil.copy(CORPUS / "示例市政府常务会议纪要-2021-09.txt", first)
+    indexer.index_paths([first], index_dir)
+    ix = indexer.SearchIndex(index_dir)
+    before = search(ix, "电梯安全", size=100)
+    assert {h.doc_number for h in before.hits} == {"〔2021〕9号"}
+
+    # Several more commits, so Whoosh merges segments.
+    for name in ["示例市政府专题会议纪要-2021-03.txt", "示例市政府常务会议纪要-2021-12-gb18030.txt",
+                 "示例市政府关于印发电梯安全管理办法的通知-2021-20.txt"]:
+        shutil.copy(CORPUS / name, first)
+        indexer.index_paths([first], index_dir)
+
+    after = search(ix, "电梯安全", size=100)
+    ids = [h.id for h in after.hits]
+    assert len(ids) == len(set(ids)), "duplicate hits after the index changed"
+    assert {h.doc_number for h in after.hits} == {"〔2021〕9号", "〔2021〕3号", "示府发〔2021〕20号"}
+    assert after.total == len(ids)
+    ix.close()
+
+
+def test_searcher_opened_on_an_empty_index_sees_later_documents(tmp_path):
+    index_dir = tmp_path / "ix"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    indexer.index_paths([empty], index_dir)
+    ix = indexer.SearchIndex(index_dir)
+    assert search(ix, "电梯").total == 0
+    indexer.index_paths([CORPUS / "示例市政府专题会议纪要-2021-03.txt"], index_dir)
+    assert search(ix, "电梯").total == 3
+    ix.close()

@@ -1,0 +1,127 @@
+"""The Flask app through its test client: pages, JSON twins, one error shape."""
+import re
+from pathlib import Path
+
+import pytest
+
+from webapp import create_app
+
+HIT_KEYS = ["id", "doc_id", "doc_title", "doc_number", "doc_type", "date", "item_no", "item_title", "citation",
+            "snippet", "score", "url", "dept", "topic"]
+
+
+def test_api_search_shape(client):
+    data = client.get("/api/search?q=电梯安全&size=3").get_json()
+    assert list(data) == ["ok", "query", "total", "page", "size", "pages", "sort", "elapsed_ms", "hits", "facets"]
+    assert (data["ok"], data["query"], data["page"], data["size"]) == (True, "电梯安全", 1, 3)
+    assert list(data["facets"]) == ["dept", "topic", "meeting", "year", "doc_type"]
+    assert all(list(v) == ["value", "count", "selected"] for values in data["facets"].values() for v in values)
+    top = data["hits"][0]
+    assert list(top) == HIT_KEYS
+    assert top["url"] == f"/doc/{top['doc_id']}#item-5"
+    assert top["citation"] == "《示例市人民政府常务会议纪要》（〔2021〕9号）第五项"
+    assert top["snippet"].startswith("五、审议《示例市<mark>电梯安全</mark>条例（草案）》")
+
+
+def test_repeated_filters_and_type_parameter(client):
+    data = client.get("/api/search?dept=市水务局&dept=市教育局&type=会议纪要").get_json()
+    assert data["total"] == 2
+    assert [v for v in data["facets"]["dept"] if v["selected"]] == [
+        {"value": "市教育局", "count": 1, "selected": True}, {"value": "市水务局", "count": 1, "selected": True}]
+    assert data["facets"]["doc_type"] == [{"value": "会议纪要", "count": 2, "selected": True}]
+
+
+@pytest.mark.parametrize("url,status,error", [
+    ("/api/search?page=x", 400, "page: 'x' is not a whole number"),
+    ("/api/search?size=0", 400, "size: must be between 1 and 100"),
+    ("/api/search?sort=best", 400, "sort: must be one of relevance, newest, oldest"),
+    ("/api/search?year=twenty", 400, "year: 'twenty' is not a four-digit year"),
+    ("/api/doc/nope", 404, "no document with id 'nope'"),
+    ("/search.json?page=0", 400, "page: must be between 1 and 500"),
+])
+def test_json_errors_have_one_shape(client, url, status, error):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.get_json() == {"ok": False, "error": error, "status": status}
+
+
+def test_unknown_api_route_and_method(client):
+    assert client.get("/api/nothing").get_json()["status"] == 404
+    response = client.post("/api/search")
+    assert response.status_code == 405
+    assert response.get_json()["ok"] is False
+
+
+def test_html_errors_render_a_page(client):
+    response = client.get("/search?page=-1")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "请求有误（400）" in html and "page: must be between 1 and 500" in html
+    assert 'class="brand"' in html  # the site's own look
+
+
+def test_missing_index_is_503_with_the_command_to_run(tmp_path):
+    client = create_app({"INDEX": str(tmp_path / "none"), "TESTING": True}).test_client()
+    response = client.get("/api/search?q=电梯")
+    assert response.status_code == 503
+    assert response.get_json()["error"] == (
+        f"no index at {tmp_path / 'none'}; build one with: minutes index samples/corpus --index {tmp_path / 'none'}")
+    assert client.get("/healthz").status_code == 503
+
+
+def test_index_from_environment_variable(monkeypatch, index_dir):
+    monkeypatch.setenv("MINUTES_INDEX", str(index_dir))
+    client = create_app({"TESTING": True}).test_client()
+    assert client.get("/healthz").get_json()["index"] == str(index_dir)
+
+
+def test_healthz(client, index_dir):
+    data = client.get("/healthz").get_json()
+    assert (data["ok"], data["documents"], data["items"], data["index"]) == (True, 8, 26, str(index_dir))
+    assert data["last_modified"] > 0
+
+
+def test_search_page_shows_highlighted_hits_facets_and_chips(client):
+    html = client.get("/search?q=电梯安全&dept=市市场监管局").get_data(as_text=True)
+    assert "<mark>电梯安全</mark>" in html
+    assert re.search(r'共 <strong id="total">\d+</strong> 条结果', html)
+    assert 'class="chip"' in html and "部门：市市场监管局" in html
+    assert 'data-facet="dept"' in html and 'data-facet="year"' in html
+    # Facet links keep the query and toggle the value.
+    assert 'href="/search?q=%E7%94%B5%E6%A2%AF%E5%AE%89%E5%85%A8"' in html  # the chip removes the filter
+
+
+def test_query_is_escaped_everywhere(client):
+    html = client.get('/search?q=<script>alert(1)</script>"><img src=x onerror=alert(2)>').get_data(as_text=True)
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_document_page_has_item_and_subpoint_anchors(client):
+    doc_id = client.get("/api/search?q=电梯安全").get_json()["hits"][0]["doc_id"]
+    html = client.get(f"/doc/{doc_id}?q=电梯安全").get_data(as_text=True)
+    for anchor in ["item-1", "item-5", "item-5-1", "item-5-3", "item-3-2"]:
+        assert f'id="{anchor}"' in html
+    assert "<mark>电梯安全</mark>" in html
+    assert "《示例市人民政府常务会议纪要》（〔2021〕9号）第五项第（一）点" in html
+    assert "出席" in html and "何平" in html
+
+
+def test_document_json_twin(client):
+    doc_id = client.get("/api/search?q=电梯安全").get_json()["hits"][0]["doc_id"]
+    data = client.get(f"/api/doc/{doc_id}").get_json()
+    assert client.get(f"/doc/{doc_id}.json").get_json() == data
+    assert (data["doc_number"], data["session"], data["date"]) == ("〔2021〕9号", "第128次常务会议", "2021-05-17")
+    item5 = data["items"][4]
+    assert (item5["anchor"], item5["citation"]) == ("item-5", "《示例市人民政府常务会议纪要》（〔2021〕9号）第五项")
+    assert [sp["anchor"] for sp in item5["subpoints"]] == ["item-5-1", "item-5-2", "item-5-3"]
+
+
+def test_web_layer_never_imports_whoosh_or_jieba():
+    root = Path(__file__).resolve().parent.parent
+    offenders = [
+        str(path) for folder in ("webapp", "minutes_cli") for path in (root / folder).rglob("*.py")
+        if re.search(r"^\s*(from|import)\s+(whoosh|jieba)\b", path.read_text("utf-8"), re.M)
+    ]
+    assert offenders == []
