@@ -60,14 +60,15 @@ def free_port() -> int:
 
 
 def start_gunicorn(index_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn with the repository's config; its output goes to ``log_path``."""
     port = free_port()
     env = dict(os.environ, MINUTES_INDEX=str(index_dir), MINUTES_BIND=f"127.0.0.1:{port}", MINUTES_WORKERS="2")
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "webapp:create_app()"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "webapp:create_app()"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -80,6 +81,7 @@ def start_gunicorn(index_dir: Path, log_path: Path) -> tuple[subprocess.Popen, s
             pass
         time.sleep(0.2)
     proc.terminate()
+    proc.wait(timeout=20)
     raise RuntimeError(f"gunicorn did not answer within 60 s: {log_path.read_text()}")
 
 
