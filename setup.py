@@ -3,18 +3,19 @@
 Dependencies use compatible-release pins (``~=``) so a fresh clone gets the
 versions the project is tested with, plus bug-fix releases.
 """
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 setup(
     name="minutes-search",
     version="0.1.0",
     description="Full-text search and citation lookup over government meeting minutes",
     python_requires=">=3.11",
-    packages=find_packages(include=["indexer", "indexer.*", "webapp", "webapp.*", "minutes_cli"]),
-    include_package_data=True,
+    # Namespace packages too, so the data folders (indexer/data, webapp/templates, webapp/static) ship.
+    packages=find_namespace_packages(include=["indexer", "indexer.*", "webapp", "webapp.*", "minutes_cli"]),
     package_data={
-        "indexer": ["data/*.tsv", "data/*.txt"],
-        "webapp": ["templates/*.html", "static/*"],
+        "indexer.data": ["*.tsv"],
+        "webapp.templates": ["*.html"],
+        "webapp.static": ["*.css", "*.js"],
     },
     install_requires=[
         # Whoosh 2.7.4 rather than whoosh-reloaded 2.7.5: see README, "Why Whoosh 2.7.4".
