@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 import jieba
@@ -26,6 +27,7 @@ from .normalize import CJK
 ANALYZER_VERSION = "1"
 
 _WORDLIKE = re.compile(rf"[{CJK}A-Za-z0-9]")
+_CJK_START = re.compile(rf"[{CJK}]")
 _RUN = re.compile(rf"[{CJK}]+|[A-Za-z0-9]+(?:[.\-_][A-Za-z0-9]+)*")
 # Length-preserving width folding, so offsets stay valid for the original text.
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -60,87 +62,75 @@ def fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def _setup_token(value, positions, chars, keeporiginal, removestops, start_pos, start_char, tokenize, mode, kwargs):
-    t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-    if not tokenize:
-        t.original = t.text = value
-        t.boost = 1.0
-        t.stopped = False
-        if positions:
-            t.pos = start_pos
-        if chars:
-            t.startchar = start_char
-            t.endchar = start_char + len(value)
-    return t
+class _SpanTokenizer(Tokenizer):
+    """The Whoosh side of the contract, shared by both tokenizers: one reused
+    Token, flags honoured, ``start_pos``/``start_char`` applied. Subclasses only
+    say where tokens are, as (start, end, position) over the folded text."""
 
-
-class JiebaTokenizer(Tokenizer):
-    """Precise-mode jieba words; positions by token, offsets by character."""
+    def _spans(self, text: str) -> Iterator[tuple[int, int, int]]:
+        raise NotImplementedError
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = _setup_token(value, positions, chars, keeporiginal, removestops, start_pos, start_char,
-                         tokenize, mode, kwargs)
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
-            yield t
-            return
-        pos = start_pos
-        for word, start, end in _segmenter().tokenize(fold(value)):
-            if word.isspace():
-                continue
-            if not _WORDLIKE.search(word):
-                pos += 1  # punctuation: a gap, so phrases do not cross it
-                continue
-            t.text = word
+            t.original = t.text = value
             t.boost = 1.0
             t.stopped = False
-            if keeporiginal:
-                t.original = word
             if positions:
-                t.pos = pos
+                t.pos = start_pos
             if chars:
-                t.startchar = start_char + start
-                t.endchar = start_char + end
-            pos += 1
-            yield t
-
-
-class BigramTokenizer(Tokenizer):
-    """Overlapping CJK bigrams (a lone CJK character stays a unigram); Latin
-    words and numbers whole. Finds text whatever jieba's segmentation was."""
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = _setup_token(value, positions, chars, keeporiginal, removestops, start_pos, start_char,
-                         tokenize, mode, kwargs)
-        if not tokenize:
+                t.startchar = start_char
+                t.endchar = start_char + len(value)
             yield t
             return
         text = fold(value)
-        pos = start_pos
+        for start, end, pos in self._spans(text):
+            t.text = text[start:end]
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = t.text
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+class JiebaTokenizer(_SpanTokenizer):
+    """Precise-mode jieba words; positions by token, offsets by character."""
+
+    def _spans(self, text):
+        pos = 0
+        for word, start, end in _segmenter().tokenize(text):
+            if word.isspace():
+                continue
+            if _WORDLIKE.search(word):
+                yield start, end, pos
+            pos += 1  # punctuation too: a gap, so phrases do not cross it
+
+
+class BigramTokenizer(_SpanTokenizer):
+    """Overlapping CJK bigrams (a lone CJK character stays a unigram); Latin
+    words and numbers whole. Finds text whatever jieba's segmentation was."""
+
+    def _spans(self, text):
+        pos = 0
         prev_end = 0
         for m in _RUN.finditer(text):
             if text[prev_end:m.start()].strip():
                 pos += 1  # punctuation between runs: a gap
             prev_end = m.end()
-            run = m.group()
-            if "\u3400" <= run[0] and len(run) > 1:
-                spans = [(m.start() + i, m.start() + i + 2) for i in range(len(run) - 1)]
+            start, end = m.span()
+            if _CJK_START.match(text, start) and end - start > 1:
+                for i in range(start, end - 1):
+                    yield i, i + 2, pos
+                    pos += 1
             else:
-                spans = [(m.start(), m.end())]
-            for start, end in spans:
-                t.text = text[start:end]
-                t.boost = 1.0
-                t.stopped = False
-                if keeporiginal:
-                    t.original = t.text
-                if positions:
-                    t.pos = pos
-                if chars:
-                    t.startchar = start_char + start
-                    t.endchar = start_char + end
+                yield start, end, pos
                 pos += 1
-                yield t
 
 
 def word_analyzer():
