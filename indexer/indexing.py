@@ -99,9 +99,12 @@ def index_paths(
     index_dir = Path(index_dir) if index_dir else default_index_dir()
     files, failed = collect_files(paths)
     ix = _open_for_writing(index_dir, rebuild)
+    known: dict[str, str] = {}  # source file → content hash
+    owners: dict[str, str] = {}  # doc id → source file
     with ix.searcher() as searcher:
-        known = {f["source"]: f["content_hash"] for f in searcher.all_stored_fields()}
-        owners = {f["doc_id"]: f["source"] for f in searcher.all_stored_fields()}
+        for stored in searcher.all_stored_fields():
+            known[stored["source"]] = stored["content_hash"]
+            owners[stored["doc_id"]] = stored["source"]
     docs: list[Document] = []
     unchanged: list[str] = []
     for path in files:
