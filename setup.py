@@ -24,12 +24,16 @@ setup(
         "Flask~=3.1",
         "gunicorn~=23.0",
         "click~=8.1",
+        "pypdf~=7.1",  # the text layer of PDF files; pure Python
     ],
     extras_require={
         "test": [
             "pytest~=8.4",
             "playwright~=1.49",
             "requests~=2.32",
+            "hypothesis~=6.170",
+            "python-docx~=1.2",  # tests make .docx files from the samples
+            "reportlab~=5.1",  # tests make PDF files from the samples
         ],
     },
     entry_points={"console_scripts": ["minutes=minutes_cli:cli"]},

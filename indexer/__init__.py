@@ -15,14 +15,31 @@ from .errors import (
     QueryError,
 )
 from .highlight import Fragment, highlight_all
-from .indexing import collect_files, default_index_dir, index_paths
-from .model import Attendance, Document, FileFailure, IndexReport, Item, SubPoint
+from .indexing import collect_files, default_index_dir, index_paths, read_document
+from .model import (
+    CO_LEAD,
+    LEAD,
+    MENTIONED,
+    Attendance,
+    AttendingUnit,
+    DepartmentRole,
+    Document,
+    FileFailure,
+    IndexReport,
+    Item,
+    Paragraph,
+    Point,
+    SubPoint,
+    TopicMatch,
+)
 from .parse import parse_file, parse_text
 from .query import highlight_terms
 from .schema import FACET_FIELDS
 from .search import FacetValue, Hit, IndexStats, SearchIndex, SearchRequest, SearchResult
 
 __all__ = [
+    "CO_LEAD", "LEAD", "MENTIONED", "AttendingUnit", "DepartmentRole", "Paragraph", "Point", "TopicMatch",
+    "read_document",
     "Attendance", "Document", "DocumentNotFound", "FACET_FIELDS", "FacetValue", "FileFailure", "Fragment",
     "Hit", "IndexLocked", "IndexNotFound", "IndexOutdated", "IndexReport", "IndexStats", "Item",
     "MinutesError", "ParseError", "QueryError", "SearchIndex", "SearchRequest", "SearchResult", "SubPoint",

@@ -14,19 +14,31 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
 from whoosh.analysis import LowercaseFilter, Token, Tokenizer
 
 from . import gazetteer
+from .model import Document
 from .normalize import CJK
 
 # Bump when tokenization changes in a way that needs a rebuild.
 ANALYZER_VERSION = "1"
+KEYWORDS_PER_ITEM = 8
+# Words every item of the minutes uses; they say nothing about what it is about.
+_BOILERPLATE = {
+    "会议", "要求", "工作", "强调", "指出", "推进", "加强", "相关", "进一步", "做好", "同意", "原则", "市政府",
+    "根据", "意见", "修改", "完善", "落实", "有关", "部门", "全市", "各地", "要求", "研究", "审议", "听取", "汇报",
+    "会同", "牵头", "实施", "推动", "加快", "开展", "建立", "健全", "提请", "程序", "示例", "示例市",
+}
 
 _WORDLIKE = re.compile(rf"[{CJK}A-Za-z0-9]")
+_NUMBER = re.compile(r"^[\d.%]+$")
 _CJK_START = re.compile(rf"[{CJK}]")
 _RUN = re.compile(rf"[{CJK}]+|[A-Za-z0-9]+(?:[.\-_][A-Za-z0-9]+)*")
 # Length-preserving width folding, so offsets stay valid for the original text.
@@ -47,6 +59,37 @@ def _segmenter() -> jieba.Tokenizer:
     for name in gazetteer.user_words():
         seg.add_word(name, freq=max(2000, 100 * len(name)))
     return seg
+
+
+@lru_cache(maxsize=1)
+def _idf() -> tuple[dict[str, float], float]:
+    """jieba's corpus IDF table (the one jieba.analyse uses; that module itself
+    leaks an open file at import, so the table is read here)."""
+    table: dict[str, float] = {}
+    with (Path(jieba.__file__).parent / "analyse" / "idf.txt").open(encoding="utf-8") as f:
+        for line in f:
+            word, _, value = line.strip().partition(" ")
+            if value:
+                table[word] = float(value)
+    values = sorted(table.values())
+    return table, values[len(values) // 2]
+
+
+def keywords(text: str, limit: int = KEYWORDS_PER_ITEM) -> tuple[str, ...]:
+    """The item's most telling words: TF-IDF over jieba's corpus statistics."""
+    idf, median = _idf()
+    counts = Counter(
+        w for w in _segmenter().cut(fold(text))
+        if len(w.strip()) >= 2 and w not in _BOILERPLATE and _WORDLIKE.search(w) and not _NUMBER.match(w)
+    )
+    total = sum(counts.values()) or 1
+    ranked = sorted(counts, key=lambda w: -counts[w] * idf.get(w, median) / total)  # stable: ties keep text order
+    return tuple(ranked[:limit])
+
+
+def with_keywords(doc: Document) -> Document:
+    """The document with automatic keywords on every item."""
+    return replace(doc, items=tuple(replace(item, keywords=keywords(item.text)) for item in doc.items))
 
 
 def warm_up() -> None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .model import TopicMatch
+
 DATA_DIR = Path(__file__).with_name("data")
 DEPARTMENTS_FILE = DATA_DIR / "departments.tsv"
 TOPICS_FILE = DATA_DIR / "topics.tsv"
@@ -61,7 +63,8 @@ def topics() -> tuple[Topic, ...]:
 
 
 @lru_cache(maxsize=1)
-def _department_matcher() -> tuple[re.Pattern, dict[str, str]]:
+def department_matcher() -> tuple[re.Pattern, dict[str, str]]:
+    """A pattern matching every known name (longest first) and name → canonical."""
     canonical = {}
     for dept in departments():
         for name in (dept.name, *dept.aliases):
@@ -70,18 +73,30 @@ def _department_matcher() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile("|".join(map(re.escape, names))), canonical
 
 
+def is_known(name: str) -> bool:
+    return name in department_matcher()[1]
+
+
 def find_departments(text: str) -> tuple[str, ...]:
     """Canonical names of the departments ``text`` mentions, in order of first mention."""
-    pattern, canonical = _department_matcher()
+    pattern, canonical = department_matcher()
     seen: dict[str, None] = {}
     for m in pattern.finditer(text):
         seen.setdefault(canonical[m.group()], None)
     return tuple(seen)
 
 
-def find_topics(text: str) -> tuple[str, ...]:
-    """Topics whose marker words occur in ``text``, in the rule file's order."""
-    return tuple(t.name for t in topics() if any(k in text for k in t.keywords))
+def find_topics(text: str) -> tuple[TopicMatch, ...]:
+    """Topics whose marker words occur in ``text``, in the rule file's order,
+    each with the words found (its evidence)."""
+    pattern, _ = department_matcher()
+    text = pattern.sub(lambda m: "□" * len(m.group()), text)  # 市市场监管局 is not the topic 市场监管
+    found = []
+    for topic in topics():
+        evidence = tuple(k for k in topic.keywords if k in text)
+        if evidence:
+            found.append(TopicMatch(topic.name, evidence))
+    return tuple(found)
 
 
 def user_words() -> list[str]:

@@ -18,6 +18,7 @@ from whoosh.index import LockError
 
 from .errors import IndexLocked, IndexNotFound, MinutesError, ParseError
 from .model import Document, FileFailure, IndexReport
+from .analysis import with_keywords
 from .parse import SUPPORTED_SUFFIXES, parse_file
 from .schema import build_schema, check_meta, write_meta
 
@@ -51,9 +52,14 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileFai
     return files, missing
 
 
+def read_document(path: str | Path) -> Document:
+    """Parse a file and add what analysis derives (keywords)."""
+    return with_keywords(parse_file(path))
+
+
 def _records(doc: Document) -> Iterable[dict]:
     meta = asdict(doc)
-    del meta["items"]
+    del meta["items"], meta["text"]  # items have records of their own; spans are kept inside them
     doc_meta = json.dumps(meta, ensure_ascii=False)
     common = dict(
         doc_id=doc.id, source=doc.source, content_hash=doc.content_hash, doc_title=doc.title,
@@ -68,9 +74,11 @@ def _records(doc: Document) -> Iterable[dict]:
             item_title=item.title,
             body=item.text,
             body_bigram=item.text,
+            reviewed="\n".join(item.reviewed),
             dept=",".join(item.departments),
+            dept_lead=",".join(item.leads),
             topic=",".join(item.topics),
-            subpoints=json.dumps([asdict(s) for s in item.subpoints], ensure_ascii=False),
+            item_json=json.dumps(asdict(item), ensure_ascii=False),
         )
 
 
@@ -112,7 +120,7 @@ def index_paths(
             on_file(path)
         try:
             # The resolved path identifies the file whatever folder the command ran from.
-            doc = replace(parse_file(path), source=str(path.resolve()))
+            doc = replace(read_document(path), source=str(path.resolve()))
         except ParseError as e:
             failed.append(FileFailure(e.path, e.reason))
             continue

@@ -1,12 +1,33 @@
 """Plain, frozen values that every stage passes along.
 
 Parsing produces a :class:`Document`; indexing turns each of its agenda items
-into one record; searching returns :class:`SearchResult` values. None of these
-know about Whoosh, jieba, HTML or URLs.
+into one record; searching returns the values in :mod:`indexer.search`. None of
+these know about Whoosh, jieba, HTML or URLs.
+
+Spans are ``(start, end)`` character offsets into :attr:`Document.text`, the
+normalized text. The preamble and the items partition the body
+(:attr:`Document.body_span`): every character of it belongs to exactly one of
+them, and inside an item to exactly one paragraph.
 """
 from __future__ import annotations
 
+import dataclasses
+import typing
 from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+LEAD, CO_LEAD, MENTIONED = "lead", "co-lead", "mentioned"
+ROLES = (LEAD, CO_LEAD, MENTIONED)
+
+
+@dataclass(frozen=True)
+class Point:
+    """A numbered point inside a sub-point or item: 1. / （1） / ① / ㈠."""
+
+    label: str
+    text: str
+    span: Span
 
 
 @dataclass(frozen=True)
@@ -14,8 +35,34 @@ class SubPoint:
     """A numbered sub-point such as （一） inside an agenda item."""
 
     number: int
-    label: str  # as written after normalization, e.g. "（一）"
+    label: str  # "（一）"
     text: str
+    span: Span = (0, 0)
+    points: tuple[Point, ...] = ()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class DepartmentRole:
+    """A department an item names, with the part it is given.
+
+    ``name`` is canonical when ``known`` (it is in the gazetteer); otherwise it
+    is the unit as written, found by pattern, so nothing is dropped."""
+
+    name: str
+    role: str  # lead, co-lead or mentioned
+    known: bool = True
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    topic: str
+    evidence: tuple[str, ...]  # the marker words found in the item
 
 
 @dataclass(frozen=True)
@@ -29,15 +76,46 @@ class Item:
     title: str
     text: str
     subpoints: tuple[SubPoint, ...] = ()
-    departments: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
+    span: Span = (0, 0)
+    paragraphs: tuple[Paragraph, ...] = ()
+    action: str = ""  # 听取 / 审议 / 研究 / 传达 …
+    reviewed: tuple[str, ...] = ()  # titles of documents named in 《》, normalized
+    decision: str = ""  # 原则同意 / 同意 / …
+    roles: tuple[DepartmentRole, ...] = ()
+    topic_matches: tuple[TopicMatch, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """Every department named, lead first, in order of first mention within each role."""
+        return tuple(r.name for r in self.roles)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(t.topic for t in self.topic_matches)
+
+    @property
+    def leads(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.roles if r.role == LEAD)
+
+    @property
+    def co_leads(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.roles if r.role == CO_LEAD)
+
+
+@dataclass(frozen=True)
+class AttendingUnit:
+    """One unit of the 列席 list and the persons it sent."""
+
+    unit: str
+    persons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Attendance:
     present: tuple[str, ...] = ()  # 出席
-    attending: tuple[str, ...] = ()  # 列席, one entry per unit as written
-    absent: tuple[str, ...] = ()  # 请假
+    attending: tuple[AttendingUnit, ...] = ()  # 列席
+    absent: tuple[str, ...] = ()  # 请假, with the reason as written
     recorder: str = ""  # 记录
 
 
@@ -49,15 +127,29 @@ class Document:
     doc_type: str  # 会议纪要, 通知, 意见, 批复, …
     doc_number: str  # normalized, e.g. "〔2021〕9号" or "示府发〔2021〕20号"; "" when none
     session: str  # e.g. "第128次常务会议"; "" when none
-    date: str  # ISO date of the meeting, else of issue; "" when unknown
-    chair: str  # name and title as written, e.g. "王明市长"; "" when none
+    date: str  # ISO date of the meeting, else of signing or issue; "" when unknown
+    chair: str  # name and title, e.g. "王明市长"; "" when none
     preamble: str  # text before the first item (who met, when, what they heard)
     items: tuple[Item, ...]
     attendance: Attendance = field(default_factory=Attendance)
     distribution: tuple[str, ...] = ()  # 分送 / 抄送
-    issued: str = ""  # ISO date of 印发, "" when none
+    issued: str = ""  # ISO date of 印发
     source: str = ""  # the file it came from
     content_hash: str = ""
+    meeting_kind: str = ""  # 常务会议 / 专题会议 / 办公会议 / 现场办公会 / 全体会议
+    number_prefix: str = ""  # 国发, 示府发, …; "" for minutes numbered 〔2021〕9号
+    number_year: int = 0
+    number_seq: int = 0
+    chair_name: str = ""
+    chair_title: str = ""
+    compiled: str = ""  # ISO date of 整理
+    signed: str = ""  # ISO date under the signature (成文)
+    addressees: tuple[str, ...] = ()  # 主送
+    public: str = ""  # 此件公开发布 / 此件不公开 / …, as written
+    metadata: tuple[tuple[str, str], ...] = ()  # legal-database header lines: (label, value)
+    text: str = ""  # the normalized text every span points into
+    body_span: Span = (0, 0)
+    preamble_span: Span = (0, 0)
 
     @property
     def year(self) -> str:
@@ -84,3 +176,26 @@ class IndexReport:
     indexed: tuple[str, ...]
     unchanged: tuple[str, ...]
     failed: tuple[FileFailure, ...]
+
+
+def from_dict(cls, data):
+    """Rebuild a (nested) frozen dataclass from ``dataclasses.asdict`` output,
+    e.g. after a JSON round trip: lists become tuples again."""
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            values[f.name] = _convert(hints[f.name], data[f.name])
+    return cls(**values)
+
+
+def _convert(hint, value):
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        return from_dict(hint, value)
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_convert(args[0], v) for v in value)
+        return tuple(_convert(a, v) for a, v in zip(args, value))
+    return value

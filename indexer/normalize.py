@@ -1,4 +1,4 @@
-"""Reading bytes into text and cleaning the text before parsing.
+"""Cleaning text before parsing.
 
 Real files mix ASCII and full-width punctuation, come in GB18030, carry stray
 spaces inside Chinese runs and sentences cut by page breaks. Everything here is
@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-from .errors import ParseError
-
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CN_DIGITS = "〇○零一二三四五六七八九"
 CN_NUMERAL = "零一二三四五六七八九十百"
@@ -18,20 +16,6 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), No
 # Full-width ASCII letters and digits become ASCII; Chinese punctuation stays.
 _WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20})
-
-
-def decode(data: bytes, path: str) -> str:
-    """Decode a file's bytes as UTF-8 (with or without BOM), else GB18030."""
-    if not data.strip():
-        raise ParseError(path, "file is empty")
-    if b"\x00" in data[:4096]:
-        raise ParseError(path, "binary file (contains NUL bytes), not text")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ParseError(path, "cannot decode as UTF-8 or GB18030")
 
 
 _PAREN_NUM = re.compile(r"[（(]\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]")

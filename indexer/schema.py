@@ -18,7 +18,7 @@ from whoosh import fields
 from . import analysis
 from .errors import IndexOutdated
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_FILE = "minutes-meta.json"
 
 # Multi-valued facet fields hold their values joined by this separator.
@@ -43,10 +43,12 @@ def build_schema() -> fields.Schema:
         item_title=fields.TEXT(analyzer=word, stored=True, field_boost=3.0),
         body=fields.TEXT(analyzer=word, stored=True, phrase=True),
         body_bigram=fields.TEXT(analyzer=analysis.bigram_analyzer(), phrase=True),
+        reviewed=fields.TEXT(analyzer=word, stored=False, field_boost=2.0),  # 《…》 titles the item names
         dept=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        dept_lead=fields.KEYWORD(stored=True, commas=True, scorable=False),
         topic=fields.KEYWORD(stored=True, commas=True, scorable=False),
-        # The item's sub-points and the document's other parts, as JSON, for the reading view.
-        subpoints=fields.STORED,
+        # The whole item and the document's other parts, as JSON, for the reading view.
+        item_json=fields.STORED,
         doc_meta=fields.STORED,
     )
 

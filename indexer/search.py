@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import query as wq
@@ -22,7 +22,7 @@ from .citation import citation
 from .errors import DocumentNotFound, QueryError
 from .highlight import Fragment, snippets
 from .indexing import open_whoosh_index
-from .model import Attendance, Document, Item, SubPoint
+from .model import Document, from_dict
 from .query import parse_query
 from .schema import FACET_FIELDS
 
@@ -231,15 +231,5 @@ class SearchIndex:
         if not records:
             raise DocumentNotFound(doc_id)
         meta = json.loads(records[0]["doc_meta"])
-        items = tuple(
-            Item(
-                number=r["item_no"], title=r.get("item_title", ""), text=r.get("body", ""),
-                subpoints=tuple(SubPoint(**sp) for sp in json.loads(r.get("subpoints") or "[]")),
-                departments=_split(r.get("dept", "")), topics=_split(r.get("topic", "")),
-            )
-            for r in records
-        )
-        attendance = Attendance(**{k: tuple(v) if isinstance(v, list) else v for k, v in meta.pop("attendance").items()})
-        known = {f.name for f in fields(Document)}
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in meta.items() if k in known}
-        return Document(**{**values, "items": items, "attendance": attendance})
+        items = [json.loads(r["item_json"]) for r in records]
+        return from_dict(Document, {**meta, "items": items})

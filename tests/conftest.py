@@ -40,7 +40,7 @@ def search_index(index_dir) -> indexer.SearchIndex:
 def docs() -> dict[str, indexer.Document]:
     """Every sample parsed, by file name."""
     files, _ = indexer.collect_files([CORPUS])
-    return {f.name: indexer.parse_file(f) for f in files}
+    return {f.name: indexer.read_document(f) for f in files}
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def test_index_reports_each_failure_and_indexes_the_rest(runner, batch, tmp_path
     assert result.exit_code == 1
     assert result.stdout.splitlines()[-1] == "indexed 2, unchanged 0, failed 3"
     assert f"failed: {batch / 'binary.txt'}: binary file (contains NUL bytes), not text" in result.stderr
-    assert f"failed: {batch / 'broken.html'}: cannot decode as UTF-8 or GB18030" in result.stderr
+    assert f"failed: {batch / 'broken.html'}: cannot decode as UTF-8, UTF-16 or GB18030" in result.stderr
     assert f"failed: {batch / 'empty.txt'}: file is empty" in result.stderr
 
     found = json.loads(runner.invoke(cli, ["search", "防汛", "--index", str(index), "--json"]).stdout)
@@ -135,11 +135,11 @@ def test_parse_json(runner):
 
 def test_parse_text_and_bad_file(runner, tmp_path):
     assert "number: 〔2021〕9号" in runner.invoke(cli, ["parse", str(MINUTES_2021_9)]).stdout
-    bad = tmp_path / "x.pdf"
-    bad.write_bytes(b"%PDF-1.4")
+    bad = tmp_path / "x.doc"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0")
     result = runner.invoke(cli, ["parse", str(bad)])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {bad}: unsupported file type .pdf; supported: .htm, .html, .text, .txt\n"
+    assert result.stderr == f"Error: {bad}: unsupported file type .doc; supported: .docx, .htm, .html, .pdf, .text, .txt\n"
 
 
 def test_every_command_has_an_example_in_its_help(runner):

@@ -1,7 +1,8 @@
 import pytest
 
 from indexer import ParseError
-from indexer.normalize import cn_to_int, decode, int_to_cn, normalize, parse_date
+from indexer.formats import decode
+from indexer.normalize import cn_to_int, int_to_cn, normalize, parse_date
 
 
 def test_width_brackets_and_punctuation_are_unified():
@@ -56,7 +57,7 @@ def test_decode_gb18030_and_utf8_with_bom():
     (b"", "file is empty"),
     (b"  \n ", "file is empty"),
     (b"PK\x03\x04\x00\x00binary", "binary file (contains NUL bytes), not text"),
-    (b"\x81\x30\xff\xfe\x80", "cannot decode as UTF-8 or GB18030"),
+    (b"\x81\x30\xff\xfe\x80", "cannot decode as UTF-8, UTF-16 or GB18030"),
 ])
 def test_decode_errors_name_the_file_and_the_reason(data, reason):
     with pytest.raises(ParseError) as e:

@@ -3,44 +3,106 @@ import dataclasses
 
 import pytest
 
-from indexer import Attendance, ParseError, parse_file, parse_text
+from indexer import (
+    CO_LEAD,
+    LEAD,
+    MENTIONED,
+    Attendance,
+    AttendingUnit,
+    ParseError,
+    TopicMatch,
+    parse_file,
+    parse_text,
+)
 
 from .conftest import CORPUS, MINUTES_2021_9
 
 
 def test_executive_minutes_header_and_closing_blocks():
     doc = parse_file(MINUTES_2021_9)
-    assert (doc.title, doc.issuer, doc.doc_type, doc.doc_number) == (
-        "示例市人民政府常务会议纪要", "示例市人民政府", "会议纪要", "〔2021〕9号")
-    assert (doc.session, doc.date, doc.chair, doc.issued) == ("第128次常务会议", "2021-05-17", "王明市长", "2021-05-20")
+    assert (doc.title, doc.issuer, doc.doc_type, doc.meeting_kind) == (
+        "示例市人民政府常务会议纪要", "示例市人民政府", "会议纪要", "常务会议")
+    assert (doc.doc_number, doc.number_prefix, doc.number_year, doc.number_seq) == ("〔2021〕9号", "", 2021, 9)
+    assert (doc.session, doc.date, doc.issued) == ("第128次常务会议", "2021-05-17", "2021-05-20")
+    assert (doc.chair, doc.chair_name, doc.chair_title) == ("王明市长", "王明", "市长")
     assert doc.meeting == "〔2021〕9号" and doc.year == "2021"
     assert doc.attendance == Attendance(
         present=("王明", "李华", "张强", "陈静", "刘洋", "赵磊"),
-        attending=("市政府办公室 周涛、吴敏", "市发改委 郑伟", "市司法局 孙丽", "市财政局 马超",
-                   "市住建局 朱军", "市市场监管局 胡斌", "市统计局 郭芳"),
+        attending=(
+            AttendingUnit("市政府办公室", ("周涛", "吴敏")), AttendingUnit("市发改委", ("郑伟",)),
+            AttendingUnit("市司法局", ("孙丽",)), AttendingUnit("市财政局", ("马超",)),
+            AttendingUnit("市住建局", ("朱军",)), AttendingUnit("市市场监管局", ("胡斌",)),
+            AttendingUnit("市统计局", ("郭芳",)),
+        ),
         absent=("林峰（出差）",),
         recorder="何平",
     )
     assert doc.distribution == ("市委办公室", "市人大常委会办公室", "市政协办公室", "各区人民政府", "市各委办局")
 
 
-def test_executive_minutes_items_subpoints_and_departments():
+def test_executive_minutes_items():
     doc = parse_file(MINUTES_2021_9)
-    assert [(i.number, i.title) for i in doc.items] == [
-        (1, "听取全市一季度经济运行情况汇报"),
-        (2, "审议《示例市优化营商环境创新行动2021》"),
-        (3, "研究城市更新工作"),
-        (4, "研究保障性租赁住房工作"),
-        (5, "审议《示例市电梯安全条例（草案）》"),
-        (6, "其他事项"),
+    assert [(i.number, i.action, i.decision, i.title) for i in doc.items] == [
+        (1, "听取", "", "听取全市一季度经济运行情况汇报"),
+        (2, "审议", "原则同意", "审议《示例市优化营商环境创新行动2021》"),
+        (3, "研究", "", "研究城市更新工作"),
+        (4, "研究", "原则同意", "研究保障性租赁住房工作"),
+        (5, "审议", "原则同意", "审议《示例市电梯安全条例（草案）》"),
+        (6, "", "同意", "其他事项"),
     ]
-    item5 = doc.items[4]
-    assert [(s.number, s.label) for s in item5.subpoints] == [(1, "（一）"), (2, "（二）"), (3, "（三）")]
-    assert item5.subpoints[0].text.startswith("（一）健全电梯安全责任体系。由市市场监管局牵头")
-    assert item5.departments == ("市司法局", "市市场监管局", "市住建局", "市应急管理局", "市大数据局")
-    assert "安全生产" in item5.topics and "法规规章" in item5.topics
+    # 《示例市优化营商环境创新行动 2021》 in the text: the inner space is gone.
+    assert [i.reviewed for i in doc.items] == [
+        (), ("示例市优化营商环境创新行动2021",), (), (), ("示例市电梯安全条例（草案）",), ()]
     # The closing blocks are not part of the last item.
     assert doc.items[-1].text == "六、其他事项\n\n会议同意市财政局关于调整部分专项资金使用范围的请示，由市财政局会同市审计局加强资金监管。"
+
+
+def test_department_roles_per_item():
+    doc = parse_file(MINUTES_2021_9)
+    roles = {i.number: [(r.name, r.role) for r in i.roles] for i in doc.items}
+    assert roles[1] == [("市发改委", LEAD), ("市统计局", CO_LEAD), ("市工信局", CO_LEAD)]
+    assert roles[2] == [("市发改委", LEAD), ("市行政审批局", LEAD), ("市大数据局", CO_LEAD)]
+    assert roles[5] == [
+        ("市司法局", LEAD), ("市市场监管局", LEAD), ("市住建局", LEAD),
+        ("市应急管理局", CO_LEAD), ("市大数据局", CO_LEAD), ("市人大常委会", MENTIONED),
+    ]
+    assert roles[6] == [("市财政局", LEAD), ("市审计局", CO_LEAD)]
+    assert doc.items[4].leads == ("市司法局", "市市场监管局", "市住建局")
+
+
+def test_department_names_are_canonical_however_written():
+    doc = parse_text("示例市人民政府专题会议纪要\n〔2021〕1号\n\n一、关于试点\n"
+                     "由市场监管局牵头，会同发展改革委、市住房和城乡建设局抓好落实。\n"
+                     "二、关于检查\n市市场监督管理局要会同市发展和改革委员会开展检查。\n")
+    assert [[(r.name, r.role) for r in i.roles] for i in doc.items] == [
+        [("市市场监管局", LEAD), ("市发改委", CO_LEAD), ("市住建局", CO_LEAD)],
+        [("市市场监管局", LEAD), ("市发改委", CO_LEAD)],
+    ]
+
+
+def test_unknown_units_are_kept_and_flagged():
+    doc = parse_text("示例市人民政府专题会议纪要\n〔2021〕2号\n\n一、关于轨道交通\n"
+                     "由示例轨道交通建设指挥部办公室牵头，会同市电力公司推进。会议听取了市水利工程中心的汇报。\n")
+    assert [(r.name, r.role, r.known) for r in doc.items[0].roles] == [
+        ("示例轨道交通建设指挥部办公室", LEAD, False), ("市电力公司", CO_LEAD, False), ("市水利工程中心", MENTIONED, False)]
+
+
+def test_names_inside_document_titles_are_not_departments():
+    doc = parse_text("示例市人民政府常务会议纪要\n〔2021〕3号\n\n一、审议《示例市财政局关于预算调整的报告》\n会议原则同意。\n")
+    assert doc.items[0].roles == ()
+    assert doc.items[0].reviewed == ("示例市财政局关于预算调整的报告",)
+
+
+def test_topics_carry_their_evidence():
+    item5 = parse_file(MINUTES_2021_9).items[4]
+    assert item5.topic_matches == (
+        TopicMatch("城市管理与违法建设", ("老旧小区",)),
+        TopicMatch("安全生产", ("电梯安全",)),
+        TopicMatch("财政金融", ("资金",)),
+        TopicMatch("法治与立法", ("条例",)),
+        TopicMatch("应急与疫情防控", ("应急",)),
+    )
+    assert item5.topics == ("城市管理与违法建设", "安全生产", "财政金融", "法治与立法", "应急与疫情防控")
 
 
 def test_messy_file_parses_like_a_clean_one():
@@ -84,7 +146,7 @@ def test_document_without_items_is_one_record():
     assert len(doc.items) == 1
     item = doc.items[0]
     assert (item.number, item.title) == (0, doc.title)
-    assert item.text.startswith("示例高新区管委会：")
+    assert item.text.startswith("你委《关于设立示例高新技术产业开发区的请示》收悉。")
     assert item.text.endswith("市财政局要统筹安排开发区启动资金。")  # signature and date are not body
     assert "tracker" not in item.text  # script content is dropped
 
@@ -113,7 +175,9 @@ def test_documents_are_frozen():
 
 
 @pytest.mark.parametrize("name,content,reason", [
-    ("report.docx", b"PK\x03\x04", "unsupported file type .docx; supported: .htm, .html, .text, .txt"),
+    ("report.doc", b"\xd0\xcf\x11\xe0", "unsupported file type .doc; supported: .docx, .htm, .html, .pdf, .text, .txt"),
+    ("report.docx", b"PK\x03\x04", "not a valid .docx file (not a zip archive)"),
+    ("scan.pdf", b"%PDF-1.4 garbage", "not a readable PDF (Stream has ended unexpectedly)"),
     ("empty.txt", b"", "file is empty"),
     ("blob.txt", b"\x00\x01\x02", "binary file (contains NUL bytes), not text"),
 ])

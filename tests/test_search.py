@@ -77,13 +77,14 @@ def test_facet_counts_as_whole_structures(search_index):
     assert result.facets == {
         "dept": (
             FacetValue("市住建局", 5, False), FacetValue("市市场监管局", 5, True),
-            FacetValue("市应急管理局", 2, False), FacetValue("市司法局", 1, False),
+            FacetValue("市应急管理局", 2, False), FacetValue("市人大常委会", 1, False), FacetValue("市司法局", 1, False),
             FacetValue("市大数据局", 1, False), FacetValue("市消防救援支队", 1, False),
             FacetValue("市自然资源和规划局", 1, False), FacetValue("市财政局", 1, False),
         ),
         "topic": (
-            FacetValue("安全生产", 3, False), FacetValue("城市更新", 2, False), FacetValue("医疗卫生", 1, False),
-            FacetValue("数字政府", 1, False), FacetValue("法规规章", 1, False),
+            FacetValue("安全生产", 3, False), FacetValue("财政金融", 2, False), FacetValue("卫生健康", 1, False),
+            FacetValue("城市管理与违法建设", 1, False), FacetValue("市场监管与质量", 1, False),
+            FacetValue("应急与疫情防控", 1, False), FacetValue("民生保障", 1, False), FacetValue("法治与立法", 1, False),
         ),
         "meeting": (
             FacetValue("〔2021〕3号", 2, False), FacetValue("〔2021〕12号", 1, False), FacetValue("〔2021〕9号", 1, False),

@@ -1,0 +1,303 @@
+"""Files into text: plain text in any of the encodings staff meet, government
+web pages (main text only), Word .docx and PDF with a text layer.
+
+Every failure is a :class:`ParseError` naming the file and the reason. The
+encoding is detected from the bytes, never guessed from the file name.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+from .errors import ParseError
+from .normalize import CJK
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def read_file(path: Path) -> tuple[str, bytes]:
+    """The text of a file and its raw bytes (for the content hash)."""
+    name = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ParseError(name, f"unsupported file type {suffix or '(none)'}; "
+                               f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ParseError(name, f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit")
+        data = path.read_bytes()
+    except OSError as e:
+        raise ParseError(name, f"cannot read file: {e.strerror or e}") from None
+    if not data.strip():
+        raise ParseError(name, "file is empty")
+    if suffix == ".docx":
+        return docx_text(data, name), data
+    if suffix == ".pdf":
+        return pdf_text(data, name), data
+    text = decode(data, name)
+    if suffix in HTML_SUFFIXES:
+        text = html_text(text)
+    return text, data
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when NUL bytes sit on one side of each pair."""
+    if len(data) % 2:
+        return None
+    sample = data[:4096]
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd > len(sample) // 8 and even < odd // 4:
+        return "utf-16-le"
+    if even > len(sample) // 8 and odd < even // 4:
+        return "utf-16-be"
+    return None
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode text bytes: BOMs first (UTF-8, UTF-16), then UTF-16 without a BOM
+    by its NUL pattern, then UTF-8, then GB18030 (a superset of GBK and GB2312)."""
+    if not data.strip():
+        raise ParseError(path, "file is empty")
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    elif b"\x00" in data[:4096]:
+        encoding = _looks_utf16(data)
+        if not encoding:
+            raise ParseError(path, "binary file (contains NUL bytes), not text")
+        candidates = [encoding]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if len(_CONTROL.findall(text[:4096])) > 8:
+            raise ParseError(path, "binary file (control characters), not text")
+        return text
+    raise ParseError(path, "cannot decode as UTF-8, UTF-16 or GB18030")
+
+
+# --- HTML -------------------------------------------------------------------
+
+_VOID = {"br", "img", "meta", "link", "input", "hr", "area", "base", "col", "embed", "source", "wbr", "param"}
+_DROP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "select", "button",
+         "iframe", "head", "template", "svg"}
+_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main",
+          "table", "ul", "ol", "dd", "dt", "pre", "blockquote", "center", "td", "font"}
+_CONTENT_HINT = re.compile(r"article|content|zoom|trs_editor|main|detail|text|zw|con\b", re.I)
+_CJK_CHAR = re.compile(rf"[{CJK}]")
+
+
+class _Node:
+    __slots__ = ("tag", "attrs", "children")
+
+    def __init__(self, tag: str, attrs: dict[str, str]):
+        self.tag = tag
+        self.attrs = attrs
+        self.children: list[_Node | str] = []
+
+    def text(self) -> str:
+        parts: list[str] = []
+        self._collect(parts)
+        return "".join(parts)
+
+    def _collect(self, parts: list[str]) -> None:
+        block = self.tag in _BLOCK
+        if block:
+            parts.append("\n")
+        for child in self.children:
+            if isinstance(child, str):
+                parts.append(child)
+            else:
+                child._collect(parts)
+        if block:
+            parts.append("\n")
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            if isinstance(child, _Node):
+                yield from child.walk()
+
+
+class _TreeBuilder(HTMLParser):
+    """A forgiving DOM: unclosed and stray tags never fail, dropped tags vanish."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("root", {})
+        self.stack = [self.root]
+        self.dropping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _DROP:
+            if tag not in _VOID:
+                self.dropping += 1
+            return
+        if self.dropping:
+            return
+        node = _Node(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in _VOID:
+            self.stack.append(node)
+
+    def handle_endtag(self, tag):
+        if tag in _DROP:
+            self.dropping = max(0, self.dropping - 1)
+            return
+        if self.dropping:
+            return
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data):
+        if not self.dropping:
+            self.stack[-1].children.append(data)
+
+
+def html_text(markup: str) -> str:
+    """The main text of a page: navigation, scripts and chrome dropped; the
+    content container (article, main, or a div whose id/class says content)
+    preferred when it holds most of the page's Chinese text."""
+    builder = _TreeBuilder()
+    builder.feed(markup)
+    builder.close()
+    root = builder.root
+    total = len(_CJK_CHAR.findall(root.text()))
+    best, best_count = root, total
+    for node in root.walk():
+        hint = node.tag in ("article", "main") or _CONTENT_HINT.search(
+            node.attrs.get("id", "") + " " + node.attrs.get("class", ""))
+        if node is root or not hint:
+            continue
+        count = len(_CJK_CHAR.findall(node.text()))
+        if count >= 0.5 * total and (best is root or count <= best_count):
+            best, best_count = node, count  # the smallest container that holds most of the text
+    text = best.text()
+    if best is not root:  # keep header lines (title, number) that sit before the container
+        lead = [ln for ln in _preceding_text(root, best).split("\n") if ln.strip()]
+        text = "\n".join(lead[-6:]) + "\n" + text
+    return text
+
+
+def _preceding_text(root: _Node, target: _Node) -> str:
+    parts: list[str] = []
+
+    def visit(node: _Node) -> bool:
+        if node is target:
+            return True
+        if node.tag in _BLOCK:
+            parts.append("\n")
+        for child in node.children:
+            if isinstance(child, str):
+                parts.append(child)
+            elif visit(child):
+                return True
+        if node.tag in _BLOCK:
+            parts.append("\n")
+        return False
+
+    visit(root)
+    return "".join(parts)
+
+
+# --- Word -------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def docx_text(data: bytes, path: str) -> str:
+    """Paragraphs of a .docx, one per line; table cells separated by spaces."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read("word/document.xml")
+    except zipfile.BadZipFile:
+        raise ParseError(path, "not a valid .docx file (not a zip archive)") from None
+    except KeyError:
+        raise ParseError(path, "not a valid .docx file (no word/document.xml)") from None
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as e:
+        raise ParseError(path, f"not a valid .docx file (document.xml: {e})") from None
+    body = root.find(f"{_W}body")
+    lines: list[str] = []
+    for block in body if body is not None else ():
+        if block.tag == f"{_W}p":
+            lines.append(_docx_paragraph(block))
+        elif block.tag == f"{_W}tbl":
+            for row in block.iter(f"{_W}tr"):
+                cells = [" ".join(_docx_paragraph(p) for p in cell.iter(f"{_W}p")) for cell in row.iter(f"{_W}tc")]
+                lines.append(" ".join(c for c in cells if c))
+    return "\n".join(lines)
+
+
+def _docx_paragraph(paragraph) -> str:
+    parts = []
+    for node in paragraph.iter():
+        if node.tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{_W}tab":
+            parts.append("\t")
+        elif node.tag in (f"{_W}br", f"{_W}cr"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+# --- PDF --------------------------------------------------------------------
+
+_BLOCK_LINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[①-⑳㈠-㈩]"
+                         r"|(?:出席|列席|请假|记录|分送|抄送|主送|附件)[：:])")
+
+
+def pdf_text(data: bytes, path: str) -> str:
+    """The text layer of a PDF, with lines wrapped by the page width joined again."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ParseError(path, "PDF is encrypted")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ParseError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError) as e:
+        raise ParseError(path, f"not a readable PDF ({e})") from None
+    if len(re.findall(rf"[{CJK}A-Za-z0-9]", "".join(pages))) < 20:
+        raise ParseError(path, "PDF has no text layer (a scan?); run OCR on it first")
+    return "\n\n".join(_unwrap(page) for page in pages)
+
+
+def _unwrap(page: str) -> str:
+    """Join a line that runs to the right margin with the next one, unless the
+    next starts a new block or is indented (a new paragraph)."""
+    lines = page.split("\n")
+    widths = sorted(len(ln.rstrip()) for ln in lines if ln.strip())
+    if not widths:
+        return ""
+    full = widths[int(len(widths) * 0.9)] if len(widths) > 3 else widths[-1]
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1] if out else ""
+        if (prev and len(prev.rstrip()) >= full - 2 and line.strip()
+                and not line.startswith((" ", "\u3000")) and not _BLOCK_LINE.match(line)):
+            out[-1] = prev.rstrip() + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)

@@ -1,0 +1,96 @@
+"""Who is asked to do what: departments in an item's text, with their role.
+
+- lead: 由X牵头, 由X根据…, 由X、Y负责, and X as the subject of a clause
+  (X要…, X牵头, X负责, X会同Y…);
+- co-lead: 会同Y、Z, 会Y, Y配合 / 协助 / 参与;
+- mentioned: any other mention (会议听取了X关于…的汇报).
+
+Departments come from the gazetteer (canonical names); a unit the gazetteer
+does not know is still picked up where a role says a unit must stand (after
+由 or 会同, or as a clause's subject) and reported with ``known=False``.
+"""
+from __future__ import annotations
+
+import re
+
+from . import gazetteer
+from .model import CO_LEAD, LEAD, MENTIONED, DepartmentRole
+
+_CLAUSE = re.compile(r"[^，。；：！？\n]+")
+_JOINERS = re.compile(r"^[、和及与，\s]*$")
+_SUBJECT_VERBS = ("要", "牵头", "负责", "会同", "根据", "统筹", "抓紧", "加快", "加强", "做好", "按照", "联合",
+                  "组织", "应当", "应", "为主", "继续", "研究", "指导", "督促", "落实")
+_CO_AFTER = ("配合", "等部门配合", "协助", "参与", "等配合")
+_UNIT = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:管委会|委员会|办公室|局|委|办|集团|公司|中心|支队|总队)")
+# A city unit the gazetteer lacks, anywhere: 市X局 / 市X集团 …, not 城市… or 上市….
+_CITY_UNIT = re.compile(r"(?<![城都上超门股夜集])市(?!场)[\u4e00-\u9fff]{1,8}?(?:局|委|办|集团|公司|中心|支队)")
+_BOOK_TITLE = re.compile(r"《[^《》]*》")
+_GENERIC = re.compile(r"^(?:各|有关|相关|市各|市有关|市相关|市级)")
+_PRECEDENCE = {LEAD: 0, CO_LEAD: 1, MENTIONED: 2}
+
+
+def _mentions(clause: str) -> list[tuple[int, int, str, bool]]:
+    """Known departments in a clause: (start, end, canonical name, True)."""
+    pattern, canonical = gazetteer.department_matcher()
+    return [(m.start(), m.end(), canonical[m.group()], True) for m in pattern.finditer(clause)]
+
+
+def _unknown_after(clause: str, at: int, known: list) -> tuple[int, int, str, bool] | None:
+    """A unit named at ``at`` that the gazetteer does not know."""
+    m = _UNIT.match(clause, at)
+    if not m or _GENERIC.match(m.group()) or m.group().startswith(("由", "会")):
+        return None
+    if any(s < m.end() and m.start() < e for s, e, *_ in known):
+        return None  # overlaps a known name
+    return (m.start(), m.end(), m.group(), False)
+
+
+def _role(clause: str, start: int, end: int, mentions: list) -> str:
+    # Widen to the whole list this mention stands in (X、Y和Z), then look either side.
+    head_start, tail_end = start, end
+    for s, e, *_ in sorted(mentions, reverse=True):
+        if e <= head_start and _JOINERS.match(clause[e:head_start]):
+            head_start = s
+    for s, e, *_ in sorted(mentions):
+        if s >= tail_end and _JOINERS.match(clause[tail_end:s]):
+            tail_end = e
+    head = clause[:head_start].rstrip("、和及与 ")
+    tail = clause[tail_end:]
+    if head.endswith("由"):
+        return LEAD
+    if head.endswith(("会同", "会", "协调")):
+        return CO_LEAD
+    if tail.startswith(_CO_AFTER):
+        return CO_LEAD
+    if not head.strip() and tail.startswith(_SUBJECT_VERBS):
+        return LEAD
+    return MENTIONED
+
+
+def department_roles(text: str) -> tuple[DepartmentRole, ...]:
+    """Every department ``text`` names, with its strongest role; lead first."""
+    best: dict[str, tuple[str, bool, int]] = {}
+    # Names inside 《…》 are part of a document's title, not departments given work.
+    text = _BOOK_TITLE.sub(lambda m: "□" * len(m.group()), text)
+    for clause_match in _CLAUSE.finditer(text):
+        clause = clause_match.group()
+        mentions = _mentions(clause)
+        for marker in ("由", "会同"):
+            for m in re.finditer(marker, clause):
+                unknown = _unknown_after(clause, m.end(), mentions)
+                if unknown:
+                    mentions.append(unknown)
+        for m in _CITY_UNIT.finditer(clause):
+            if not _GENERIC.match(m.group()) and not any(s < m.end() and m.start() < e for s, e, *_ in mentions):
+                mentions.append((m.start(), m.end(), m.group(), False))
+        subject = _unknown_after(clause, 0, mentions)
+        if subject and clause[subject[1]:].startswith(_SUBJECT_VERBS):
+            mentions.append(subject)
+        for start, end, name, known in sorted(mentions):
+            role = _role(clause, start, end, mentions)
+            order = clause_match.start() + start
+            current = best.get(name)
+            if current is None or _PRECEDENCE[role] < _PRECEDENCE[current[0]]:
+                best[name] = (role, known, current[2] if current else order)
+    ranked = sorted(best.items(), key=lambda kv: (_PRECEDENCE[kv[1][0]], kv[1][2]))
+    return tuple(DepartmentRole(name, role, known) for name, (role, known, _) in ranked)
