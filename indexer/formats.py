@@ -50,18 +50,22 @@ def read_file(path: Path) -> tuple[str, bytes]:
     return text, data
 
 
-def _looks_utf16(data: bytes) -> str | None:
-    """'utf-16-le' or 'utf-16-be' when NUL bytes sit on one side of each pair."""
-    if len(data) % 2:
-        return None
-    sample = data[:4096]
-    even = sample[0::2].count(0)
-    odd = sample[1::2].count(0)
-    if odd > len(sample) // 8 and even < odd // 4:
-        return "utf-16-le"
-    if even > len(sample) // 8 and odd < even // 4:
-        return "utf-16-be"
-    return None
+_GOOD = re.compile(rf"[{CJK}\u3000-\u303f\uff00-\uffef\u2010-\u206f\x20-\x7e\n\r\t]")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Text with NUL bytes may be UTF-16 without a BOM: decode it both ways and
+    keep the reading that is almost all Chinese, punctuation and ASCII."""
+    best, best_share = None, 0.0
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[: len(data) - len(data) % 2].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        share = len(_GOOD.findall(text[:4096])) / max(1, len(text[:4096]))
+        if share > best_share:
+            best, best_share = text, share
+    return best if best_share >= 0.95 else None
 
 
 def decode(data: bytes, path: str) -> str:
@@ -74,10 +78,10 @@ def decode(data: bytes, path: str) -> str:
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
     elif b"\x00" in data[:4096]:
-        encoding = _looks_utf16(data)
-        if not encoding:
+        text = _utf16_without_bom(data)
+        if text is None:
             raise ParseError(path, "binary file (contains NUL bytes), not text")
-        candidates = [encoding]
+        return text
     else:
         candidates = ["utf-8", "gb18030"]
     for encoding in candidates:
@@ -190,31 +194,19 @@ def html_text(markup: str) -> str:
         if count >= 0.5 * total and (best is root or count <= best_count):
             best, best_count = node, count  # the smallest container that holds most of the text
     text = best.text()
-    if best is not root:  # keep header lines (title, number) that sit before the container
-        lead = [ln for ln in _preceding_text(root, best).split("\n") if ln.strip()]
-        text = "\n".join(lead[-6:]) + "\n" + text
+    if best is not root:
+        # The title often stands in a heading outside the content container.
+        headings = [n.text().strip() for n in root.walk() if _is_heading(n) and not _contains(best, n)]
+        text = "\n".join(h for h in headings if h and h not in text) + "\n" + text
     return text
 
 
-def _preceding_text(root: _Node, target: _Node) -> str:
-    parts: list[str] = []
+def _is_heading(node: _Node) -> bool:
+    return node.tag in ("h1", "h2", "h3") or "title" in (node.attrs.get("class", "") + node.attrs.get("id", "")).lower()
 
-    def visit(node: _Node) -> bool:
-        if node is target:
-            return True
-        if node.tag in _BLOCK:
-            parts.append("\n")
-        for child in node.children:
-            if isinstance(child, str):
-                parts.append(child)
-            elif visit(child):
-                return True
-        if node.tag in _BLOCK:
-            parts.append("\n")
-        return False
 
-    visit(root)
-    return "".join(parts)
+def _contains(container: _Node, node: _Node) -> bool:
+    return any(n is node for n in container.walk())
 
 
 # --- Word -------------------------------------------------------------------
@@ -265,6 +257,10 @@ _BLOCK_LINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][�
                          r"|(?:出席|列席|请假|记录|分送|抄送|主送|附件)[：:])")
 
 
+_STOPS = tuple("。！？；：")
+_INDENT = (" ", "\u3000")
+
+
 def pdf_text(data: bytes, path: str) -> str:
     """The text layer of a PDF, with lines wrapped by the page width joined again."""
     from pypdf import PdfReader
@@ -281,23 +277,27 @@ def pdf_text(data: bytes, path: str) -> str:
         raise ParseError(path, f"not a readable PDF ({e})") from None
     if len(re.findall(rf"[{CJK}A-Za-z0-9]", "".join(pages))) < 20:
         raise ParseError(path, "PDF has no text layer (a scan?); run OCR on it first")
-    return "\n\n".join(_unwrap(page) for page in pages)
-
-
-def _unwrap(page: str) -> str:
-    """Join a line that runs to the right margin with the next one, unless the
-    next starts a new block or is indented (a new paragraph)."""
-    lines = page.split("\n")
-    widths = sorted(len(ln.rstrip()) for ln in lines if ln.strip())
-    if not widths:
-        return ""
+    # The width of a full line, from every page (a last page may hold three short lines).
+    widths = sorted(len(ln.rstrip()) for page in pages for ln in page.split("\n") if ln.strip())
     full = widths[int(len(widths) * 0.9)] if len(widths) > 3 else widths[-1]
+    indented = sum(1 for page in pages for ln in page.split("\n") if ln.startswith(_INDENT)) >= 2
+    return "\n\n".join(_unwrap(page, full, indented) for page in pages)
+
+
+def _unwrap(page: str, full: int, indented: bool) -> str:
+    """Join a line that runs to the right margin with the next one, unless the
+    next starts a new block or a new paragraph. Where the page indents its
+    paragraphs, the indent marks them; elsewhere a full line that ends a
+    sentence is taken to end its paragraph."""
+    lines = page.split("\n")
     out: list[str] = []
+    last = ""  # the previous line as laid out on the page
     for line in lines:
-        prev = out[-1] if out else ""
-        if (prev and len(prev.rstrip()) >= full - 2 and line.strip()
-                and not line.startswith((" ", "\u3000")) and not _BLOCK_LINE.match(line)):
-            out[-1] = prev.rstrip() + line.strip()
+        prev = last.rstrip()
+        new_paragraph = line.startswith(_INDENT) if indented else prev.endswith(_STOPS)
+        if out and len(prev) >= full - 2 and line.strip() and not new_paragraph and not _BLOCK_LINE.match(line):
+            out[-1] = out[-1].rstrip() + line.strip()
         else:
             out.append(line)
+        last = line
     return "\n".join(out)

@@ -59,16 +59,17 @@ def normalize(text: str) -> str:
 
 
 def _join_page_breaks(lines: list[str]) -> list[str]:
-    """Join a sentence that a page break cut in two.
+    """Drop blank lines, joining a sentence that a page break cut in two.
+
+    Blank lines carry no meaning once this is done (and formats differ in them:
+    a PDF has none), so the normalized text has one line per paragraph.
 
     A long line of prose that does not end a sentence, followed by blank lines
     and a line that does not start a new block, is one sentence: "…深入贯彻党" + "的十九届…".
     """
     out: list[str] = []
-    blank_run = 0
     for line in lines:
         if not line:
-            blank_run += 1
             continue
         prev = out[-1] if out else ""
         if (
@@ -81,10 +82,7 @@ def _join_page_breaks(lines: list[str]) -> list[str]:
         ):
             out[-1] = prev + line
         else:
-            if out and blank_run:
-                out.append("")
             out.append(line)
-        blank_run = 0
     return out
 
 

@@ -19,11 +19,15 @@ def test_sentence_cut_by_page_break_and_page_number_is_joined():
     assert normalize(raw) == "会议强调，要做好预算工作，这是深入贯彻党的十九届五中全会精神。\n二、下一项\n"
 
 
+def test_blank_lines_go():
+    assert normalize("一、关于试点\n\n\n会议同意。\n\n") == "一、关于试点\n会议同意。\n"
+
+
 def test_titles_and_new_blocks_are_not_joined():
     raw = "示例市人民政府关于加快发展保障性租赁住房的实施意见\n\n示府办〔2022〕5号\n\n会议强调，要压实各方责任并\n\n（一）健全体系。"
     assert normalize(raw) == (
-        "示例市人民政府关于加快发展保障性租赁住房的实施意见\n\n示府办〔2022〕5号\n\n"
-        "会议强调，要压实各方责任并\n\n（一）健全体系。\n"
+        "示例市人民政府关于加快发展保障性租赁住房的实施意见\n示府办〔2022〕5号\n"
+        "会议强调，要压实各方责任并\n（一）健全体系。\n"
     )
 
 

@@ -54,7 +54,7 @@ def test_executive_minutes_items():
     assert [i.reviewed for i in doc.items] == [
         (), ("示例市优化营商环境创新行动2021",), (), (), ("示例市电梯安全条例（草案）",), ()]
     # The closing blocks are not part of the last item.
-    assert doc.items[-1].text == "六、其他事项\n\n会议同意市财政局关于调整部分专项资金使用范围的请示，由市财政局会同市审计局加强资金监管。"
+    assert doc.items[-1].text == "六、其他事项\n会议同意市财政局关于调整部分专项资金使用范围的请示，由市财政局会同市审计局加强资金监管。"
 
 
 def test_department_roles_per_item():
