@@ -20,6 +20,7 @@ from .model import (
     CO_LEAD,
     LEAD,
     MENTIONED,
+    ROLES,
     Attendance,
     AttendingUnit,
     DepartmentRole,
@@ -38,7 +39,7 @@ from .schema import FACET_FIELDS
 from .search import FacetValue, Hit, IndexStats, SearchIndex, SearchRequest, SearchResult
 
 __all__ = [
-    "CO_LEAD", "LEAD", "MENTIONED", "AttendingUnit", "DepartmentRole", "Paragraph", "Point", "TopicMatch",
+    "CO_LEAD", "LEAD", "MENTIONED", "ROLES", "AttendingUnit", "DepartmentRole", "Paragraph", "Point", "TopicMatch",
     "read_document",
     "Attendance", "Document", "DocumentNotFound", "FACET_FIELDS", "FacetValue", "FileFailure", "Fragment",
     "Hit", "IndexLocked", "IndexNotFound", "IndexOutdated", "IndexReport", "IndexStats", "Item",

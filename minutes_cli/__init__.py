@@ -32,7 +32,7 @@ def cli():
 @click.option("--index", "index_dir", help=INDEX_HELP)
 @click.option("--rebuild", is_flag=True, help="Empty the index first and index everything again.")
 def index_cmd(paths, index_dir, rebuild):
-    """Index files and folders (.txt, .html; UTF-8 or GB18030).
+    """Index files and folders (.txt in UTF-8/UTF-16/GB18030, .html, .docx, .pdf).
 
     Unchanged files are skipped; every file that fails is listed with its
     reason, the others are still indexed, and the exit status is 1.
@@ -112,14 +112,14 @@ def _marked(fragment: indexer.Fragment) -> str:
 @click.argument("file", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the whole structure as JSON.")
 def parse_cmd(file, as_json):
-    """Show how one file parses (nothing is indexed).
+    """Show how one file parses (nothing is indexed): .txt, .html, .docx, .pdf.
 
     \b
     Example:
         minutes parse samples/corpus/示例市政府常务会议纪要-2021-09.txt --json
     """
     try:
-        doc = indexer.parse_file(file)
+        doc = indexer.read_document(file)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
     if as_json:
@@ -132,8 +132,11 @@ def parse_cmd(file, as_json):
             click.echo(f"{label}: {value}")
     for item in doc.items:
         click.echo(f"{indexer.item_label(item.number) or 'body'}: {item.title}")
-        if item.departments:
-            click.echo(f"    dept: {'、'.join(item.departments)}")
+        for label, value in [("decision", item.decision), ("reviewed", "、".join(f"《{t}》" for t in item.reviewed)),
+                             ("lead", "、".join(item.leads)), ("co-lead", "、".join(item.co_leads)),
+                             ("topics", "、".join(item.topics)), ("keywords", "、".join(item.keywords))]:
+            if value:
+                click.echo(f"    {label}: {value}")
         for sp in item.subpoints:
             click.echo(f"    {sp.label} {sp.text[:40]}")
 

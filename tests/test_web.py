@@ -125,3 +125,28 @@ def test_web_layer_never_imports_whoosh_or_jieba():
         if re.search(r"^\s*(from|import)\s+(whoosh|jieba)\b", path.read_text("utf-8"), re.M)
     ]
     assert offenders == []
+
+
+def test_document_json_carries_the_parsed_structure(client):
+    doc_id = client.get("/api/search?q=电梯安全").get_json()["hits"][0]["doc_id"]
+    data = client.get(f"/api/doc/{doc_id}").get_json()
+    assert (data["meeting_kind"], data["number"], data["chair"]) == (
+        "常务会议", {"prefix": "", "year": 2021, "seq": 9}, {"name": "王明", "title": "市长"})
+    item5 = data["items"][4]
+    assert (item5["action"], item5["decision"], item5["reviewed"]) == ("审议", "原则同意", ["示例市电梯安全条例（草案）"])
+    assert item5["roles"][:2] == [{"name": "市司法局", "role": "lead", "known": True},
+                                  {"name": "市市场监管局", "role": "lead", "known": True}]
+    assert {"topic": "安全生产", "evidence": ["电梯安全"]} in item5["topics"]
+    assert "电梯安全" in item5["keywords"]
+    assert data["attendance"]["attending"][0] == {"unit": "市政府办公室", "persons": ["周涛", "吴敏"]}
+
+
+def test_document_page_shows_roles_decision_and_reviewed_documents(client):
+    doc_id = client.get("/api/search?q=电梯安全").get_json()["hits"][0]["doc_id"]
+    html = client.get(f"/doc/{doc_id}").get_data(as_text=True)
+    item5 = html[html.index('id="item-5"'):html.index('id="item-6"')]
+    assert '<dd class="decision">原则同意</dd>' in item5
+    assert "<dt>牵头</dt>" in item5 and "<dt>会同配合</dt>" in item5
+    assert 'class="tag dept role-lead" href="/search?dept=%E5%B8%82%E5%8F%B8%E6%B3%95%E5%B1%80">市司法局</a>' in item5
+    assert 'class="reviewed" href="/search?q=%22%E7%A4%BA%E4%BE%8B%E5%B8%82%E7%94%B5%E6%A2%AF' in item5
+    assert "市政府办公室 周涛、吴敏；市发改委 郑伟" in html
