@@ -145,8 +145,12 @@ def _header(lines: list[Line]) -> dict:
             date = date or parse_date(text)
             end = line.end  # the issuing office and date, or the occasion, under the title
             continue
+        if title_done and text.startswith(("主送：", "主送:")):
+            addressees = _names(text[3:])
+            end = line.end
+            break
         if title_done and text.endswith(("：", ":")) and "。" not in text and len(text) < 120:
-            addressees = _names(text.rstrip("：:"))  # 主送: 各区人民政府，市各委办局：
+            addressees = _names(text.rstrip("：:"))  # 主送 without its label: 各区人民政府，市各委办局：
             end = line.end
             break
         if title_done or "。" in text or text.endswith(("：", ":")) or ITEM.match(text) or len(text) > 60:
@@ -231,11 +235,18 @@ def _read_closing(lines: list[Line], first: int) -> dict[str, str] | None:
                 blocks["signed"] = parse_date(text)
         elif kind == "signer":
             label = None
-        elif label in _LIST_LABELS and len(text) <= 200:
+        elif label in _LIST_LABELS and _continues_list(text):
             blocks[label] += ("；" if label == "列席" else "") + text  # a list continued on the next line
         else:
             return None
     return blocks
+
+
+def _continues_list(text: str) -> bool:
+    """A line that can continue a 列席 / 分送 list: no numbered heading, no sentence inside."""
+    if ITEM.match(text) or sections.SUBPOINT.match(text) or sections.POINT.match(text):
+        return False
+    return len(text) <= 120 and "。" not in text[:-1]
 
 
 def _item(text: str, number: int, span: tuple[int, int], title: str = "") -> Item:

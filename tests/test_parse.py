@@ -193,3 +193,32 @@ def test_missing_file(tmp_path):
     with pytest.raises(ParseError) as e:
         parse_file(tmp_path / "gone.txt")
     assert e.value.reason == "cannot read file: No such file or directory"
+
+
+def test_letter_spaced_title_broken_over_lines_and_closing_details():
+    doc = parse_text(
+        "示 例 市 人 民 政 府 关 于 印 发 示 例 市\n电梯安全管理办法的通知\n示府发〔2021〕20号\n"
+        "主送：各区人民政府，市各委办局\n"
+        "一、总则\n（一）适用范围。\n1. 住宅电梯；\n（2）商场电梯；\n① 医院电梯。\n（二）职责。\n"
+        "（此件公开发布）\n抄送：市委各部门。\n示例市人民政府办公室 2021年6月10日整理\n示例市人民政府办公室 2021年6月11日印发\n")
+    assert doc.title == "示例市人民政府关于印发示例市电梯安全管理办法的通知"
+    assert (doc.doc_type, doc.number_prefix, doc.number_year, doc.number_seq) == ("通知", "示府发", 2021, 20)
+    assert (doc.compiled, doc.issued, doc.public) == ("2021-06-10", "2021-06-11", "此件公开发布")
+    assert doc.addressees == ("各区人民政府", "市各委办局")
+    assert doc.distribution == ("市委各部门",)
+    first = doc.items[0].subpoints[0]
+    assert [p.label for p in first.points] == ["1.", "（2）", "①"]
+    assert first.points[1].text == "（2）商场电梯；"
+
+
+def test_legal_database_header_lines_are_metadata():
+    doc = parse_file(CORPUS / "示例市政府关于同意设立示例高新技术产业开发区的批复.html")
+    assert doc.metadata == (("法宝引证码", "SAMPLE.0001"), ("原文链接", "示例页面（仅为版式示例）"))
+    assert doc.addressees == ("示例高新区管委会",)
+    assert all("法宝" not in item.text for item in doc.items)
+
+
+def test_notice_signature_and_public_flag():
+    doc = parse_file(CORPUS / "示例市政府关于印发电梯安全管理办法的通知-2021-20.txt")
+    assert (doc.signed, doc.issued, doc.public) == ("2021-06-10", "2021-06-10", "此件公开发布")
+    assert doc.addressees == ("各区人民政府", "示例高新区管委会", "市各委办局", "各直属单位")
