@@ -36,14 +36,16 @@ from .model import (
 from .parse import parse_file, parse_text
 from .query import highlight_terms
 from .schema import FACET_FIELDS
-from .search import FacetValue, Hit, IndexStats, SearchIndex, SearchRequest, SearchResult
+from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
+from .search import SearchIndex
+from .suggest import Suggestion
 
 __all__ = [
     "CO_LEAD", "LEAD", "MENTIONED", "ROLES", "AttendingUnit", "DepartmentRole", "Paragraph", "Point", "TopicMatch",
     "read_document",
     "Attendance", "Document", "DocumentNotFound", "FACET_FIELDS", "FacetValue", "FileFailure", "Fragment",
     "Hit", "IndexLocked", "IndexNotFound", "IndexOutdated", "IndexReport", "IndexStats", "Item",
-    "MinutesError", "ParseError", "QueryError", "SearchIndex", "SearchRequest", "SearchResult", "SubPoint",
+    "MinutesError", "ParseError", "QueryError", "SearchIndex", "SearchRequest", "SearchResult", "SubPoint", "Suggestion",
     "citation", "collect_files", "default_index_dir", "index_paths", "parse_file", "parse_text",
     "highlight_all", "item_label", "highlight_terms", "warm_up",
 ]

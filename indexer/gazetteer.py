@@ -17,6 +17,9 @@ from .model import TopicMatch
 DATA_DIR = Path(__file__).with_name("data")
 DEPARTMENTS_FILE = DATA_DIR / "departments.tsv"
 TOPICS_FILE = DATA_DIR / "topics.tsv"
+TERMS_FILE = DATA_DIR / "terms.txt"
+SYNONYMS_FILE = DATA_DIR / "synonyms.tsv"
+DATA_FILES = (DEPARTMENTS_FILE, TOPICS_FILE, TERMS_FILE, SYNONYMS_FILE)
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ def _rows(path: Path) -> list[list[str]]:
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
-        if cells[0] in ("canonical", "topic"):
+        if cells[0] in ("canonical", "topic", "word"):
             continue  # header row
         rows.append(cells)
     return rows
@@ -99,15 +102,47 @@ def find_topics(text: str) -> tuple[TopicMatch, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1)
+def policy_terms() -> tuple[str, ...]:
+    return tuple(line.strip() for line in TERMS_FILE.read_text("utf-8").splitlines()
+                 if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _synonym_groups() -> dict[str, tuple[str, ...]]:
+    groups: dict[str, tuple[str, ...]] = {}
+    for cells in _rows(SYNONYMS_FILE):
+        group = tuple(dict.fromkeys([cells[0].strip(), *(w.strip() for w in cells[1].split("|") if w.strip())]))
+        for word in group:
+            groups[word] = group
+    return groups
+
+
+def synonyms(word: str) -> tuple[str, ...]:
+    """Other words to search for ``word``: a department's canonical name and
+    aliases, or its synonym group. Empty when there are none."""
+    _, canonical = department_matcher()
+    if word in canonical:
+        dept = next(d for d in departments() if d.name == canonical[word])
+        return tuple(n for n in (dept.name, *dept.aliases) if n != word)
+    return tuple(w for w in _synonym_groups().get(word, ()) if w != word)
+
+
+def canonical_department(name: str) -> str:
+    """The canonical name for any alias; unknown names come back unchanged."""
+    return department_matcher()[1].get(name, name)
+
+
 def user_words() -> list[str]:
-    """Names the word segmenter must keep whole."""
+    """Names and terms the word segmenter must keep whole."""
     words = {name for d in departments() for name in (d.name, *d.aliases)}
     words |= {k for t in topics() for k in t.keywords}
+    words |= set(policy_terms()) | set(_synonym_groups())
     return sorted(words)
 
 
 def data_fingerprint() -> str:
     h = hashlib.sha256()
-    for path in (DEPARTMENTS_FILE, TOPICS_FILE):
+    for path in DATA_FILES:
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

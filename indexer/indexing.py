@@ -18,8 +18,11 @@ from whoosh.index import LockError
 
 from .errors import IndexLocked, IndexNotFound, MinutesError, ParseError
 from .model import Document, FileFailure, IndexReport
+from . import gazetteer
 from .analysis import with_keywords
 from .parse import SUPPORTED_SUFFIXES, parse_file
+from .roles import department_roles
+from .schema import ITEM, PREAMBLE, PREAMBLE_TITLE
 from .schema import build_schema, check_meta, write_meta
 
 WRITER_TIMEOUT_S = 10.0
@@ -66,10 +69,25 @@ def _records(doc: Document) -> Iterable[dict]:
         doc_number=doc.doc_number, doc_type=doc.doc_type, session=doc.session, meeting=doc.meeting,
         date=doc.date, year=doc.year, doc_meta=doc_meta,
     )
+    if doc.preamble and doc.items[0].number:
+        # The opening paragraph (who met, when, what was heard) is searchable too.
+        roles = department_roles(doc.preamble)
+        yield dict(
+            common,
+            id=f"{doc.id}#preamble",
+            part=PREAMBLE,
+            item_no=0,
+            item_title=PREAMBLE_TITLE,
+            body=doc.preamble,
+            body_bigram=doc.preamble,
+            dept=",".join(r.name for r in roles),
+            topic=",".join(t.topic for t in gazetteer.find_topics(doc.preamble)),
+        )
     for item in doc.items:
         yield dict(
             common,
             id=f"{doc.id}#item-{item.number}",
+            part=ITEM,
             item_no=item.number,
             item_title=item.title,
             body=item.text,

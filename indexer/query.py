@@ -1,124 +1,287 @@
-"""The query box's language, parsed into Whoosh queries.
+"""The query box's language, parsed into Whoosh queries by small parsers.
 
-- plain words: every word must match, in the item's text or titles; a word
-  matches either by its jieba words or as an exact run of characters (bigram
-  phrase), so it is found whatever the segmentation of the text was;
-- "exact phrase" (ASCII or Chinese quotes): the characters in that order;
-- ``-word`` or ``-"phrase"``: exclude;
-- ``a OR b``: either;
-- document numbers (〔2021〕9号, [2021]9号, 示府发〔2021〕20号) and sessions
-  (第128次常务会议) also match the document's number or session exactly.
+Like SearXNG's query parsing, each part of the language is a small parser with
+``check(token)`` and ``__call__(token, state)``, tried in a fixed order:
 
-The parser returns a :class:`ParsedQuery`: the Whoosh query and the terms to
-highlight.
+- ``OR`` (or ``或``) between two terms: either;
+- ``-term``: exclude (a word, a phrase or a field);
+- ``"exact phrase"``, ``“…”``, ``「…」``: these characters in this order;
+- field prefixes, with ASCII or full-width colons: ``部门：市发改委`` (aliases resolve),
+  ``主题：安全生产``, ``文号：〔2021〕9号``, ``会议：第128次``, ``年份：2021``,
+  ``日期：2020-01..2021-06``, ``类型：纪要``;
+- document numbers (〔2021〕9号, [2021]9号, (2021)9号, 2021年9号, 国发〔2019〕5号) and sessions
+  (第128次常务会议), matched exactly and ranked first;
+- any other word: all words must match, each by its jieba words, as an exact run
+  of characters (bigrams), or through an alias or synonym.
+
+The result is a :class:`ParsedQuery`: the Whoosh query, a looser one to fall back
+on when nothing matches, a proximity bonus, and the terms to highlight.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
+from . import gazetteer
 from .analysis import bigrams, fold, words
 from .normalize import normalize
 
-_TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|“([^”]*)”?|(\S+))')
-_DOC_NUMBER = re.compile(r"^([\u4e00-\u9fff]{0,12})〔(\d{4})〕(\d+)号$")
-_SESSION = re.compile(r"^第(\d+)次(常务会议|专题会议|办公会议|全体会议)?$")
-TEXT_FIELDS = ("body", "item_title", "doc_title")
+TEXT_FIELDS = ("body", "item_title", "doc_title", "reviewed")
+REFERENCE_BOOST = 20.0
+SYNONYM_BOOST = 0.6
+
+_TOKEN = re.compile(
+    r'-?(?:[\u4e00-\u9fff]{2}[:：])?(?:"[^"]*"?|“[^”]*”?|「[^」]*」?|[^\s"“「]+)'
+)
+_QUOTED = re.compile(r'^(?:"([^"]*)"?|“([^”]*)”?|「([^」]*)」?)$')
+_FIELD = re.compile(r"^(部门|主题|文号|会议|年份|日期|类型)[:：](.*)$")
+_DOC_NUMBER = re.compile(r"^([\u4e00-\u9fff]{0,12}?)[〔\[［(（【]?((?:19|20)\d\d)[〕\]］)）】]?年?第?(\d{1,4})号$")
+_SESSION = re.compile(r"^(?:[\u4e00-\u9fff]{0,12}?)第(\d{1,4})次(常务会议|专题会议|办公会议|全体会议|现场办公会)?$")
+_DATE_BOUND = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+_DOC_TYPE_ALIASES = {"纪要": "会议纪要", "会议": "会议纪要", "报告": "报告"}
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
     query: wq.Query
+    relaxed: wq.Query | None  # any-word recall, for when ``query`` finds nothing
+    bonus: wq.Query | None  # proximity and exact-phrase bonus for ranking
     terms: tuple[str, ...]  # what to highlight, longest first
+    words: tuple[str, ...]  # the plain words, for "did you mean"
     is_empty: bool
 
 
-def _all(field: str, tokens: list[str]) -> wq.Query | None:
+@dataclass
+class _State:
+    must: list[list[wq.Query]] = field(default_factory=list)  # each inner list is OR-ed
+    must_not: list[wq.Query] = field(default_factory=list)
+    loose: list[wq.Query] = field(default_factory=list)  # clauses for the relaxed query
+    highlight: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    join_next: bool = False
+
+    def add(self, q: wq.Query, negate: bool) -> None:
+        if negate:
+            self.must_not.append(q)
+        elif self.join_next and self.must:
+            self.must[-1].append(q)
+        else:
+            self.must.append([q])
+        self.join_next = False
+
+
+def _all(fieldname: str, tokens: list[str]) -> wq.Query | None:
+    if not tokens:
+        return None
+    return wq.Term(fieldname, tokens[0]) if len(tokens) == 1 else wq.And([wq.Term(fieldname, t) for t in tokens])
+
+
+def _phrase(fieldname: str, tokens: list[str], boost: float = 1.0) -> wq.Query | None:
     if not tokens:
         return None
     if len(tokens) == 1:
-        return wq.Term(field, tokens[0])
-    return wq.And([wq.Term(field, t) for t in tokens])
+        return wq.Term(fieldname, tokens[0], boost=boost)
+    return wq.Phrase(fieldname, tokens, boost=boost)
 
 
-def _phrase(field: str, tokens: list[str]) -> wq.Query | None:
-    if not tokens:
+def _or(clauses) -> wq.Query | None:
+    clauses = [c for c in clauses if c is not None]
+    if not clauses:
         return None
-    if len(tokens) == 1:
-        return wq.Term(field, tokens[0])
-    return wq.Phrase(field, tokens)
+    return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
 
 
-def is_reference(word: str) -> bool:
-    """A document number or a meeting session, which match as a whole."""
-    canonical = normalize(word).strip()
-    return bool(_DOC_NUMBER.match(canonical) or _SESSION.match(canonical))
-
-
-def _word_query(word: str) -> wq.Query | None:
+def text_query(word: str, boost: float = 1.0) -> wq.Query | None:
+    """A word in any text field: all its jieba words, or its characters in a row."""
     tokens = words(word)
     clauses = [_all(f, tokens) for f in TEXT_FIELDS]
     clauses.append(_phrase("body_bigram", bigrams(word)))
+    clauses = [c for c in clauses if c is not None]
+    if not clauses:
+        return None
+    return wq.Or(clauses, boost=boost)
+
+
+def phrase_query(text: str) -> wq.Query | None:
+    tokens = words(text)
+    return _or([*(_phrase(f, tokens) for f in TEXT_FIELDS), _phrase("body_bigram", bigrams(text))])
+
+
+def reference_query(word: str) -> wq.Query | None:
+    """A document number or a session, if ``word`` is one."""
     canonical = normalize(word).strip()
     m = _DOC_NUMBER.match(canonical)
     if m:
-        number = f"〔{m.group(2)}〕{m.group(3)}号"
-        clauses.append(wq.Term("doc_number", canonical) if m.group(1) else wq.Wildcard("doc_number", f"*{number}"))
+        number = f"〔{m.group(2)}〕{int(m.group(3))}号"
+        if m.group(1):
+            return wq.Term("doc_number", m.group(1) + number, boost=REFERENCE_BOOST)
+        # Multi-term queries score a constant 1.0 whatever their boost: wrap them.
+        return wq.ConstantScoreQuery(wq.Wildcard("doc_number", f"*{number}"), REFERENCE_BOOST)
     m = _SESSION.match(canonical)
     if m:
-        clauses.append(wq.Prefix("session", f"第{int(m.group(1))}次{m.group(2) or ''}"))
-    clauses = [c for c in clauses if c is not None]
-    return wq.Or(clauses) if clauses else None
+        return wq.ConstantScoreQuery(wq.Prefix("session", f"第{int(m.group(1))}次{m.group(2) or ''}"), REFERENCE_BOOST)
+    return None
 
 
-def _phrase_query(text: str) -> wq.Query | None:
-    tokens = words(text)
-    clauses = [_phrase(f, tokens) for f in TEXT_FIELDS]
-    clauses.append(_phrase("body_bigram", bigrams(text)))
-    clauses = [c for c in clauses if c is not None]
-    return wq.Or(clauses) if clauses else None
+class _Parser:
+    def check(self, token: str) -> bool:
+        raise NotImplementedError
+
+    def __call__(self, token: str, negate: bool, state: _State) -> None:
+        raise NotImplementedError
+
+
+class _OrParser(_Parser):
+    def check(self, token):
+        return token in ("OR", "或")
+
+    def __call__(self, token, negate, state):
+        state.join_next = bool(state.must)
+
+
+class _PhraseParser(_Parser):
+    def check(self, token):
+        return bool(_QUOTED.match(token))
+
+    def __call__(self, token, negate, state):
+        text = next(g for g in _QUOTED.match(token).groups() if g is not None).strip()
+        q = phrase_query(text)
+        if q is None:
+            return
+        state.add(q, negate)
+        if not negate:
+            state.highlight.append(text)
+            state.loose.append(q)
+
+
+class _FieldParser(_Parser):
+    def check(self, token):
+        return bool(_FIELD.match(token))
+
+    def __call__(self, token, negate, state):
+        name, value = _FIELD.match(token).groups()
+        quoted = _QUOTED.match(value)
+        value = next(g for g in quoted.groups() if g is not None) if quoted else value
+        value = value.strip()
+        if not value:
+            return
+        q = getattr(self, "_" + {"部门": "dept", "主题": "topic", "文号": "number", "会议": "meeting",
+                                  "年份": "year", "日期": "date", "类型": "doc_type"}[name])(value)
+        if q is not None:
+            state.add(q, negate)
+
+    @staticmethod
+    def _dept(value):
+        canonical = gazetteer.canonical_department(value)
+        return wq.Or([wq.Term("dept", canonical), wq.Term("dept", value)])
+
+    @staticmethod
+    def _topic(value):
+        return wq.Term("topic", value)
+
+    @staticmethod
+    def _number(value):
+        return reference_query(value) or wq.Term("doc_number", normalize(value).strip())
+
+    @staticmethod
+    def _meeting(value):
+        return reference_query(value) or wq.Or([wq.Term("meeting", value), wq.Term("session", value)])
+
+    @staticmethod
+    def _year(value):
+        return wq.Term("year", value)
+
+    @staticmethod
+    def _date(value):
+        low, _, high = value.partition("..")
+        start, end = _date_bound(low, first=True), _date_bound(high or low, first=False)
+        if start is None and end is None:
+            return None
+        return wq.TermRange("date", start, end)
+
+    @staticmethod
+    def _doc_type(value):
+        wanted = _DOC_TYPE_ALIASES.get(value, value)
+        return wq.Or([wq.Term("doc_type", wanted), wq.Term("doc_type", value)])
+
+
+def _date_bound(text: str, first: bool) -> str | None:
+    m = _DATE_BOUND.match(text.strip())
+    if not m:
+        return None
+    year, month, day = m.groups()
+    if first:
+        return f"{year}-{int(month or 1):02d}-{int(day or 1):02d}"
+    return f"{year}-{int(month or 12):02d}-{int(day or 31):02d}"
+
+
+class _WordParser(_Parser):
+    def check(self, token):
+        return True
+
+    def __call__(self, token, negate, state):
+        reference = reference_query(token)
+        clauses = [text_query(token), reference]
+        for other in gazetteer.synonyms(token):
+            clauses.append(text_query(other, boost=SYNONYM_BOOST))
+        if gazetteer.canonical_department(token) != token or gazetteer.is_known(token):
+            clauses.append(wq.Term("dept", gazetteer.canonical_department(token)))
+        q = _or(clauses)
+        if q is None:
+            return
+        state.add(q, negate)
+        if negate:
+            return
+        state.highlight.append(token)
+        state.words.append(token)
+        if reference is None:
+            state.highlight.extend(words(token))
+            state.highlight.extend(gazetteer.synonyms(token))
+            state.loose.extend(wq.Term("body_bigram", b) for b in bigrams(token))
+        state.loose.append(q)
+
+
+_PARSERS: tuple[_Parser, ...] = (_OrParser(), _PhraseParser(), _FieldParser(), _WordParser())
 
 
 def parse_query(text: str) -> ParsedQuery:
     """Parse the query box's text; an empty or all-punctuation query matches everything."""
-    must: list[list[wq.Query]] = []  # each inner list is OR-ed: "a OR b" is one group
-    must_not: list[wq.Query] = []
-    highlight: list[str] = []
-    join_next = False
-    for m in _TOKEN.finditer(fold(text)):
-        negate, quoted_a, quoted_b, bare = m.groups()
-        if bare == "OR" and not negate:
-            join_next = bool(must)
-            continue
-        phrase = quoted_a if quoted_a is not None else quoted_b
-        q = _phrase_query(phrase) if phrase is not None else _word_query(bare)
-        if q is None:
-            continue
-        if negate:
-            must_not.append(q)
-            continue
-        term = (phrase if phrase is not None else bare).strip()
-        highlight.append(term)
-        if phrase is None and not is_reference(term):
-            highlight.extend(words(term))
-        if join_next:
-            must[-1].append(q)
-        else:
-            must.append([q])
-        join_next = False
-    positives = [group[0] if len(group) == 1 else wq.Or(group) for group in must]
-    if not positives:
-        base: wq.Query = wq.Every()
-    elif len(positives) == 1:
-        base = positives[0]
-    else:
-        base = wq.And(positives)
-    if must_not:
-        base = wq.AndNot(base, wq.Or(must_not))
-    terms = tuple(sorted({t for t in highlight if t}, key=len, reverse=True))
-    return ParsedQuery(query=base, terms=terms, is_empty=not positives and not must_not)
+    state = _State()
+    for raw in _TOKEN.findall(fold(text)):
+        negate = raw.startswith("-") and len(raw) > 1
+        token = raw[1:] if negate else raw
+        for parser in _PARSERS:
+            if parser.check(token):
+                parser(token, negate, state)
+                break
+    positives = [group[0] if len(group) == 1 else wq.Or(group) for group in state.must]
+    base: wq.Query = wq.Every() if not positives else positives[0] if len(positives) == 1 else wq.And(positives)
+    relaxed = wq.Or(state.loose) if len(positives) > 1 or (positives and state.loose) else None
+    if state.must_not:
+        base = wq.AndNot(base, wq.Or(state.must_not))
+        relaxed = wq.AndNot(relaxed, wq.Or(state.must_not)) if relaxed is not None else None
+    return ParsedQuery(
+        query=base,
+        relaxed=relaxed,
+        bonus=_bonus(state.words),
+        terms=tuple(sorted({t for t in state.highlight if t.strip()}, key=len, reverse=True)),
+        words=tuple(state.words),
+        is_empty=not positives and not state.must_not,
+    )
+
+
+def _bonus(plain: list[str]) -> wq.Query | None:
+    """Ranking bonus: the words next to each other, or near each other."""
+    if len(plain) < 2:
+        return None
+    joined = "".join(plain)
+    tokens = [t for w in plain for t in words(w)]
+    return _or([
+        _phrase("body_bigram", bigrams(joined), boost=2.0),
+        wq.Phrase("body", tokens, slop=8) if len(tokens) > 1 else None,
+    ])
 
 
 def highlight_terms(text: str) -> tuple[str, ...]:

@@ -18,8 +18,12 @@ from whoosh import fields
 from . import analysis
 from .errors import IndexOutdated
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 META_FILE = "minutes-meta.json"
+
+# A record is an agenda item, or the preamble of a document that has items.
+ITEM, PREAMBLE = "item", "preamble"
+PREAMBLE_TITLE = "会议概况"
 
 # Multi-valued facet fields hold their values joined by this separator.
 FACET_FIELDS = ("dept", "topic", "meeting", "year", "doc_type")
@@ -28,7 +32,8 @@ FACET_FIELDS = ("dept", "topic", "meeting", "year", "doc_type")
 def build_schema() -> fields.Schema:
     word = analysis.word_analyzer()
     return fields.Schema(
-        id=fields.ID(stored=True, unique=True),  # "<doc_id>#item-<n>"
+        id=fields.ID(stored=True, unique=True),  # "<doc_id>#item-<n>" or "<doc_id>#preamble"
+        part=fields.ID(stored=True),  # item or preamble
         doc_id=fields.ID(stored=True),
         source=fields.ID(stored=True),
         content_hash=fields.ID(stored=True),
@@ -43,7 +48,7 @@ def build_schema() -> fields.Schema:
         item_title=fields.TEXT(analyzer=word, stored=True, field_boost=3.0),
         body=fields.TEXT(analyzer=word, stored=True, phrase=True),
         body_bigram=fields.TEXT(analyzer=analysis.bigram_analyzer(), phrase=True),
-        reviewed=fields.TEXT(analyzer=word, stored=False, field_boost=2.0),  # 《…》 titles the item names
+        reviewed=fields.TEXT(analyzer=word, stored=True, field_boost=2.0),  # 《…》 titles the item names
         dept=fields.KEYWORD(stored=True, commas=True, scorable=False),
         dept_lead=fields.KEYWORD(stored=True, commas=True, scorable=False),
         topic=fields.KEYWORD(stored=True, commas=True, scorable=False),

@@ -19,108 +19,20 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from .citation import citation
-from .errors import DocumentNotFound, QueryError
-from .highlight import Fragment, snippets
+from .errors import DocumentNotFound
+from .highlight import snippets
 from .indexing import open_whoosh_index
 from .model import Document, from_dict
 from .query import parse_query
-from .schema import FACET_FIELDS
-
-MAX_QUERY_CHARS = 500
-MAX_PAGE_SIZE = 100
-MAX_PAGE = 500
-MAX_FILTER_VALUES = 50
-SORTS = ("relevance", "newest", "oldest")
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    """What to search for. Facet filters: values within one facet are OR-ed,
-    facets are AND-ed."""
-
-    q: str = ""
-    dept: tuple[str, ...] = ()
-    topic: tuple[str, ...] = ()
-    meeting: tuple[str, ...] = ()
-    year: tuple[str, ...] = ()
-    doc_type: tuple[str, ...] = ()
-    page: int = 1
-    size: int = 10
-    sort: str = "relevance"
-
-    def __post_init__(self):
-        if len(self.q) > MAX_QUERY_CHARS:
-            raise QueryError("q", f"query is {len(self.q)} characters; the limit is {MAX_QUERY_CHARS}")
-        if not 1 <= self.page <= MAX_PAGE:
-            raise QueryError("page", f"must be between 1 and {MAX_PAGE}")
-        if not 1 <= self.size <= MAX_PAGE_SIZE:
-            raise QueryError("size", f"must be between 1 and {MAX_PAGE_SIZE}")
-        if self.sort not in SORTS:
-            raise QueryError("sort", f"must be one of {', '.join(SORTS)}")
-        for name in FACET_FIELDS:
-            values = getattr(self, name)
-            if not isinstance(values, tuple):
-                raise QueryError(name, "must be a tuple of strings")
-            if len(values) > MAX_FILTER_VALUES:
-                raise QueryError(name, f"at most {MAX_FILTER_VALUES} values")
-        for value in self.year:
-            if not (value.isdigit() and len(value) == 4):
-                raise QueryError("year", f"{value!r} is not a four-digit year")
-
-    def filters(self) -> dict[str, tuple[str, ...]]:
-        return {name: getattr(self, name) for name in FACET_FIELDS if getattr(self, name)}
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    doc_id: str
-    doc_title: str
-    doc_number: str
-    doc_type: str
-    date: str
-    item_no: int
-    item_title: str
-    citation: str
-    fragments: tuple[Fragment, ...]
-    score: float
-    departments: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    count: int
-    selected: bool
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    request: SearchRequest
-    total: int
-    hits: tuple[Hit, ...]
-    facets: dict[str, tuple[FacetValue, ...]]
-    terms: tuple[str, ...]
-    elapsed_ms: float
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.request.size))
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    documents: int
-    items: int
-    last_modified: float  # seconds since the epoch
-    path: str
-
+from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
+from .schema import FACET_FIELDS, PREAMBLE
+from .suggest import Suggestion, Vocabulary
 
 @dataclass
 class _SearcherState:
     searcher: object
     facet_values: dict[int, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    vocabulary: Vocabulary | None = None  # built on first use: suggestions and corrections
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -163,7 +75,7 @@ class SearchIndex:
         searcher = state.searcher
         documents = sum(1 for _ in searcher.lexicon("doc_id"))
         mtime = max((p.stat().st_mtime for p in self.path.iterdir() if p.is_file()), default=0.0)
-        return IndexStats(documents=documents, items=searcher.doc_count(), last_modified=mtime, path=str(self.path))
+        return IndexStats(documents=documents, records=searcher.doc_count(), last_modified=mtime, path=str(self.path))
 
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
@@ -175,15 +87,26 @@ class SearchIndex:
             wq.And([wq.Or([wq.Term(name, v) for v in values]) for name, values in filters.items()])
             if filters else None
         )
-        matched = searcher.search(parsed.query, filter=filter_query, limit=None, scored=False).docs()
+        query, relaxed = parsed.query, False
+        matched = searcher.search(query, filter=filter_query, limit=None, scored=False).docs()
+        if not matched and parsed.relaxed is not None:
+            query, relaxed = parsed.relaxed, True  # nothing has every word: show what has some
+            matched = searcher.search(query, filter=filter_query, limit=None, scored=False).docs()
         sort = request.sort if request.sort != "relevance" or not parsed.is_empty else "newest"
-        sortedby = None
-        if sort != "relevance":
-            newest = sort == "newest"
-            sortedby = sorting.MultiFacet([sorting.FieldFacet("date", reverse=newest), sorting.FieldFacet("item_no")])
         offset = (request.page - 1) * request.size
-        results = searcher.search(parsed.query, filter=filter_query, limit=offset + request.size, sortedby=sortedby)
-        hits = tuple(self._hit(h, parsed.terms) for h in results[offset:offset + request.size])
+        if sort == "relevance":
+            scoring = wq.AndMaybe(query, parsed.bonus) if parsed.bonus is not None else query
+            results = searcher.search(scoring, filter=filter_query, limit=offset + request.size)
+            ranked = sorted(results[:], key=lambda h: h.get("date", ""), reverse=True)
+            ranked.sort(key=lambda h: -h.score)  # stable: equal scores stay newest first
+        else:
+            sortedby = sorting.MultiFacet(
+                [sorting.FieldFacet("date", reverse=sort == "newest"), sorting.FieldFacet("item_no")])
+            ranked = searcher.search(query, filter=filter_query, limit=offset + request.size, sortedby=sortedby)[:]
+        hits = tuple(self._hit(h, parsed.terms) for h in ranked[offset:offset + request.size])
+        did_you_mean = ""
+        if parsed.words and (relaxed or not matched):
+            did_you_mean = self._vocabulary(state).correct(request.q, parsed.words)
         return SearchResult(
             request=request,
             total=len(matched),
@@ -191,7 +114,19 @@ class SearchIndex:
             facets=self._facets(state, matched, filters),
             terms=parsed.terms,
             elapsed_ms=(time.perf_counter() - started) * 1000,
+            relaxed=relaxed,
+            did_you_mean=did_you_mean,
         )
+
+    def suggest(self, prefix: str, limit: int = 10) -> tuple[Suggestion, ...]:
+        """Completions for what is typed so far: departments, topics, titles, frequent terms."""
+        return self._vocabulary(self._current()).complete(prefix, limit)
+
+    @staticmethod
+    def _vocabulary(state: _SearcherState) -> Vocabulary:
+        if state.vocabulary is None:
+            state.vocabulary = Vocabulary.build(state.searcher)
+        return state.vocabulary
 
     @staticmethod
     def _hit(hit, terms: tuple[str, ...]) -> Hit:
@@ -201,6 +136,7 @@ class SearchIndex:
             doc_type=f.get("doc_type", ""), date=f.get("date", ""), item_no=f["item_no"],
             item_title=f.get("item_title", ""),
             citation=citation(f["doc_title"], f.get("doc_number", ""), f["item_no"]),
+            part=f.get("part", "item"),
             fragments=snippets(f.get("body", ""), terms),
             score=round(hit.score, 4) if isinstance(hit.score, float) else 0.0,  # sorted: a sort key
             departments=_split(f.get("dept", "")), topics=_split(f.get("topic", "")),
@@ -230,6 +166,7 @@ class SearchIndex:
         records = sorted(self._current().searcher.documents(doc_id=doc_id), key=lambda r: r["item_no"])
         if not records:
             raise DocumentNotFound(doc_id)
+        records = [r for r in records if r.get("part") != PREAMBLE]
         meta = json.loads(records[0]["doc_meta"])
         items = [json.loads(r["item_json"]) for r in records]
         return from_dict(Document, {**meta, "items": items})

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.serving
 
 def test_health_and_search_over_http(live_server):
     health = requests.get(live_server + "/healthz", timeout=10).json()
-    assert (health["ok"], health["documents"], health["items"]) == (True, 8, 26)
+    assert (health["ok"], health["documents"], health["records"]) == (True, 8, 33)
     data = requests.get(live_server + "/api/search", params={"q": "电梯安全"}, timeout=10).json()
     assert (data["hits"][0]["doc_number"], data["hits"][0]["item_no"]) == ("〔2021〕9号", 5)
 

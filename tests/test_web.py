@@ -12,7 +12,8 @@ HIT_KEYS = ["id", "doc_id", "doc_title", "doc_number", "doc_type", "date", "item
 
 def test_api_search_shape(client):
     data = client.get("/api/search?q=电梯安全&size=3").get_json()
-    assert list(data) == ["ok", "query", "total", "page", "size", "pages", "sort", "elapsed_ms", "hits", "facets"]
+    assert list(data) == ["ok", "query", "total", "page", "size", "pages", "sort", "elapsed_ms", "relaxed",
+                          "did_you_mean", "hits", "facets"]
     assert (data["ok"], data["query"], data["page"], data["size"]) == (True, "电梯安全", 1, 3)
     assert list(data["facets"]) == ["dept", "topic", "meeting", "year", "doc_type"]
     assert all(list(v) == ["value", "count", "selected"] for values in data["facets"].values() for v in values)
@@ -77,7 +78,7 @@ def test_index_from_environment_variable(monkeypatch, index_dir):
 
 def test_healthz(client, index_dir):
     data = client.get("/healthz").get_json()
-    assert (data["ok"], data["documents"], data["items"], data["index"]) == (True, 8, 26, str(index_dir))
+    assert (data["ok"], data["documents"], data["records"], data["index"]) == (True, 8, 33, str(index_dir))
     assert data["last_modified"] > 0
 
 

@@ -21,7 +21,8 @@ SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 def hit_url(hit: indexer.Hit, q: str = "") -> str:
     """The hit's place in the reading view; with ``q`` the page highlights it."""
     query = "?" + urlencode({"q": q}) if q else ""
-    return f"/doc/{hit.doc_id}{query}" + (f"#item-{hit.item_no}" if hit.item_no else "")
+    anchor = "#preamble" if hit.part == "preamble" else f"#item-{hit.item_no}" if hit.item_no else ""
+    return f"/doc/{hit.doc_id}{query}{anchor}"
 
 
 def fragment_html(fragment: indexer.Fragment) -> Markup:
@@ -69,6 +70,8 @@ def result_json(result: indexer.SearchResult) -> dict:
         "pages": result.pages,
         "sort": result.request.sort,
         "elapsed_ms": round(result.elapsed_ms, 1),
+        "relaxed": result.relaxed,
+        "did_you_mean": result.did_you_mean,
         "hits": [hit_json(h) for h in result.hits],
         "facets": {
             name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
@@ -154,7 +157,15 @@ def search_page(result: indexer.SearchResult) -> dict:
         "prev_url": page_url(req.page - 1) if req.page > 1 else None,
         "next_url": page_url(req.page + 1) if req.page < result.pages else None,
         "json_url": search_url(request_params(req), "/api/search"),
+        "relaxed": result.relaxed,
+        "did_you_mean": result.did_you_mean,
+        "did_you_mean_url": search_url([("q", result.did_you_mean)] + [p for p in base if p[0] != "q"])
+        if result.did_you_mean else None,
     }
+
+
+def suggestions_json(prefix: str, suggestions: tuple[indexer.Suggestion, ...]) -> dict:
+    return {"ok": True, "q": prefix, "suggestions": [{"value": s.value, "kind": s.kind} for s in suggestions]}
 
 
 ROLE_LABELS = {indexer.LEAD: "牵头", indexer.CO_LEAD: "会同配合", indexer.MENTIONED: "提及"}

@@ -55,6 +55,18 @@ def search_json():
     return jsonify(presenters.result_json(_search()))
 
 
+@bp.get("/api/suggest")
+def suggest_json():
+    prefix = request.args.get("q", "").strip()[:50]
+    limit = min(max(_int(request.args, "limit", 10), 1), 20)
+    return jsonify(presenters.suggestions_json(prefix, get_index().suggest(prefix, limit)))
+
+
+@bp.get("/help")
+def help_page():
+    return render_template("help.html")
+
+
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str):
     doc = get_index().document(doc_id)
@@ -74,7 +86,7 @@ def healthz():
         "ok": True,
         "status": 200,
         "documents": stats.documents,
-        "items": stats.items,
+        "records": stats.records,
         "last_modified": stats.last_modified,
         "index": stats.path,
     })

@@ -30,4 +30,33 @@
       setTimeout(function () { button.textContent = label; button.classList.remove("done"); }, 1500);
     });
   });
+
+  // Autocomplete: departments, topics, titles and frequent terms for what is typed so far.
+  var box = document.getElementById("q");
+  var list = document.getElementById("suggestions");
+  if (box && list && window.fetch) {
+    var timer = null;
+    var last = "";
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var words = box.value.split(/\s+/);
+        var current = words[words.length - 1];
+        if (!current || current === last) { return; }
+        last = current;
+        fetch(box.getAttribute("data-suggest-url") + "?q=" + encodeURIComponent(current))
+          .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+          .then(function (data) {
+            var head = words.slice(0, -1).join(" ");
+            list.replaceChildren();
+            data.suggestions.forEach(function (s) {
+              var option = document.createElement("option");
+              option.value = (head ? head + " " : "") + s.value;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () {});
+      }, 150);
+    });
+  }
 })();

@@ -1,0 +1,127 @@
+"""Autocomplete and "did you mean", built from the index itself.
+
+Whoosh's own ``correct_query`` is not used: on whoosh-reloaded it raises
+TypeError on jieba-analysed queries, and with either distribution it corrects
+single tokens, while a Chinese query word is several. Here a word is checked
+as a run of characters, and a misspelt one is replaced by the closest known
+name or term (edit distance 1, or 2 for long words), the most frequent first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import gazetteer
+from .analysis import fold
+from .query import text_query
+
+KIND_ORDER = {"dept": 0, "topic": 1, "title": 2, "term": 3}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    value: str
+    kind: str  # dept, topic, title or term
+
+
+def _key(text: str) -> str:
+    return fold(text).lower().strip()
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning limit + 1) once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+class Vocabulary:
+    """Everything worth suggesting, with a weight (how many items use it)."""
+
+    def __init__(self, entries: dict[str, tuple[str, str, int]], present):
+        self._entries = entries  # key → (value, kind, weight)
+        self._present = present  # word → bool: does the index contain it as a run of characters?
+
+    @classmethod
+    def build(cls, searcher) -> Vocabulary:
+        entries: dict[str, tuple[str, str, int]] = {}
+
+        def add(value: str, kind: str, weight: int) -> None:
+            key = _key(value)
+            if len(key) < 2:
+                return
+            old = entries.get(key)
+            if old is None or (KIND_ORDER[kind], -weight) < (KIND_ORDER[old[1]], -old[2]):
+                entries[key] = (value, kind, weight)
+
+        for dept in gazetteer.departments():
+            weight = searcher.doc_frequency("dept", dept.name)
+            for name in (dept.name, *dept.aliases):
+                add(name, "dept", weight)
+        for topic in gazetteer.topics():
+            add(topic.name, "topic", searcher.doc_frequency("topic", topic.name))
+        titles: dict[str, int] = {}
+        for stored in searcher.all_stored_fields():
+            for title in (stored.get("doc_title", ""), *stored.get("reviewed", "").split("\n")):
+                if title:
+                    titles[title] = titles.get(title, 0) + 1
+        for title, count in titles.items():
+            add(title, "title", count)
+        for term in gazetteer.policy_terms():
+            add(term, "term", 1)
+        for term, info in searcher.reader().iter_field("body"):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            if info.doc_frequency() >= 2 and len(text) >= 2 and not text.isdigit():
+                add(text, "term", info.doc_frequency())
+
+        def present(word: str) -> bool:
+            q = text_query(word)
+            return q is not None and bool(searcher.search(q, limit=1, scored=False))
+
+        return cls(entries, present)
+
+    def complete(self, prefix: str, limit: int = 10) -> tuple[Suggestion, ...]:
+        key = _key(prefix)
+        if not key:
+            return ()
+        starts, inside = [], []
+        for entry_key, (value, kind, weight) in self._entries.items():
+            if entry_key == key:
+                continue
+            if entry_key.startswith(key):
+                starts.append((KIND_ORDER[kind], -weight, len(value), value, kind))
+            elif key in entry_key:
+                inside.append((KIND_ORDER[kind], -weight, len(value), value, kind))
+        ranked = sorted(starts) + sorted(inside)
+        return tuple(Suggestion(value, kind) for *_, value, kind in ranked[:limit])
+
+    def correct(self, query: str, words: tuple[str, ...]) -> str:
+        """``query`` with each word the index does not contain replaced by the
+        nearest known word; "" when nothing was replaced."""
+        corrected = query
+        for word in words:
+            if self._present(word):
+                continue
+            best = self._nearest(word)
+            if best:
+                corrected = corrected.replace(word, best)
+        return corrected if corrected != query else ""
+
+    def _nearest(self, word: str) -> str:
+        key = _key(word)
+        limit = 1 if len(key) <= 4 else 2
+        best = None
+        for entry_key, (value, kind, weight) in self._entries.items():
+            distance = edit_distance(key, entry_key, limit)
+            if distance <= limit:
+                rank = (distance, KIND_ORDER[kind], -weight)
+                if best is None or rank < best[0]:
+                    best = (rank, value)
+        return best[1] if best else ""
