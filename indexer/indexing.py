@@ -22,7 +22,7 @@ from . import gazetteer
 from .analysis import with_keywords
 from .parse import SUPPORTED_SUFFIXES, parse_file
 from .roles import department_roles
-from .schema import ITEM, PREAMBLE, PREAMBLE_TITLE
+from .schema import ITEM, PREAMBLE, PREAMBLE_TITLE, PREAMBLE_TITLES
 from .schema import build_schema, check_meta, write_meta
 
 WRITER_TIMEOUT_S = 10.0
@@ -69,25 +69,30 @@ def _records(doc: Document) -> Iterable[dict]:
         doc_number=doc.doc_number, doc_type=doc.doc_type, session=doc.session, meeting=doc.meeting,
         date=doc.date, year=doc.year, doc_meta=doc_meta,
     )
+    people = _people(doc)
     if doc.preamble and doc.items[0].number:
-        # The opening paragraph (who met, when, what was heard) is searchable too.
+        # The opening paragraph (who met, when, what was heard) is searchable too,
+        # and carries the names of the people at the meeting.
         roles = department_roles(doc.preamble)
         yield dict(
             common,
             id=f"{doc.id}#preamble",
             part=PREAMBLE,
             item_no=0,
-            item_title=PREAMBLE_TITLE,
+            item_title=PREAMBLE_TITLES.get(doc.doc_type, PREAMBLE_TITLE),
+            people=people,
             body=doc.preamble,
             body_bigram=doc.preamble,
             dept=",".join(r.name for r in roles),
             topic=",".join(t.topic for t in gazetteer.find_topics(doc.preamble)),
         )
-    for item in doc.items:
+        people = ""
+    for n, item in enumerate(doc.items):
         yield dict(
             common,
             id=f"{doc.id}#item-{item.number}",
             part=ITEM,
+            people=people if n == 0 else "",  # no preamble record: the first item carries them
             item_no=item.number,
             item_title=item.title,
             body=item.text,
@@ -98,6 +103,12 @@ def _records(doc: Document) -> Iterable[dict]:
             topic=",".join(item.topics),
             item_json=json.dumps(asdict(item), ensure_ascii=False),
         )
+
+
+def _people(doc: Document) -> str:
+    a = doc.attendance
+    persons = [doc.chair_name, *a.present, *(p for unit in a.attending for p in unit.persons), *a.absent, a.recorder]
+    return " ".join(p for p in persons if p)
 
 
 def _open_for_writing(index_dir: Path, rebuild: bool):

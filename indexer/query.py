@@ -28,7 +28,7 @@ from . import gazetteer
 from .analysis import bigrams, fold, words
 from .normalize import normalize
 
-TEXT_FIELDS = ("body", "item_title", "doc_title", "reviewed")
+TEXT_FIELDS = ("body", "item_title", "doc_title", "reviewed", "people")
 REFERENCE_BOOST = 20.0
 SYNONYM_BOOST = 0.6
 

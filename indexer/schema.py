@@ -18,12 +18,13 @@ from whoosh import fields
 from . import analysis
 from .errors import IndexOutdated
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 META_FILE = "minutes-meta.json"
 
 # A record is an agenda item, or the preamble of a document that has items.
 ITEM, PREAMBLE = "item", "preamble"
-PREAMBLE_TITLE = "会议概况"
+PREAMBLE_TITLES = {"会议纪要": "会议概况"}  # the preamble of other documents is their 导语
+PREAMBLE_TITLE = "导语"
 
 # Multi-valued facet fields hold their values joined by this separator.
 FACET_FIELDS = ("dept", "topic", "meeting", "year", "doc_type")
@@ -49,6 +50,7 @@ def build_schema() -> fields.Schema:
         body=fields.TEXT(analyzer=word, stored=True, phrase=True),
         body_bigram=fields.TEXT(analyzer=analysis.bigram_analyzer(), phrase=True),
         reviewed=fields.TEXT(analyzer=word, stored=True, field_boost=2.0),  # 《…》 titles the item names
+        people=fields.TEXT(analyzer=word),  # chair, 出席, 列席 persons, 请假, 记录: on the preamble record
         dept=fields.KEYWORD(stored=True, commas=True, scorable=False),
         dept_lead=fields.KEYWORD(stored=True, commas=True, scorable=False),
         topic=fields.KEYWORD(stored=True, commas=True, scorable=False),

@@ -151,3 +151,26 @@ def test_document_page_shows_roles_decision_and_reviewed_documents(client):
     assert 'class="tag dept role-lead" href="/search?dept=%E5%B8%82%E5%8F%B8%E6%B3%95%E5%B1%80">市司法局</a>' in item5
     assert 'class="reviewed" href="/search?q=%22%E7%A4%BA%E4%BE%8B%E5%B8%82%E7%94%B5%E6%A2%AF' in item5
     assert "市政府办公室 周涛、吴敏；市发改委 郑伟" in html
+
+
+def test_suggest_api(client):
+    data = client.get("/api/suggest?q=发改").get_json()
+    assert data["ok"] is True and data["q"] == "发改"
+    assert data["suggestions"][0] == {"value": "发改委", "kind": "dept"}
+    assert client.get("/api/suggest?q=").get_json()["suggestions"] == []
+    assert client.get("/api/suggest?q=电梯&limit=abc").get_json() == {
+        "ok": False, "error": "limit: 'abc' is not a whole number", "status": 400}
+
+
+def test_relaxed_results_and_did_you_mean_are_announced(client):
+    html = client.get("/search?q=电梯安权").get_data(as_text=True)
+    assert "没有同时包含全部检索词的结果，以下是包含部分检索词的结果。" in html
+    assert '您是不是要找：<a href="/search?q=%E7%94%B5%E6%A2%AF%E5%AE%89%E5%85%A8">电梯安全</a>' in html
+    data = client.get("/api/search?q=电梯安权").get_json()
+    assert (data["relaxed"], data["did_you_mean"]) == (True, "电梯安全")
+
+
+def test_help_page_documents_the_query_language(client):
+    html = client.get("/help").get_data(as_text=True)
+    for syntax in ["部门：", "主题：", "文号：", "会议：", "年份：", "日期：", "类型：", "OR", "-词语", "“短语”"]:
+        assert syntax in html
