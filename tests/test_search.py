@@ -211,3 +211,27 @@ def test_searcher_opened_on_an_empty_index_sees_later_documents(tmp_path):
     indexer.index_paths([CORPUS / "示例市政府专题会议纪要-2021-03.txt"], index_dir)
     assert search(ix, "电梯").total == 4  # three items and the preamble
     ix.close()
+
+
+def test_index_built_with_another_analyzer_is_refused(tmp_path):
+    import json
+
+    index_dir = tmp_path / "ix"
+    indexer.index_paths([CORPUS / "示例市政府专题会议纪要-2021-03.txt"], index_dir)
+    meta_file = index_dir / "minutes-meta.json"
+    meta = json.loads(meta_file.read_text())
+    meta_file.write_text(json.dumps(dict(meta, analyzer="0000000000000000")))
+    with pytest.raises(indexer.IndexOutdated) as e:
+        indexer.SearchIndex(index_dir)
+    assert str(e.value) == (f"index at {index_dir} is outdated (built with a different analyzer or dictionary); "
+                            f"rebuild it with: minutes index PATH... --index {index_dir} --rebuild")
+    meta_file.write_text(json.dumps(dict(meta, schema_version=0)))
+    with pytest.raises(indexer.IndexOutdated, match="schema version 0, expected"):
+        indexer.SearchIndex(index_dir)
+    # Indexing into it is refused too, rather than mixing two analyzers in one index.
+    with pytest.raises(indexer.IndexOutdated):
+        indexer.index_paths([CORPUS / "示例市政府常务会议纪要-2021-09.txt"], index_dir)
+    # --rebuild starts over with today's settings.
+    report = indexer.index_paths([CORPUS / "示例市政府常务会议纪要-2021-09.txt"], index_dir, rebuild=True)
+    assert len(report.indexed) == 1
+    assert search(indexer.SearchIndex(index_dir), "电梯安全").total > 0
