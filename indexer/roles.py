@@ -23,7 +23,9 @@ _SUBJECT_VERBS = ("要", "牵头", "负责", "会同", "根据", "统筹", "抓�
 _CO_AFTER = ("配合", "等部门配合", "协助", "参与", "等配合")
 _UNIT = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:管委会|委员会|办公室|局|委|办|集团|公司|中心|支队|总队)")
 # A city unit the gazetteer lacks, anywhere: 市X局 / 市X集团 …, not 城市… or 上市….
-_CITY_UNIT = re.compile(r"(?<![城都上超门股夜集])市(?!场)[\u4e00-\u9fff]{1,8}?(?:局|委|办|集团|公司|中心|支队)")
+_CITY_UNIT = re.compile(
+    r"(?<![城都上超门股夜集])市(?!场)[\u4e00-\u9fff]{1,8}?(?:局(?![面势])|委(?!托)|办(?![法理事公])|集团|公司|中心|支队)"
+)
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
 _GENERIC = re.compile(r"^(?:各|有关|相关|市各|市有关|市相关|市级)")
 _PRECEDENCE = {LEAD: 0, CO_LEAD: 1, MENTIONED: 2}

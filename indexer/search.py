@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,12 +18,13 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from .citation import citation
+from .facets import filter_and_count
 from .errors import DocumentNotFound
 from .highlight import snippets
 from .indexing import open_whoosh_index
 from .model import Document, from_dict
 from .query import parse_query
-from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
+from .results import Hit, IndexStats, SearchRequest, SearchResult
 from .schema import FACET_FIELDS, PREAMBLE
 from .suggest import Suggestion, Vocabulary
 
@@ -83,26 +83,25 @@ class SearchIndex:
         searcher = state.searcher
         parsed = parse_query(request.q)
         filters = request.filters()
-        filter_query = (
-            wq.And([wq.Or([wq.Term(name, v) for v in values]) for name, values in filters.items()])
-            if filters else None
-        )
         query, relaxed = parsed.query, False
-        matched = searcher.search(query, filter=filter_query, limit=None, scored=False).docs()
-        if not matched and parsed.relaxed is not None:
+        candidates = self._docs(searcher, query)
+        if not candidates and parsed.relaxed is not None:
             query, relaxed = parsed.relaxed, True  # nothing has every word: show what has some
-            matched = searcher.search(query, filter=filter_query, limit=None, scored=False).docs()
+            candidates = self._docs(searcher, query)
+        matched, facets = filter_and_count(state.facet_values, candidates, filters)
         sort = request.sort if request.sort != "relevance" or not parsed.is_empty else "newest"
         offset = (request.page - 1) * request.size
-        if sort == "relevance":
+        if not matched:
+            ranked = []
+        elif sort == "relevance":
             scoring = wq.AndMaybe(query, parsed.bonus) if parsed.bonus is not None else query
-            results = searcher.search(scoring, filter=filter_query, limit=offset + request.size)
+            results = searcher.search(scoring, filter=matched, limit=offset + request.size)
             ranked = sorted(results[:], key=lambda h: h.get("date", ""), reverse=True)
             ranked.sort(key=lambda h: -h.score)  # stable: equal scores stay newest first
         else:
             sortedby = sorting.MultiFacet(
                 [sorting.FieldFacet("date", reverse=sort == "newest"), sorting.FieldFacet("item_no")])
-            ranked = searcher.search(query, filter=filter_query, limit=offset + request.size, sortedby=sortedby)[:]
+            ranked = searcher.search(query, filter=matched, limit=offset + request.size, sortedby=sortedby)[:]
         hits = tuple(self._hit(h, parsed.terms) for h in ranked[offset:offset + request.size])
         did_you_mean = ""
         if parsed.words and (relaxed or not matched):
@@ -111,7 +110,7 @@ class SearchIndex:
             request=request,
             total=len(matched),
             hits=hits,
-            facets=self._facets(state, matched, filters),
+            facets=facets,
             terms=parsed.terms,
             elapsed_ms=(time.perf_counter() - started) * 1000,
             relaxed=relaxed,
@@ -143,24 +142,9 @@ class SearchIndex:
         )
 
     @staticmethod
-    def _facets(state: _SearcherState, matched, filters) -> dict[str, tuple[FacetValue, ...]]:
-        counts = {name: Counter() for name in FACET_FIELDS}
-        for docnum in matched:
-            values = state.facet_values.get(docnum, {})
-            for name in FACET_FIELDS:
-                counts[name].update(values.get(name, ()))
-        facets = {}
-        for name in FACET_FIELDS:
-            selected = set(filters.get(name, ()))
-            counter = counts[name]
-            for value in selected - set(counter):
-                counter[value] = 0  # keep a selected value visible so it can be removed
-            if name == "year":
-                order = sorted(counter, reverse=True)
-            else:
-                order = sorted(counter, key=lambda v: (-counter[v], v))
-            facets[name] = tuple(FacetValue(v, counter[v], v in selected) for v in order)
-        return facets
+    def _docs(searcher, query) -> set[int]:
+        """Every document number the query matches, unscored."""
+        return set(searcher.search(query, limit=None, scored=False).docs())
 
     def document(self, doc_id: str) -> Document:
         records = sorted(self._current().searcher.documents(doc_id=doc_id), key=lambda r: r["item_no"])
