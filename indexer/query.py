@@ -284,6 +284,18 @@ def _bonus(plain: list[str]) -> wq.Query | None:
     ])
 
 
+def reference_only(text: str) -> wq.Query | None:
+    """When the whole query is one document number or session (optionally with
+    文号： or 会议：), the query that finds it; else None."""
+    tokens = _TOKEN.findall(fold(text))
+    if len(tokens) != 1:
+        return None
+    m = _FIELD.match(tokens[0])
+    if m and m.group(1) not in ("文号", "会议"):
+        return None
+    return reference_query(m.group(2) if m else tokens[0])
+
+
 def highlight_terms(text: str) -> tuple[str, ...]:
     """The terms a query's hits should show highlighted."""
     return parse_query(text).terms if text.strip() else ()

@@ -23,7 +23,7 @@ from .errors import DocumentNotFound
 from .highlight import snippets
 from .indexing import open_whoosh_index
 from .model import Document, from_dict
-from .query import parse_query
+from .query import parse_query, reference_only
 from .results import Hit, IndexStats, SearchRequest, SearchResult
 from .schema import FACET_FIELDS, PREAMBLE
 from .suggest import Suggestion, Vocabulary
@@ -116,6 +116,18 @@ class SearchIndex:
             relaxed=relaxed,
             did_you_mean=did_you_mean,
         )
+
+    def lookup(self, q: str) -> tuple[str, ...]:
+        """The documents a query names outright by number or session (〔2021〕9号,
+        第128次常务会议), in date order; empty when the query is anything else."""
+        reference = reference_only(q)
+        if reference is None:
+            return ()
+        searcher = self._current().searcher
+        found = {}
+        for hit in searcher.search(reference, limit=None):
+            found.setdefault(hit["doc_id"], hit.get("date", ""))
+        return tuple(sorted(found, key=found.get, reverse=True))
 
     def suggest(self, prefix: str, limit: int = 10) -> tuple[Suggestion, ...]:
         """Completions for what is typed so far: departments, topics, titles, frequent terms."""

@@ -58,7 +58,7 @@ def test_search_facet_chip_document_and_citation(page):
     item = page.locator("#item-5")
     assert item.is_visible()
     assert item.locator("mark").first.inner_text() == "电梯安全"
-    item.locator(".item-foot button.copy").click()
+    item.locator(".item-foot").get_by_role("button", name="复制引用", exact=True).click()
     page.wait_for_function("document.body.dataset.copied !== undefined")
     assert page.evaluate("document.body.dataset.copied") == "《示例市人民政府常务会议纪要》（〔2021〕9号）第五项"
 

@@ -7,7 +7,7 @@ import pytest
 from webapp import create_app
 
 HIT_KEYS = ["id", "doc_id", "doc_title", "doc_number", "doc_type", "date", "item_no", "item_title", "citation",
-            "snippet", "score", "url", "dept", "topic"]
+            "snippet", "score", "url", "part", "dept", "topic"]
 
 
 def test_api_search_shape(client):

@@ -54,6 +54,7 @@ def hit_json(hit: indexer.Hit) -> dict:
         "snippet": str(snippet_html(hit.fragments)),
         "score": hit.score,
         "url": hit_url(hit),
+        "part": hit.part,
         "dept": list(hit.departments),
         "topic": list(hit.topics),
     }
@@ -136,8 +137,9 @@ def search_page(result: indexer.SearchResult) -> dict:
 
     hits = [
         dict(hit_json(h), snippet_html=snippet_html(h.fragments), link=hit_url(h, req.q),
-             item_label=indexer.item_label(h.item_no))
-        for h in result.hits
+             item_label=indexer.item_label(h.item_no), number=(req.page - 1) * req.size + n,
+             quote=quoted("……".join(f.text for f in h.fragments), h.citation))
+        for n, h in enumerate(result.hits, 1)
     ]
     sorts = [
         {"value": s, "label": label, "selected": s == req.sort,
@@ -149,6 +151,7 @@ def search_page(result: indexer.SearchResult) -> dict:
         "total": result.total,
         "elapsed_ms": round(result.elapsed_ms, 1),
         "hits": hits,
+        "groups": group_by_document(hits),
         "facets": facets,
         "chips": chips,
         "sorts": sorts,
@@ -164,105 +167,22 @@ def search_page(result: indexer.SearchResult) -> dict:
     }
 
 
+def group_by_document(hits: list[dict]) -> list[dict]:
+    """Hits of one document together, documents in the order of their best hit."""
+    groups: dict[str, dict] = {}
+    for hit in hits:
+        group = groups.setdefault(hit["doc_id"], {
+            "doc_id": hit["doc_id"], "doc_title": hit["doc_title"], "doc_number": hit["doc_number"],
+            "doc_type": hit["doc_type"], "date": hit["date"], "doc_url": f"/doc/{hit['doc_id']}", "hits": [],
+        })
+        group["hits"].append(hit)
+    return list(groups.values())
+
+
+def quoted(text: str, citation: str) -> str:
+    """The text to paste when quoting: the wording in quotation marks, then its citation."""
+    return f"“{text.strip()}”（{citation}）"
+
+
 def suggestions_json(prefix: str, suggestions: tuple[indexer.Suggestion, ...]) -> dict:
     return {"ok": True, "q": prefix, "suggestions": [{"value": s.value, "kind": s.kind} for s in suggestions]}
-
-
-ROLE_LABELS = {indexer.LEAD: "牵头", indexer.CO_LEAD: "会同配合", indexer.MENTIONED: "提及"}
-
-
-def _item_json(doc: indexer.Document, item: indexer.Item) -> dict:
-    return {
-        "item_no": item.number,
-        "title": item.title,
-        "text": item.text,
-        "anchor": f"item-{item.number}",
-        "citation": indexer.citation(doc.title, doc.doc_number, item.number),
-        "action": item.action,
-        "decision": item.decision,
-        "reviewed": list(item.reviewed),
-        "dept": list(item.departments),
-        "roles": [{"name": r.name, "role": r.role, "known": r.known} for r in item.roles],
-        "topic": list(item.topics),
-        "topics": [{"topic": t.topic, "evidence": list(t.evidence)} for t in item.topic_matches],
-        "keywords": list(item.keywords),
-        "subpoints": [
-            {"number": sp.number, "label": sp.label, "text": sp.text,
-             "anchor": f"item-{item.number}-{sp.number}",
-             "citation": indexer.citation(doc.title, doc.doc_number, item.number, sp.number)}
-            for sp in item.subpoints
-        ],
-    }
-
-
-def document_json(doc: indexer.Document) -> dict:
-    """The whole parsed structure of a document, as ``/api/doc/<id>`` serves it."""
-    return {
-        "ok": True,
-        "id": doc.id,
-        "title": doc.title,
-        "issuer": doc.issuer,
-        "doc_type": doc.doc_type,
-        "meeting_kind": doc.meeting_kind,
-        "doc_number": doc.doc_number,
-        "number": {"prefix": doc.number_prefix, "year": doc.number_year, "seq": doc.number_seq},
-        "session": doc.session,
-        "date": doc.date,
-        "compiled": doc.compiled,
-        "issued": doc.issued,
-        "signed": doc.signed,
-        "chair": {"name": doc.chair_name, "title": doc.chair_title} if doc.chair else None,
-        "addressees": list(doc.addressees),
-        "public": doc.public,
-        "metadata": [{"label": k, "value": v} for k, v in doc.metadata],
-        "preamble": doc.preamble,
-        "citation": indexer.citation(doc.title, doc.doc_number),
-        "items": [_item_json(doc, item) for item in doc.items],
-        "attendance": {
-            "present": list(doc.attendance.present),
-            "attending": [{"unit": u.unit, "persons": list(u.persons)} for u in doc.attendance.attending],
-            "absent": list(doc.attendance.absent),
-            "recorder": doc.attendance.recorder,
-        },
-        "distribution": list(doc.distribution),
-    }
-
-
-def _paragraphs(item: indexer.Item, terms: tuple[str, ...]) -> list[dict]:
-    """An item's paragraphs; those that open a sub-point carry its anchor."""
-    opens = {sp.span[0]: sp.number for sp in item.subpoints}
-    return [
-        {
-            "html": fragment_html(indexer.highlight_all(p.text, terms)),
-            "anchor": f"item-{item.number}-{opens[p.span[0]]}" if p.span[0] in opens else None,
-        }
-        for p in item.paragraphs
-    ]
-
-
-def document_page(doc: indexer.Document, q: str = "") -> dict:
-    """Everything the reading view shows; ``q`` highlights a search's words."""
-    data = document_json(doc)
-    terms = indexer.highlight_terms(q)
-    for item_data, item in zip(data["items"], doc.items):
-        item_data["paragraphs"] = _paragraphs(item, terms)
-        item_data["subpoint_citations"] = {sp["anchor"]: sp["citation"] for sp in item_data["subpoints"]}
-        item_data["role_groups"] = [
-            {"label": ROLE_LABELS[role], "role": role,
-             "links": [{"label": r.name, "known": r.known, "url": search_url([("dept", r.name)])}
-                       for r in item.roles if r.role == role]}
-            for role in indexer.ROLES if any(r.role == role for r in item.roles)
-        ]
-        item_data["topic_links"] = [
-            {"label": t.topic, "evidence": "、".join(t.evidence), "url": search_url([("topic", t.topic)])}
-            for t in item.topic_matches
-        ]
-        item_data["reviewed_links"] = [
-            {"label": title, "url": search_url([("q", f'"{title}"')])} for title in item.reviewed
-        ]
-    data["preamble_html"] = [fragment_html(indexer.highlight_all(p, terms)) for p in doc.preamble.split("\n") if p.strip()]
-    data["attending_text"] = "；".join(
-        u["unit"] + (" " + "、".join(u["persons"]) if u["persons"] else "") for u in data["attendance"]["attending"])
-    data["q"] = q
-    data["back_url"] = search_url([("q", q)]) if q else None
-    return data

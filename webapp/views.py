@@ -3,12 +3,14 @@ hand the result to a presenter. Every HTML page has a JSON twin built from the
 same data."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
 import indexer
 
-from . import presenters
+from . import documents, presenters
 from .index_holder import get_index
 
 bp = Blueprint("minutes", __name__)
@@ -38,21 +40,26 @@ def parse_search_request(args: MultiDict, default_size: int) -> indexer.SearchRe
     )
 
 
-def _search() -> indexer.SearchResult:
-    req = parse_search_request(request.args, current_app.config["PAGE_SIZE"])
-    return get_index().search(req)
+def _request() -> indexer.SearchRequest:
+    return parse_search_request(request.args, current_app.config["PAGE_SIZE"])
 
 
 @bp.get("/")
 @bp.get("/search")
 def search():
-    return render_template("search.html", **presenters.search_page(_search()))
+    req = _request()
+    if req.q and req.page == 1 and not req.filters() and not {"list", "sort"} & set(request.args):
+        # A document number or session typed on its own opens that document.
+        found = get_index().lookup(req.q)
+        if len(found) == 1:
+            return redirect(f"/doc/{found[0]}?" + urlencode({"q": req.q, "from": "reference"}))
+    return render_template("search.html", **presenters.search_page(get_index().search(req)))
 
 
 @bp.get("/api/search")
 @bp.get("/search.json")
 def search_json():
-    return jsonify(presenters.result_json(_search()))
+    return jsonify(presenters.result_json(get_index().search(_request())))
 
 
 @bp.get("/api/suggest")
@@ -70,13 +77,14 @@ def help_page():
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str):
     doc = get_index().document(doc_id)
-    return render_template("doc.html", doc=presenters.document_page(doc, request.args.get("q", "")))
+    page = documents.document_page(doc, request.args.get("q", ""), request.args.get("from") == "reference")
+    return render_template("doc.html", doc=page)
 
 
 @bp.get("/api/doc/<doc_id>")
 @bp.get("/doc/<doc_id>.json")
 def document_json(doc_id: str):
-    return jsonify(presenters.document_json(get_index().document(doc_id)))
+    return jsonify(documents.document_json(get_index().document(doc_id)))
 
 
 @bp.get("/healthz")

@@ -1,0 +1,108 @@
+"""Documents into the shapes the reading view and ``/api/doc/<id>`` show."""
+from __future__ import annotations
+
+import indexer
+
+from .presenters import fragment_html, quoted, search_url
+
+ROLE_LABELS = {indexer.LEAD: "牵头", indexer.CO_LEAD: "会同配合", indexer.MENTIONED: "提及"}
+
+
+def _item_json(doc: indexer.Document, item: indexer.Item) -> dict:
+    return {
+        "item_no": item.number,
+        "title": item.title,
+        "text": item.text,
+        "anchor": f"item-{item.number}",
+        "citation": indexer.citation(doc.title, doc.doc_number, item.number),
+        "action": item.action,
+        "decision": item.decision,
+        "reviewed": list(item.reviewed),
+        "dept": list(item.departments),
+        "roles": [{"name": r.name, "role": r.role, "known": r.known} for r in item.roles],
+        "topic": list(item.topics),
+        "topics": [{"topic": t.topic, "evidence": list(t.evidence)} for t in item.topic_matches],
+        "keywords": list(item.keywords),
+        "subpoints": [
+            {"number": sp.number, "label": sp.label, "text": sp.text,
+             "anchor": f"item-{item.number}-{sp.number}",
+             "citation": indexer.citation(doc.title, doc.doc_number, item.number, sp.number)}
+            for sp in item.subpoints
+        ],
+    }
+
+
+def document_json(doc: indexer.Document) -> dict:
+    """The whole parsed structure of a document, as ``/api/doc/<id>`` serves it."""
+    return {
+        "ok": True,
+        "id": doc.id,
+        "title": doc.title,
+        "issuer": doc.issuer,
+        "doc_type": doc.doc_type,
+        "meeting_kind": doc.meeting_kind,
+        "doc_number": doc.doc_number,
+        "number": {"prefix": doc.number_prefix, "year": doc.number_year, "seq": doc.number_seq},
+        "session": doc.session,
+        "date": doc.date,
+        "compiled": doc.compiled,
+        "issued": doc.issued,
+        "signed": doc.signed,
+        "chair": {"name": doc.chair_name, "title": doc.chair_title} if doc.chair else None,
+        "addressees": list(doc.addressees),
+        "public": doc.public,
+        "metadata": [{"label": k, "value": v} for k, v in doc.metadata],
+        "preamble": doc.preamble,
+        "citation": indexer.citation(doc.title, doc.doc_number),
+        "items": [_item_json(doc, item) for item in doc.items],
+        "attendance": {
+            "present": list(doc.attendance.present),
+            "attending": [{"unit": u.unit, "persons": list(u.persons)} for u in doc.attendance.attending],
+            "absent": list(doc.attendance.absent),
+            "recorder": doc.attendance.recorder,
+        },
+        "distribution": list(doc.distribution),
+    }
+
+
+def _paragraphs(item: indexer.Item, terms: tuple[str, ...]) -> list[dict]:
+    """An item's paragraphs; those that open a sub-point carry its anchor."""
+    opens = {sp.span[0]: sp.number for sp in item.subpoints}
+    return [
+        {
+            "html": fragment_html(indexer.highlight_all(p.text, terms)),
+            "anchor": f"item-{item.number}-{opens[p.span[0]]}" if p.span[0] in opens else None,
+        }
+        for p in item.paragraphs
+    ]
+
+
+def document_page(doc: indexer.Document, q: str = "", from_reference: bool = False) -> dict:
+    """Everything the reading view shows; ``q`` highlights a search's words."""
+    data = document_json(doc)
+    terms = indexer.highlight_terms(q)
+    for item_data, item in zip(data["items"], doc.items):
+        item_data["paragraphs"] = _paragraphs(item, terms)
+        item_data["subpoint_citations"] = {sp["anchor"]: sp["citation"] for sp in item_data["subpoints"]}
+        item_data["subpoint_quotes"] = {sp["anchor"]: quoted(sp["text"], sp["citation"]) for sp in item_data["subpoints"]}
+        item_data["quote"] = quoted(item.text, item_data["citation"])
+        item_data["role_groups"] = [
+            {"label": ROLE_LABELS[role], "role": role,
+             "links": [{"label": r.name, "known": r.known, "url": search_url([("dept", r.name)])}
+                       for r in item.roles if r.role == role]}
+            for role in indexer.ROLES if any(r.role == role for r in item.roles)
+        ]
+        item_data["topic_links"] = [
+            {"label": t.topic, "evidence": "、".join(t.evidence), "url": search_url([("topic", t.topic)])}
+            for t in item.topic_matches
+        ]
+        item_data["reviewed_links"] = [
+            {"label": title, "url": search_url([("q", f'"{title}"')])} for title in item.reviewed
+        ]
+    data["preamble_html"] = [fragment_html(indexer.highlight_all(p, terms)) for p in doc.preamble.split("\n") if p.strip()]
+    data["attending_text"] = "；".join(
+        u["unit"] + (" " + "、".join(u["persons"]) if u["persons"] else "") for u in data["attendance"]["attending"])
+    data["q"] = q
+    data["back_url"] = search_url([("q", q)] + ([("list", "1")] if from_reference else [])) if q else None
+    data["from_reference"] = from_reference
+    return data
