@@ -5,6 +5,7 @@ need is re-exported here; the modules behind it are private to the package.
 """
 from .analysis import warm_up
 from .citation import citation, item_label
+from .draft import MAX_DRAFT_CHARS, Passage
 from .errors import (
     DocumentNotFound,
     IndexLocked,
@@ -41,7 +42,7 @@ from .search import SearchIndex
 from .suggest import Suggestion
 
 __all__ = [
-    "CO_LEAD", "LEAD", "MENTIONED", "ROLES", "AttendingUnit", "DepartmentRole", "Paragraph", "Point", "TopicMatch",
+    "MAX_DRAFT_CHARS", "Passage", "CO_LEAD", "LEAD", "MENTIONED", "ROLES", "AttendingUnit", "DepartmentRole", "Paragraph", "Point", "TopicMatch",
     "read_document",
     "Attendance", "Document", "DocumentNotFound", "FACET_FIELDS", "FacetValue", "FileFailure", "Fragment",
     "Hit", "IndexLocked", "IndexNotFound", "IndexOutdated", "IndexReport", "IndexStats", "Item",

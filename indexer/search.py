@@ -18,6 +18,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from .citation import citation
+from .draft import Passage, similar_passages
 from .facets import filter_and_count
 from .errors import DocumentNotFound
 from .highlight import snippets
@@ -128,6 +129,10 @@ class SearchIndex:
         for hit in searcher.search(reference, limit=None):
             found.setdefault(hit["doc_id"], hit.get("date", ""))
         return tuple(sorted(found, key=found.get, reverse=True))
+
+    def similar(self, draft: str, limit: int = 10) -> tuple[Passage, ...]:
+        """Past passages closest to a paragraph being drafted."""
+        return similar_passages(self._current().searcher, draft, limit)
 
     def suggest(self, prefix: str, limit: int = 10) -> tuple[Suggestion, ...]:
         """Completions for what is typed so far: departments, topics, titles, frequent terms."""

@@ -6,6 +6,8 @@ markup. ``result_json`` is the contract shared by ``/api/search`` and
 """
 from __future__ import annotations
 
+import csv
+import io
 from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
@@ -15,6 +17,29 @@ import indexer
 FACET_LABELS = {"dept": "部门", "topic": "主题", "meeting": "会议", "year": "年份", "doc_type": "类型"}
 # URL parameter for each facet; the issue fixed "type" for doc_type.
 FACET_PARAMS = {"dept": "dept", "topic": "topic", "meeting": "meeting", "year": "year", "doc_type": "type"}
+# The query language, as /help shows it and /api/help serves it.
+HELP_SYNTAX = [
+    {"syntax": "词语", "meaning": "包含全部词语的议题，相关度高的在前；词语相邻或靠近时排名更前",
+     "examples": ["电梯安全", "发改委 经济运行"]},
+    {"syntax": "\"短语\" 或 “短语”", "meaning": "原文中一字不差、连续出现的短语", "examples": ["\"原则同意\"", "“预算工作”"]},
+    {"syntax": "-词语", "meaning": "排除包含该词的议题", "examples": ["电梯 -加装"]},
+    {"syntax": "A OR B（或 A 或 B）", "meaning": "包含 A 或 B", "examples": ["防汛 OR 预算"]},
+    {"syntax": "部门：", "meaning": "按部门筛选，简称、全称均可", "examples": ["部门：发改委", "部门:市场监督管理局"]},
+    {"syntax": "主题：", "meaning": "按主题筛选", "examples": ["主题：安全生产"]},
+    {"syntax": "文号：", "meaning": "按文号查找", "examples": ["文号：〔2021〕9号"]},
+    {"syntax": "会议：", "meaning": "按会议届次或文号查找", "examples": ["会议：第128次"]},
+    {"syntax": "年份：", "meaning": "按年份筛选", "examples": ["年份：2021"]},
+    {"syntax": "日期：", "meaning": "按日期范围筛选（年、年-月或年-月-日）", "examples": ["日期：2020-01..2021-06"]},
+    {"syntax": "类型：", "meaning": "按文种筛选", "examples": ["类型：纪要", "类型：通知"]},
+    {"syntax": "文号、会议届次", "meaning": "无需前缀，直接输入即可定位该文件，排在最前",
+     "examples": ["〔2021〕9号", "[2021]9号", "2021年9号", "第128次常务会议"]},
+]
+HELP_NOTES = [
+    "冒号可用半角“:”或全角“：”。部门简称会自动扩展为规范名称（如“发改委”扩展为“市发改委”），同义词（如“保租房”与“保障性租赁住房”）也会一并检索。",
+    "没有同时包含全部词语的结果时，会列出包含部分词语的结果并加以提示；词语疑似输错时，会给出“您是不是要找”的建议。",
+    "排序可选“相关度”“最新”“最早”；不输入检索词时，按时间从新到旧列出全部文件。每个结果都附有规范引用，点击“复制引用”即可粘贴到新的纪要中。",
+]
+
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 
 
@@ -160,11 +185,30 @@ def search_page(result: indexer.SearchResult) -> dict:
         "prev_url": page_url(req.page - 1) if req.page > 1 else None,
         "next_url": page_url(req.page + 1) if req.page < result.pages else None,
         "json_url": search_url(request_params(req), "/api/search"),
+        "csv_url": search_url([p for p in request_params(req) if p[0] not in ("page", "size")], "/search.csv"),
         "relaxed": result.relaxed,
         "did_you_mean": result.did_you_mean,
         "did_you_mean_url": search_url([("q", result.did_you_mean)] + [p for p in base if p[0] != "q"])
         if result.did_you_mean else None,
     }
+
+
+CSV_MAX_ROWS = 1000
+CSV_COLUMNS = ["citation", "doc_title", "doc_number", "doc_type", "date", "item_no", "item_title", "dept", "topic",
+               "url", "snippet"]
+
+
+def hits_csv(hits: list[indexer.Hit]) -> str:
+    """A result list as CSV, with a BOM so spreadsheet programs read it as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for hit in hits:
+        row = hit_json(hit)
+        row.update(dept="、".join(hit.departments), topic="、".join(hit.topics),
+                   snippet="…".join(f.text for f in hit.fragments))
+        writer.writerow([row[c] for c in CSV_COLUMNS])
+    return "\ufeff" + out.getvalue()
 
 
 def group_by_document(hits: list[dict]) -> list[dict]:

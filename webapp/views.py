@@ -3,14 +3,15 @@ hand the result to a presenter. Every HTML page has a JSON twin built from the
 same data."""
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
 import indexer
 
-from . import documents, presenters
+from . import documents, drafts, openapi, presenters
 from .index_holder import get_index
 
 bp = Blueprint("minutes", __name__)
@@ -62,6 +63,25 @@ def search_json():
     return jsonify(presenters.result_json(get_index().search(_request())))
 
 
+@bp.get("/search.csv")
+def search_csv():
+    req = _request()
+    index = get_index()
+    hits = []
+    for page in range(1, presenters.CSV_MAX_ROWS // 100 + 1):
+        result = index.search(replace(req, page=page, size=100))
+        hits.extend(result.hits)
+        if page >= result.pages:
+            break
+    return Response(presenters.hits_csv(hits), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=minutes-search.csv"})
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(openapi.SPEC)
+
+
 @bp.get("/api/suggest")
 def suggest_json():
     prefix = request.args.get("q", "").strip()[:50]
@@ -69,9 +89,36 @@ def suggest_json():
     return jsonify(presenters.suggestions_json(prefix, get_index().suggest(prefix, limit)))
 
 
+def _draft_text() -> str:
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("text"), str):
+            raise indexer.QueryError("text", 'send a JSON object {"text": "…"}')
+        return body["text"]
+    return request.values.get("text", "")
+
+
+@bp.route("/draft", methods=["GET", "POST"])
+def draft():
+    text = _draft_text()
+    passages = get_index().similar(text) if text.strip() else None
+    return render_template("draft.html", **drafts.draft_page(text, passages))
+
+
+@bp.route("/api/draft", methods=["GET", "POST"])
+def draft_json():
+    text = _draft_text()
+    return jsonify(drafts.draft_json(text, get_index().similar(text)))
+
+
 @bp.get("/help")
 def help_page():
-    return render_template("help.html")
+    return render_template("help.html", syntax=presenters.HELP_SYNTAX, notes=presenters.HELP_NOTES)
+
+
+@bp.get("/api/help")
+def help_json():
+    return jsonify({"ok": True, "syntax": presenters.HELP_SYNTAX, "notes": presenters.HELP_NOTES})
 
 
 @bp.get("/doc/<doc_id>")

@@ -1,0 +1,124 @@
+"""The OpenAPI description served at /openapi.json: every JSON endpoint, its
+parameters and the shapes it returns."""
+from __future__ import annotations
+
+FILTERS = [
+    ("q", "检索式 (query language: /help)"),
+    ("dept", "部门 (repeatable; values OR-ed)"),
+    ("topic", "主题 (repeatable)"),
+    ("meeting", "会议, by its 文号 (repeatable)"),
+    ("year", "年份, four digits (repeatable)"),
+    ("type", "文种, e.g. 会议纪要 (repeatable)"),
+]
+
+
+def _param(name: str, description: str, schema: dict | None = None, explode: bool = True) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema or {"type": "string"}, **({"explode": True} if explode else {})}
+
+
+SEARCH_PARAMS = [
+    *(_param(n, d, {"type": "array", "items": {"type": "string"}} if n != "q" else None) for n, d in FILTERS),
+    _param("page", "page number, from 1", {"type": "integer", "minimum": 1, "maximum": 500, "default": 1}),
+    _param("size", "hits per page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}),
+    _param("sort", "order", {"type": "string", "enum": ["relevance", "newest", "oldest"], "default": "relevance"}),
+]
+
+
+def _ok(schema_ref: str, description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}}
+
+
+ERRORS = {str(code): _ok("Error", text) for code, text in
+          [(400, "a parameter is invalid; the message names it"), (503, "the index is missing or outdated")]}
+
+FACET = {"type": "object", "required": ["value", "count", "selected"],
+         "properties": {"value": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"}}}
+
+SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "纪要检索 API", "version": "1",
+             "description": "Search meeting minutes and official documents; look up citations."},
+    "paths": {
+        "/api/search": {"get": {
+            "summary": "Search; the same object as `minutes search --json`",
+            "parameters": SEARCH_PARAMS,
+            "responses": {"200": _ok("SearchResult", "hits and facet counts"), **ERRORS},
+        }},
+        "/search.csv": {"get": {
+            "summary": "The result list as CSV (UTF-8 with BOM), up to 1000 rows",
+            "parameters": [p for p in SEARCH_PARAMS if p["name"] not in ("page", "size")],
+            "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+                          **ERRORS},
+        }},
+        "/api/doc/{doc_id}": {"get": {
+            "summary": "A document's whole parsed structure",
+            "parameters": [{"name": "doc_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": _ok("Document", "the document"), "404": _ok("Error", "no such document"),
+                          "503": ERRORS["503"]},
+        }},
+        "/api/suggest": {"get": {
+            "summary": "Autocomplete: departments, topics, titles, frequent terms",
+            "parameters": [_param("q", "what is typed so far"),
+                           _param("limit", "how many", {"type": "integer", "minimum": 1, "maximum": 20})],
+            "responses": {"200": _ok("Suggestions", "completions"), **ERRORS},
+        }},
+        "/api/draft": {
+            "get": {"summary": "Past passages closest to a draft paragraph",
+                    "parameters": [_param("text", "the paragraph being drafted (up to 3000 characters)")],
+                    "responses": {"200": _ok("DraftResult", "closest passages"), **ERRORS}},
+            "post": {"summary": "The same, with the paragraph in a JSON body",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}}}},
+                     "responses": {"200": _ok("DraftResult", "closest passages"), **ERRORS}},
+        },
+        "/api/help": {"get": {"summary": "The query language",
+                              "responses": {"200": {"description": "syntax rows and notes"}}}},
+        "/healthz": {"get": {"summary": "Health: counts and last update",
+                             "responses": {"200": _ok("Health", "the index is open"), "503": ERRORS["503"]}}},
+    },
+    "components": {"schemas": {
+        "Error": {"type": "object", "required": ["ok", "error", "status"],
+                  "properties": {"ok": {"type": "boolean", "enum": [False]}, "error": {"type": "string"},
+                                 "status": {"type": "integer"}}},
+        "Hit": {"type": "object", "required": ["id", "doc_id", "doc_title", "doc_number", "doc_type", "date",
+                                               "item_no", "item_title", "citation", "snippet", "score", "url"],
+                "properties": {
+                    "id": {"type": "string"}, "doc_id": {"type": "string"}, "doc_title": {"type": "string"},
+                    "doc_number": {"type": "string"}, "doc_type": {"type": "string"}, "date": {"type": "string"},
+                    "item_no": {"type": "integer"}, "item_title": {"type": "string"},
+                    "citation": {"type": "string"},
+                    "snippet": {"type": "string", "description": "HTML-escaped text; only <mark> tags"},
+                    "score": {"type": "number"}, "url": {"type": "string"},
+                    "part": {"type": "string", "enum": ["item", "preamble"]},
+                    "dept": {"type": "array", "items": {"type": "string"}},
+                    "topic": {"type": "array", "items": {"type": "string"}}}},
+        "SearchResult": {"type": "object", "required": ["ok", "query", "total", "hits", "facets"], "properties": {
+            "ok": {"type": "boolean"}, "query": {"type": "string"}, "total": {"type": "integer"},
+            "page": {"type": "integer"}, "size": {"type": "integer"}, "pages": {"type": "integer"},
+            "sort": {"type": "string"}, "elapsed_ms": {"type": "number"}, "relaxed": {"type": "boolean"},
+            "did_you_mean": {"type": "string"},
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "facets": {"type": "object", "properties": {
+                name: {"type": "array", "items": FACET} for name in ("dept", "topic", "meeting", "year", "doc_type")}},
+        }},
+        "Document": {"type": "object", "required": ["ok", "id", "title", "items"], "properties": {
+            "ok": {"type": "boolean"}, "id": {"type": "string"}, "title": {"type": "string"},
+            "doc_number": {"type": "string"}, "date": {"type": "string"},
+            "items": {"type": "array", "items": {"type": "object"}}}},
+        "Suggestions": {"type": "object", "properties": {
+            "ok": {"type": "boolean"}, "q": {"type": "string"},
+            "suggestions": {"type": "array", "items": {"type": "object", "properties": {
+                "value": {"type": "string"}, "kind": {"type": "string", "enum": ["dept", "topic", "title", "term"]}}}}}},
+        "DraftResult": {"type": "object", "properties": {
+            "ok": {"type": "boolean"}, "text": {"type": "string"},
+            "passages": {"type": "array", "items": {"type": "object", "properties": {
+                "citation": {"type": "string"}, "similarity": {"type": "number"}, "text": {"type": "string"},
+                "url": {"type": "string"}, "shared": {"type": "array", "items": {
+                    "type": "array", "items": {"type": "integer"}}}}}}}},
+        "Health": {"type": "object", "properties": {
+            "ok": {"type": "boolean"}, "documents": {"type": "integer"}, "records": {"type": "integer"},
+            "last_modified": {"type": "number"}, "index": {"type": "string"}}},
+    }},
+}
