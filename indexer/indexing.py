@@ -82,7 +82,7 @@ def _records(doc: Document) -> Iterable[dict]:
             item_title=PREAMBLE_TITLES.get(doc.doc_type, PREAMBLE_TITLE),
             people=people,
             body=doc.preamble,
-            body_bigram=doc.preamble,
+            body_bigram=f"{doc.title}。{doc.preamble}",
             dept=",".join(r.name for r in roles),
             topic=",".join(t.topic for t in gazetteer.find_topics(doc.preamble)),
         )
@@ -96,7 +96,9 @@ def _records(doc: Document) -> Iterable[dict]:
             item_no=item.number,
             item_title=item.title,
             body=item.text,
-            body_bigram=item.text,
+            # The title too, so a run of characters in it is found whatever jieba made of the
+            # title; the 。 keeps phrases from running across the join.
+            body_bigram=f"{doc.title}。{item.text}",
             reviewed="\n".join(item.reviewed),
             dept=",".join(item.departments),
             dept_lead=",".join(item.leads),

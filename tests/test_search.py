@@ -14,10 +14,11 @@ def search(ix, q="", **kw):
 
 
 def item_texts(docs):
-    """Record id → text, straight from the parser: one per item, and one for the
-    preamble of a document with numbered items."""
-    texts = {f"{d.id}#item-{i.number}": i.text for d in docs.values() for i in d.items}
-    texts.update({f"{d.id}#preamble": d.preamble for d in docs.values() if d.preamble and d.items[0].number})
+    """Record id → searchable text, straight from the parser: the document's title
+    and the text of one item, or of the preamble of a document with numbered items."""
+    texts = {f"{d.id}#item-{i.number}": f"{d.title}。{i.text}" for d in docs.values() for i in d.items}
+    texts.update({f"{d.id}#preamble": f"{d.title}。{d.preamble}"
+                  for d in docs.values() if d.preamble and d.items[0].number})
     return texts
 
 

@@ -18,7 +18,8 @@ TITLES = {400: "请求有误", 404: "未找到", 405: "不支持的请求方法"
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path.endswith(".json") or request.path == "/healthz"
+    path = request.path
+    return path.startswith("/api/") or path.endswith((".json", ".csv")) or path == "/healthz"
 
 
 def error_response(message: str, status: int):
