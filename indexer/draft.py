@@ -3,7 +3,7 @@
 Candidates come from the index (BM25 over the draft's character bigrams, so
 segmentation never hides a match); each candidate item is cut into passages —
 its sub-points, else its paragraphs — and every passage is scored by the
-cosine of its bigram set with the draft's. Shared wording is any run of three
+cosine of its bigram set with the draft's. Shared wording is any run of four
 or more characters that also occurs in the draft.
 """
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _grams(text: str) -> set[str]:
 
 
 def shared_spans(passage: str, draft_grams: set[str]) -> tuple[tuple[int, int], ...]:
-    """Runs of 3+ characters of ``passage`` whose every bigram is in the draft."""
+    """Runs of 4+ characters of ``passage`` whose every bigram is in the draft."""
     folded = fold(passage).lower()
     hits = [folded[i:i + 2] in draft_grams for i in range(len(folded) - 1)]
     spans, i = [], 0
@@ -55,7 +55,7 @@ def shared_spans(passage: str, draft_grams: set[str]) -> tuple[tuple[int, int], 
             j = i
             while j + 1 < len(hits) and hits[j + 1]:
                 j += 1
-            if j > i:  # two bigrams or more: three characters or more
+            if j - i >= 2:  # three bigrams or more: four characters or more
                 spans.append((i, j + 2))
             i = j + 1
         else:

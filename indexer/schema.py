@@ -38,7 +38,7 @@ def build_schema() -> fields.Schema:
         doc_id=fields.ID(stored=True),
         source=fields.ID(stored=True),
         content_hash=fields.ID(stored=True),
-        doc_title=fields.TEXT(analyzer=word, stored=True, field_boost=1.5),
+        doc_title=fields.TEXT(analyzer=word, stored=True, field_boost=0.3),  # every record has it: weak
         doc_number=fields.ID(stored=True),
         doc_type=fields.ID(stored=True),
         session=fields.ID(stored=True),

@@ -1,6 +1,9 @@
-"""User journeys in real Chromium (Debian's, driven by Playwright) against real gunicorn."""
+"""User journeys in real Chromium (Debian's, driven by Playwright) against real gunicorn.
+
+Screenshots of the main pages are written to test-artifacts/ at the repository root."""
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -10,10 +13,12 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
 def browser():
+    ARTIFACTS.mkdir(exist_ok=True)
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
@@ -22,7 +27,8 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="zh-CN")
+    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900},
+                                  permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     yield page
     context.close()
@@ -32,35 +38,90 @@ def total(page) -> int:
     return int(page.locator("#total").inner_text())
 
 
-def test_search_facet_chip_document_and_citation(page):
+def facet(page, name, value):
+    return page.locator(f'[data-facet="{name}"] a[data-value="{value}"]')
+
+
+def test_search_two_departments_chip_document_anchor_and_citation(page):
     page.goto("/")
-    page.get_by_label("检索词").fill("电梯安全")
-    page.get_by_role("button", name="检索").click()
+    page.get_by_label("检索词").fill("电梯")
+    page.get_by_label("检索词").press("Enter")
     page.wait_for_url(re.compile(r"/search\?q="))
-    first = page.locator(".hit").first
-    assert "第五项" in first.locator("h3").inner_text()
-    assert first.locator(".snippet mark").first.inner_text() == "电梯安全"
     before = total(page)
+    assert page.locator(".hit .snippet mark").first.inner_text() == "电梯"
 
-    page.locator('[data-facet="dept"] a[data-value="市市场监管局"]').click()
+    housing_alone = int(facet(page, "dept", "市住建局").locator(".count").inner_text())
+    facet(page, "dept", "市市场监管局").click()
     page.wait_for_url(re.compile(r"dept="))
-    narrowed = total(page)
-    assert narrowed < before
-    assert page.locator('[data-facet="dept"] a[data-value="市市场监管局"] .count').inner_text() == str(narrowed)
-    assert page.locator(".chip").inner_text().startswith("部门：市市场监管局")
+    regulator = total(page)
+    assert regulator < before
+    # Disjunctive counts: 市住建局 still shows what it would add on its own.
+    assert int(facet(page, "dept", "市住建局").locator(".count").inner_text()) == housing_alone
+    facet(page, "dept", "市住建局").click()
+    page.wait_for_url(re.compile(r"dept=.*dept="))
+    both = total(page)
+    assert regulator <= both <= before
+    assert page.locator(".chip").count() == 2
+    page.screenshot(path=ARTIFACTS / "search.png", full_page=True)
 
-    page.locator(".chip").click()
-    page.wait_for_url(lambda url: "dept=" not in url)
-    assert total(page) == before
+    page.locator(".chip", has_text="市市场监管局").click()
+    page.wait_for_url(lambda url: url.count("dept=") == 1)
+    assert page.locator(".chip").count() == 1
+    assert total(page) == housing_alone
 
-    page.locator(".hit-link").first.click()
-    page.wait_for_url(re.compile(r"/doc/\w+\?q=.*#item-5$"))
-    item = page.locator("#item-5")
-    assert item.is_visible()
-    assert item.locator("mark").first.inner_text() == "电梯安全"
-    item.locator(".item-foot").get_by_role("button", name="复制引用", exact=True).click()
+    first = page.locator(".hit-link").first
+    href = first.get_attribute("href")
+    anchor = href.split("#")[1]
+    first.click()
+    page.wait_for_url(re.compile(rf"/doc/\w+\?q=.*#{anchor}$"))
+    target = page.locator(f"#{anchor}")
+    assert target.is_visible()
+    assert target.locator("mark").first.inner_text() == "电梯"
+    citation = target.locator(".item-foot .citation").inner_text()
+    target.locator(".item-foot").get_by_role("button", name="复制引用", exact=True).click()
     page.wait_for_function("document.body.dataset.copied !== undefined")
-    assert page.evaluate("document.body.dataset.copied") == "《示例市人民政府常务会议纪要》（〔2021〕9号）第五项"
+    assert page.evaluate("document.body.dataset.copied") == citation
+    assert page.evaluate("navigator.clipboard.readText()") == citation
+    assert re.fullmatch(r"《.+》（.+）第.项", citation)
+    page.screenshot(path=ARTIFACTS / "document.png", full_page=True)
+
+
+def test_document_number_lookup(page):
+    page.goto("/")
+    page.get_by_label("检索词").fill("〔2021〕9号")
+    page.get_by_label("检索词").press("Enter")
+    page.wait_for_url(re.compile(r"/doc/\w+\?q=.*from=reference"))
+    assert page.locator("h1").inner_text() == "示例市人民政府常务会议纪要"
+    assert page.locator(".doc-number").inner_text() == "〔2021〕9号"
+    page.get_by_role("link", name="查看全部检索结果").click()
+    page.wait_for_url(re.compile(r"/search\?.*list=1"))
+    assert total(page) >= 7
+
+
+def test_drafting_aid_on_a_paragraph_from_a_sample(page):
+    paragraph = "市市场监管局要会同市大数据局，建设电梯安全智慧监管平台，实现困人故障实时报警和应急处置全程可追溯。"
+    page.goto("/draft")
+    page.get_by_label("起草内容").fill(paragraph)
+    page.get_by_role("button", name="查找相近表述").click()
+    page.wait_for_selector(".passage")
+    first = page.locator(".passage").first
+    assert first.locator(".citation").inner_text() == "《示例市人民政府常务会议纪要》（〔2021〕9号）第五项第（二）点"
+    assert int(re.search(r"(\d+)%", first.locator(".similarity").inner_text()).group(1)) >= 90
+    assert "建设电梯安全智慧监管平台" in "".join(first.locator("mark").all_inner_texts())
+    first.get_by_role("button", name="复制原文并引用").click()
+    page.wait_for_function("document.body.dataset.copied !== undefined")
+    copied = page.evaluate("document.body.dataset.copied")
+    assert copied.startswith("“（二）推进电梯安全智慧监管。") and copied.endswith("第五项第（二）点）")
+    page.screenshot(path=ARTIFACTS / "draft.png", full_page=True)
+
+
+def test_autocomplete_offers_departments(page):
+    page.goto("/help")
+    page.screenshot(path=ARTIFACTS / "help.png", full_page=True)
+    page.get_by_label("检索词").type("发改")
+    page.wait_for_function("document.querySelectorAll('#suggestions option').length > 0")
+    options = page.eval_on_selector_all("#suggestions option", "els => els.map(e => e.value)")
+    assert options[0] == "发改委"
 
 
 def test_phrase_search_and_pagination(page):
@@ -74,6 +135,17 @@ def test_phrase_search_and_pagination(page):
     assert page.locator(".hit").count() == 2
 
 
+def test_keyboard_only_search(page):
+    page.goto("/")
+    page.keyboard.press("Tab")  # the brand link
+    page.keyboard.press("Tab")  # the search box
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("防汛")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=%E9%98%B2%E6%B1%9B"))
+    assert total(page) > 0
+
+
 def test_phone_sized_screen_stacks_the_layout(browser, live_server):
     context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -82,4 +154,6 @@ def test_phone_sized_screen_stacks_the_layout(browser, live_server):
     facets_box = page.locator(".facets").bounding_box()
     assert results_box["width"] <= 390
     assert facets_box["y"] > results_box["y"]  # facets move below the results
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing sticks out sideways
+    page.screenshot(path=ARTIFACTS / "phone.png", full_page=False)
     context.close()
