@@ -14,6 +14,7 @@ from .errors import (
     MinutesError,
     ParseError,
     QueryError,
+    SearchTimeout,
 )
 from .highlight import Fragment, highlight_all
 from .indexing import collect_files, default_index_dir, index_paths, read_document
@@ -46,7 +47,7 @@ __all__ = [
     "read_document",
     "Attendance", "Document", "DocumentNotFound", "FACET_FIELDS", "FacetValue", "FileFailure", "Fragment",
     "Hit", "IndexLocked", "IndexNotFound", "IndexOutdated", "IndexReport", "IndexStats", "Item",
-    "MinutesError", "ParseError", "QueryError", "SearchIndex", "SearchRequest", "SearchResult", "SubPoint", "Suggestion",
+    "MinutesError", "ParseError", "QueryError", "SearchTimeout", "SearchIndex", "SearchRequest", "SearchResult", "SubPoint", "Suggestion",
     "citation", "collect_files", "default_index_dir", "index_paths", "parse_file", "parse_text",
     "highlight_all", "item_label", "highlight_terms", "warm_up",
 ]

@@ -56,5 +56,15 @@ class DocumentNotFound(MinutesError):
 
 class IndexLocked(MinutesError):
     def __init__(self, path: str):
-        super().__init__(f"index at {path} is locked by another writer; retry when it has finished")
+        super().__init__(f"index at {path} is locked by another writer; retry when it has finished "
+                         f"(另一个索引进程正在写入，请稍后重试)")
         self.path = path
+
+
+class SearchTimeout(MinutesError):
+    """A search ran past its time limit (a pathological query, or an overloaded server)."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"search took longer than {seconds:g} s and was stopped; narrow the query "
+                         f"(检索超时，请缩小检索范围)")
+        self.seconds = seconds

@@ -6,9 +6,9 @@ replaced together in one writer commit, never half.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -16,16 +16,14 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from .errors import IndexLocked, IndexNotFound, MinutesError, ParseError
-from .model import Document, FileFailure, IndexReport
 from . import gazetteer
 from .analysis import with_keywords
+from .errors import IndexLocked, IndexNotFound, IndexOutdated, MinutesError, ParseError
+from .lifecycle import WRITER_TIMEOUT_S, clear_scratch, scratch_dir, swap_in, writer_lock
+from .model import Document, FileFailure, IndexReport
 from .parse import SUPPORTED_SUFFIXES, parse_file
 from .roles import department_roles
-from .schema import ITEM, PREAMBLE, PREAMBLE_TITLE, PREAMBLE_TITLES
-from .schema import build_schema, check_meta, write_meta
-
-WRITER_TIMEOUT_S = 10.0
+from .schema import ITEM, PREAMBLE, PREAMBLE_TITLE, PREAMBLE_TITLES, build_schema, check_meta, write_meta
 
 
 def default_index_dir() -> Path:
@@ -113,18 +111,15 @@ def _people(doc: Document) -> str:
     return " ".join(p for p in persons if p)
 
 
-def _open_for_writing(index_dir: Path, rebuild: bool):
-    if rebuild and index_dir.exists():
-        for child in index_dir.iterdir():
-            if child.name != ".gitkeep":
-                shutil.rmtree(child) if child.is_dir() else child.unlink()
-    index_dir.mkdir(parents=True, exist_ok=True)
-    if whoosh_index.exists_in(str(index_dir)):
+def index_state(index_dir: Path) -> str:
+    """"current", "missing", or why the index is outdated."""
+    if not whoosh_index.exists_in(str(index_dir)):
+        return "missing"
+    try:
         check_meta(index_dir)
-        return whoosh_index.open_dir(str(index_dir))
-    ix = whoosh_index.create_in(str(index_dir), build_schema())
-    write_meta(index_dir)
-    return ix
+    except IndexOutdated as e:
+        return e.reason
+    return "current"
 
 
 def index_paths(
@@ -132,12 +127,49 @@ def index_paths(
     index_dir: str | Path | None = None,
     *,
     rebuild: bool = False,
+    prune: bool = False,
+    if_needed: bool = False,
     on_file: Callable[[Path], None] | None = None,
 ) -> IndexReport:
-    """Index files and folders; unchanged files (same content hash) are skipped."""
+    """Index files and folders; unchanged files (same content hash) are skipped.
+
+    ``rebuild`` builds a fresh index beside the live one and swaps it in
+    atomically; ``prune`` drops documents whose file is gone; ``if_needed``
+    does nothing when a current index exists, and rebuilds an outdated one.
+    """
     index_dir = Path(index_dir) if index_dir else default_index_dir()
+    with writer_lock(index_dir):
+        clear_scratch(index_dir)
+        state = index_state(index_dir)
+        if if_needed and state == "current":
+            return IndexReport(indexed=(), unchanged=(), failed=(), skipped=True)
+        if state not in ("current", "missing") and not (rebuild or if_needed):
+            raise IndexOutdated(str(index_dir), state)
+        if rebuild or state != "current":
+            target = scratch_dir(index_dir) if state != "missing" else index_dir
+            report = _index_into(_create(target), paths, on_file, prune=False)
+            if target != index_dir:
+                swap_in(target, index_dir)
+            return replace(report, rebuilt=state != "missing")
+        return _index_into(whoosh_index.open_dir(str(index_dir)), paths, on_file, prune=prune)
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""  # parsing will report why
+
+
+def _create(target: Path):
+    target.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(target), build_schema())
+    write_meta(target)
+    return ix
+
+
+def _index_into(ix, paths, on_file, *, prune: bool) -> IndexReport:
     files, failed = collect_files(paths)
-    ix = _open_for_writing(index_dir, rebuild)
     known: dict[str, str] = {}  # source file → content hash
     owners: dict[str, str] = {}  # doc id → source file
     with ix.searcher() as searcher:
@@ -146,12 +178,16 @@ def index_paths(
             owners[stored["doc_id"]] = stored["source"]
     docs: list[Document] = []
     unchanged: list[str] = []
+    gone = sorted(src for src in known if not Path(src).exists()) if prune else []
     for path in files:
         if on_file:
             on_file(path)
+        source = str(path.resolve())  # identifies the file whatever folder the command ran from
+        if source in known and _digest(path) == known[source]:
+            unchanged.append(source)  # same bytes: not even parsed
+            continue
         try:
-            # The resolved path identifies the file whatever folder the command ran from.
-            doc = replace(read_document(path), source=str(path.resolve()))
+            doc = replace(read_document(path), source=source)
         except ParseError as e:
             failed.append(FileFailure(e.path, e.reason))
             continue
@@ -165,12 +201,14 @@ def index_paths(
             continue
         owners[doc.id] = doc.source
         docs.append(doc)
-    if docs:
+    if docs or gone:
         try:
             writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=128)
-        except LockError:
-            raise IndexLocked(str(index_dir)) from None
+        except LockError:  # only if a writer ignored our lock file
+            raise IndexLocked(str(ix.storage.folder)) from None
         with writer:
+            for source in gone:
+                writer.delete_by_term("source", source)
             for doc in docs:
                 writer.delete_by_term("source", doc.source)
                 writer.delete_by_term("doc_id", doc.id)
@@ -178,7 +216,8 @@ def index_paths(
                     writer.add_document(**record)
     ix.close()
     return IndexReport(
-        indexed=tuple(d.source for d in docs), unchanged=tuple(unchanged), failed=tuple(failed)
+        indexed=tuple(d.source for d in docs), unchanged=tuple(unchanged), failed=tuple(failed),
+        pruned=tuple(gone),
     )
 
 

@@ -176,6 +176,9 @@ class IndexReport:
     indexed: tuple[str, ...]
     unchanged: tuple[str, ...]
     failed: tuple[FileFailure, ...]
+    pruned: tuple[str, ...] = ()  # sources removed because their file is gone
+    rebuilt: bool = False  # a fresh index was swapped in
+    skipped: bool = False  # --if-needed found a current index
 
 
 def from_dict(cls, data):

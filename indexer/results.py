@@ -8,6 +8,7 @@ from .highlight import Fragment
 from .schema import FACET_FIELDS
 
 MAX_QUERY_CHARS = 500
+MAX_QUERY_TERMS = 32
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 500
 MAX_FILTER_VALUES = 50
@@ -32,6 +33,9 @@ class SearchRequest:
     def __post_init__(self):
         if len(self.q) > MAX_QUERY_CHARS:
             raise QueryError("q", f"query is {len(self.q)} characters; the limit is {MAX_QUERY_CHARS}")
+        terms = len(self.q.split())
+        if terms > MAX_QUERY_TERMS:
+            raise QueryError("q", f"query has {terms} terms; the limit is {MAX_QUERY_TERMS}")
         if not 1 <= self.page <= MAX_PAGE:
             raise QueryError("page", f"must be between 1 and {MAX_PAGE}")
         if not 1 <= self.size <= MAX_PAGE_SIZE:

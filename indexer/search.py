@@ -16,24 +16,43 @@ from pathlib import Path
 
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 
 from .citation import citation
 from .draft import Passage, similar_passages
 from .facets import filter_and_count
-from .errors import DocumentNotFound
+from .errors import DocumentNotFound, SearchTimeout
 from .highlight import snippets
 from .indexing import open_whoosh_index
+from .lifecycle import folder_identity
 from .model import Document, from_dict
 from .query import parse_query, reference_only
 from .results import Hit, IndexStats, SearchRequest, SearchResult
 from .schema import FACET_FIELDS, PREAMBLE
 from .suggest import Suggestion, Vocabulary
 
+SEARCH_TIME_LIMIT_S = 3.0
+
 @dataclass
 class _SearcherState:
     searcher: object
     facet_values: dict[int, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     vocabulary: Vocabulary | None = None  # built on first use: suggestions and corrections
+
+
+def _limited(searcher, query, filter=None, **kwargs):
+    """``searcher.search`` with a time limit, so no query can hold a worker for long.
+
+    The filter wraps the time limit, not the other way round: Whoosh's
+    FilterCollector filters in ``collect_matches``, which a wrapping collector
+    would bypass."""
+    timed = TimeLimitCollector(searcher.collector(**kwargs), timelimit=SEARCH_TIME_LIMIT_S)
+    collector = FilterCollector(timed, allow=filter) if filter is not None else timed
+    try:
+        searcher.search_with_collector(query, collector)
+    except TimeLimit:
+        raise SearchTimeout(SEARCH_TIME_LIMIT_S) from None
+    return collector.results()
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -46,6 +65,7 @@ class SearchIndex:
     def __init__(self, index_dir: str | Path):
         self.path = Path(index_dir)
         self._ix = open_whoosh_index(self.path)
+        self._identity = folder_identity(self.path)
         self._state: _SearcherState | None = None
         self._lock = threading.Lock()
 
@@ -60,9 +80,14 @@ class SearchIndex:
         """The searcher, reopened (never refreshed) when the index has changed."""
         with self._lock:
             state = self._state
-            if state is None or not state.searcher.up_to_date():
+            swapped = folder_identity(self.path) != self._identity  # a rebuild was swapped in
+            if state is None or swapped or not state.searcher.up_to_date():
                 if state is not None:
                     state.searcher.close()
+                if swapped:
+                    self._ix.close()
+                    self._ix = open_whoosh_index(self.path)  # checks schema and analyzer again
+                    self._identity = folder_identity(self.path)
                 searcher = self._ix.searcher()
                 table = {
                     docnum: {name: _split(stored.get(name, "")) for name in FACET_FIELDS}
@@ -96,13 +121,13 @@ class SearchIndex:
             ranked = []
         elif sort == "relevance":
             scoring = wq.AndMaybe(query, parsed.bonus) if parsed.bonus is not None else query
-            results = searcher.search(scoring, filter=matched, limit=offset + request.size)
+            results = _limited(searcher, scoring, filter=matched, limit=offset + request.size)
             ranked = sorted(results[:], key=lambda h: h.get("date", ""), reverse=True)
             ranked.sort(key=lambda h: -h.score)  # stable: equal scores stay newest first
         else:
             sortedby = sorting.MultiFacet(
                 [sorting.FieldFacet("date", reverse=sort == "newest"), sorting.FieldFacet("item_no")])
-            ranked = searcher.search(query, filter=matched, limit=offset + request.size, sortedby=sortedby)[:]
+            ranked = _limited(searcher, query, filter=matched, limit=offset + request.size, sortedby=sortedby)[:]
         hits = tuple(self._hit(h, parsed.terms) for h in ranked[offset:offset + request.size])
         did_you_mean = ""
         if parsed.words and (relaxed or not matched):
@@ -161,7 +186,7 @@ class SearchIndex:
     @staticmethod
     def _docs(searcher, query) -> set[int]:
         """Every document number the query matches, unscored."""
-        return set(searcher.search(query, limit=None, scored=False).docs())
+        return set(_limited(searcher, query, limit=None, scored=False).docs())
 
     def document(self, doc_id: str) -> Document:
         records = sorted(self._current().searcher.documents(doc_id=doc_id), key=lambda r: r["item_no"])

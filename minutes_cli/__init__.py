@@ -30,16 +30,22 @@ def cli():
 @cli.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--index", "index_dir", help=INDEX_HELP)
-@click.option("--rebuild", is_flag=True, help="Empty the index first and index everything again.")
-def index_cmd(paths, index_dir, rebuild):
+@click.option("--rebuild", is_flag=True,
+              help="Build a fresh index beside the live one and swap it in atomically.")
+@click.option("--prune", is_flag=True, help="Remove documents whose source file is gone.")
+@click.option("--if-needed", "if_needed", is_flag=True,
+              help="Do nothing if a current index exists; build a missing one, rebuild an outdated one.")
+def index_cmd(paths, index_dir, rebuild, prune, if_needed):
     """Index files and folders (.txt in UTF-8/UTF-16/GB18030, .html, .docx, .pdf).
 
     Unchanged files are skipped; every file that fails is listed with its
     reason, the others are still indexed, and the exit status is 1.
 
     \b
-    Example:
+    Examples:
         minutes index samples/corpus --index index/
+        minutes index /data/minutes --prune          # weekly update
+        minutes index samples/corpus --if-needed     # in a start-up script
     """
     target = _index_dir(index_dir)
     files, _ = indexer.collect_files(paths)
@@ -48,12 +54,21 @@ def index_cmd(paths, index_dir, rebuild):
                                item_show_func=lambda p: p.name if p else None) as bar:
             def advance(path):
                 bar.update(1, path)
-            report = indexer.index_paths(paths, target, rebuild=rebuild, on_file=advance)
+            report = indexer.index_paths(paths, target, rebuild=rebuild, prune=prune, if_needed=if_needed,
+                                         on_file=advance)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
+    if report.skipped:
+        click.echo(f"index at {target} is current; nothing to do")
+        return
     for failure in report.failed:
         click.echo(f"failed: {failure.path}: {failure.reason}", err=True)
-    click.echo(f"indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}")
+    summary = f"indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}"
+    if prune:
+        summary += f", pruned {len(report.pruned)}"
+    if report.rebuilt:
+        summary += " (rebuilt and swapped in)"
+    click.echo(summary)
     if report.failed:
         sys.exit(1)
 

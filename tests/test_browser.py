@@ -30,8 +30,12 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900},
                                   permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
     yield page
     context.close()
+    assert problems == []  # no script errors, no Content-Security-Policy violations
 
 
 def total(page) -> int:
@@ -79,7 +83,7 @@ def test_search_two_departments_chip_document_anchor_and_citation(page):
     assert target.locator("mark").first.inner_text() == "电梯"
     citation = target.locator(".item-foot .citation").inner_text()
     target.locator(".item-foot").get_by_role("button", name="复制引用", exact=True).click()
-    page.wait_for_function("document.body.dataset.copied !== undefined")
+    page.wait_for_selector("body[data-copied]", state="attached")  # no eval: the CSP forbids it
     assert page.evaluate("document.body.dataset.copied") == citation
     assert page.evaluate("navigator.clipboard.readText()") == citation
     assert re.fullmatch(r"《.+》（.+）第.项", citation)
@@ -109,7 +113,7 @@ def test_drafting_aid_on_a_paragraph_from_a_sample(page):
     assert int(re.search(r"(\d+)%", first.locator(".similarity").inner_text()).group(1)) >= 90
     assert "建设电梯安全智慧监管平台" in "".join(first.locator("mark").all_inner_texts())
     first.get_by_role("button", name="复制原文并引用").click()
-    page.wait_for_function("document.body.dataset.copied !== undefined")
+    page.wait_for_selector("body[data-copied]", state="attached")  # no eval: the CSP forbids it
     copied = page.evaluate("document.body.dataset.copied")
     assert copied.startswith("“（二）推进电梯安全智慧监管。") and copied.endswith("第五项第（二）点）")
     page.screenshot(path=ARTIFACTS / "draft.png", full_page=True)
@@ -119,7 +123,7 @@ def test_autocomplete_offers_departments(page):
     page.goto("/help")
     page.screenshot(path=ARTIFACTS / "help.png", full_page=True)
     page.get_by_label("检索词").type("发改")
-    page.wait_for_function("document.querySelectorAll('#suggestions option').length > 0")
+    page.wait_for_selector("#suggestions option", state="attached")
     options = page.eval_on_selector_all("#suggestions option", "els => els.map(e => e.value)")
     assert options[0] == "发改委"
 

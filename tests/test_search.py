@@ -242,3 +242,11 @@ def test_index_built_with_another_analyzer_is_refused(tmp_path):
     report = indexer.index_paths([CORPUS / "示例市政府常务会议纪要-2021-09.txt"], index_dir, rebuild=True)
     assert len(report.indexed) == 1
     assert search(indexer.SearchIndex(index_dir), "电梯安全").total > 0
+
+
+def test_every_hit_satisfies_the_filters(search_index):
+    for page in (1, 2):
+        result = search(search_index, "电梯", dept=("市市场监管局", "市住建局"), year=("2021",), size=3, page=page)
+        assert result.hits
+        for hit in result.hits:
+            assert {"市市场监管局", "市住建局"} & set(hit.departments) and hit.date.startswith("2021")

@@ -25,9 +25,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import errors, index_holder, views
+    from . import errors, index_holder, security, views
 
     index_holder.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(views.bp)
     return app

@@ -13,6 +13,7 @@ STATUS = {
     indexer.IndexNotFound: 503,
     indexer.IndexOutdated: 503,
     indexer.IndexLocked: 503,
+    indexer.SearchTimeout: 503,
 }
 TITLES = {400: "请求有误", 404: "未找到", 405: "不支持的请求方法", 500: "服务器内部错误", 503: "索引暂不可用"}
 

@@ -140,6 +140,7 @@ def healthz():
     return jsonify({
         "ok": True,
         "status": 200,
+        "current": True,  # an outdated index never opens: it answers 503 with the command to run
         "documents": stats.documents,
         "records": stats.records,
         "last_modified": stats.last_modified,
