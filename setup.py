@@ -15,7 +15,7 @@ setup(
     package_data={
         "indexer.data": ["*.tsv"],
         "webapp.templates": ["*.html"],
-        "webapp.static": ["*.css", "*.js"],
+        "webapp.static": ["*.css", "*.js", "*.svg"],
     },
     install_requires=[
         # Whoosh 2.7.4 rather than whoosh-reloaded 2.7.5: see README, "Why Whoosh 2.7.4".
