@@ -46,7 +46,8 @@ def _limited(searcher, query, filter=None, **kwargs):
     The filter wraps the time limit, not the other way round: Whoosh's
     FilterCollector filters in ``collect_matches``, which a wrapping collector
     would bypass."""
-    timed = TimeLimitCollector(searcher.collector(**kwargs), timelimit=SEARCH_TIME_LIMIT_S)
+    # A timer thread, not SIGALRM: signals only work in the main thread.
+    timed = TimeLimitCollector(searcher.collector(**kwargs), timelimit=SEARCH_TIME_LIMIT_S, use_alarm=False)
     collector = FilterCollector(timed, allow=filter) if filter is not None else timed
     try:
         searcher.search_with_collector(query, collector)
@@ -68,6 +69,12 @@ class SearchIndex:
         self._identity = folder_identity(self.path)
         self._state: _SearcherState | None = None
         self._lock = threading.Lock()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def close(self) -> None:
         with self._lock:
