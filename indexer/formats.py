@@ -53,6 +53,12 @@ def read_file(path: Path) -> tuple[str, bytes]:
 _GOOD = re.compile(rf"[{CJK}\u3000-\u303f\uff00-\uffef\u2010-\u206f\x20-\x7e\n\r\t]")
 
 
+def _share_good(text: str) -> float:
+    """How much of the text is Chinese, punctuation or ASCII (not mojibake)."""
+    sample = text[:4096]
+    return len(_GOOD.findall(sample)) / max(1, len(sample))
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """Text with NUL bytes may be UTF-16 without a BOM: decode it both ways and
     keep the reading that is almost all Chinese, punctuation and ASCII."""
@@ -62,7 +68,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
             text = data[: len(data) - len(data) % 2].decode(encoding)
         except UnicodeDecodeError:
             continue
-        share = len(_GOOD.findall(text[:4096])) / max(1, len(text[:4096]))
+        share = _share_good(text)
         if share > best_share:
             best, best_share = text, share
     return best if best_share >= 0.95 else None
@@ -76,7 +82,13 @@ def decode(data: bytes, path: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = ""
+        if _share_good(text) < 0.95:
+            raise ParseError(path, "cannot decode as UTF-8, UTF-16 or GB18030")
+        return text
     elif b"\x00" in data[:4096]:
         text = _utf16_without_bom(data)
         if text is None:
@@ -218,6 +230,9 @@ def docx_text(data: bytes, path: str) -> str:
     """Paragraphs of a .docx, one per line; table cells separated by spaces."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = archive.getinfo("word/document.xml").file_size
+            if size > MAX_FILE_BYTES * 2:  # a zip bomb, or a document no one could read
+                raise ParseError(path, f"not a valid .docx file (word/document.xml expands to {size} bytes)")
             xml = archive.read("word/document.xml")
     except zipfile.BadZipFile:
         raise ParseError(path, "not a valid .docx file (not a zip archive)") from None
