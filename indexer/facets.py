@@ -1,46 +1,107 @@
-"""Facet filtering and disjunctive counts over one searcher's facet table.
+"""Facet filtering and disjunctive counts with bitsets.
 
 Values within one facet are OR-ed and facets are AND-ed. Counts are
 disjunctive, as in Datasette and most shops: the count next to a value of
 facet F is what the results would be with that value added to F's selection,
 so selecting 市发改委 still shows what the other departments would give.
+
+Each facet value is a bitset of the records that carry it (a Python int, one
+bit per document number), built once per searcher from the posting lists. A
+query's matches become one more bitset; every count is then ``(a & b).bit_count()``,
+so counting costs the same for ten matches or fifty thousand.
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from whoosh.idsets import DocIdSet
 
 from .results import FacetValue
 from .schema import FACET_FIELDS
 
-FacetTable = dict[int, dict[str, tuple[str, ...]]]  # docnum → facet name → values
-_NONE: dict[str, tuple[str, ...]] = {name: () for name in FACET_FIELDS}
+
+def to_bits(docnums: Iterable[int], size: int) -> int:
+    """A bitset with the given document numbers set."""
+    buffer = bytearray((size >> 3) + 1)
+    for d in docnums:
+        buffer[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(buffer, "little")
+
+
+class BitsetIds(DocIdSet):
+    """A bitset as Whoosh's filter collector reads it (membership only)."""
+
+    def __init__(self, bits: int):
+        self.bits = bits
+
+    def __contains__(self, docnum: int) -> bool:
+        return (self.bits >> docnum) & 1 == 1
+
+    def __len__(self) -> int:
+        return self.bits.bit_count()
+
+    def __iter__(self):
+        bits, docnum = self.bits, 0
+        while bits:
+            if bits & 1:
+                yield docnum
+            bits >>= 1
+            docnum += 1
+
+
+@dataclass
+class FacetTable:
+    size: int  # one more than the highest document number
+    live: int  # bitset of every live record
+    values: dict[str, dict[str, int]]  # facet → value → bitset
+
+    @classmethod
+    def build(cls, searcher) -> FacetTable:
+        reader = searcher.reader()
+        size = reader.doc_count_all()
+        live = to_bits(reader.all_doc_ids(), size)
+        values: dict[str, dict[str, int]] = {}
+        for name in FACET_FIELDS:
+            per_value = {}
+            for term in reader.lexicon(name):
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                if not text:
+                    continue  # e.g. the meeting of a document that is not minutes
+                per_value[text] = to_bits(searcher.postings(name, text).all_ids(), size) & live
+            values[name] = {v: bits for v, bits in per_value.items() if bits}
+        return cls(size, live, values)
 
 
 def filter_and_count(
-    table: FacetTable, candidates: Iterable[int], filters: dict[str, tuple[str, ...]]
-) -> tuple[set[int], dict[str, tuple[FacetValue, ...]]]:
-    """The candidates that pass every filter, and every facet's counts."""
-    selected = {name: set(values) for name, values in filters.items() if values}
-    counts = {name: Counter() for name in FACET_FIELDS}
-    matched: set[int] = set()
-    for docnum in candidates:
-        values = table.get(docnum, _NONE)
-        misses = [name for name, wanted in selected.items() if wanted.isdisjoint(values[name])]
-        if not misses:
-            matched.add(docnum)
-            for name in FACET_FIELDS:
-                counts[name].update(values[name])
-        elif len(misses) == 1:
-            counts[misses[0]].update(values[misses[0]])  # passes every other facet
-    return matched, {name: _ordered(name, counts[name], selected.get(name, set())) for name in FACET_FIELDS}
+    table: FacetTable, candidates: int, filters: dict[str, tuple[str, ...]]
+) -> tuple[int, dict[str, tuple[FacetValue, ...]]]:
+    """The candidates (a bitset) that pass every filter, and every facet's counts."""
+    selection = {}
+    for name, wanted in filters.items():
+        bits = 0
+        for value in wanted:
+            bits |= table.values.get(name, {}).get(value, 0)
+        selection[name] = bits
+    matched = candidates
+    for bits in selection.values():
+        matched &= bits
+    facets = {}
+    for name in FACET_FIELDS:
+        base = candidates  # everything but this facet's own selection
+        for other, bits in selection.items():
+            if other != name:
+                base &= bits
+        counts = {v: (base & bits).bit_count() for v, bits in table.values.get(name, {}).items()} if base else {}
+        facets[name] = _ordered(name, {v: c for v, c in counts.items() if c}, set(filters.get(name, ())))
+    return matched, facets
 
 
-def _ordered(name: str, counter: Counter, selected: set[str]) -> tuple[FacetValue, ...]:
-    for value in selected - set(counter):
-        counter[value] = 0  # keep a selected value visible so it can be removed
+def _ordered(name: str, counts: dict[str, int], selected: set[str]) -> tuple[FacetValue, ...]:
+    for value in selected - set(counts):
+        counts[value] = 0  # keep a selected value visible so it can be removed
     if name == "year":
-        order = sorted(counter, reverse=True)
+        order = sorted(counts, reverse=True)
     else:
-        order = sorted(counter, key=lambda v: (-counter[v], v))
-    return tuple(FacetValue(v, counter[v], v in selected) for v in order)
+        order = sorted(counts, key=lambda v: (-counts[v], v))
+    return tuple(FacetValue(v, counts[v], v in selected) for v in order)

@@ -20,7 +20,7 @@ from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 
 from .citation import citation
 from .draft import Passage, similar_passages
-from .facets import filter_and_count
+from .facets import BitsetIds, FacetTable, filter_and_count
 from .errors import DocumentNotFound, SearchTimeout
 from .highlight import snippets
 from .indexing import open_whoosh_index
@@ -36,7 +36,7 @@ SEARCH_TIME_LIMIT_S = 3.0
 @dataclass
 class _SearcherState:
     searcher: object
-    facet_values: dict[int, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    facets: FacetTable
     vocabulary: Vocabulary | None = None  # built on first use: suggestions and corrections
 
 
@@ -96,11 +96,7 @@ class SearchIndex:
                     self._ix = open_whoosh_index(self.path)  # checks schema and analyzer again
                     self._identity = folder_identity(self.path)
                 searcher = self._ix.searcher()
-                table = {
-                    docnum: {name: _split(stored.get(name, "")) for name in FACET_FIELDS}
-                    for docnum, stored in ((n, searcher.stored_fields(n)) for n in searcher.reader().all_doc_ids())
-                }
-                state = self._state = _SearcherState(searcher, table)
+                state = self._state = _SearcherState(searcher, FacetTable.build(searcher))
             return state
 
     def stats(self) -> IndexStats:
@@ -117,31 +113,32 @@ class SearchIndex:
         parsed = parse_query(request.q)
         filters = request.filters()
         query, relaxed = parsed.query, False
-        candidates = self._docs(searcher, query)
+        candidates = self._docs(state, query)
         if not candidates and parsed.relaxed is not None:
             query, relaxed = parsed.relaxed, True  # nothing has every word: show what has some
-            candidates = self._docs(searcher, query)
-        matched, facets = filter_and_count(state.facet_values, candidates, filters)
+            candidates = self._docs(state, query)
+        matched, facets = filter_and_count(state.facets, candidates, filters)
+        allowed = BitsetIds(matched) if filters else None
         sort = request.sort if request.sort != "relevance" or not parsed.is_empty else "newest"
         offset = (request.page - 1) * request.size
         if not matched:
             ranked = []
         elif sort == "relevance":
             scoring = wq.AndMaybe(query, parsed.bonus) if parsed.bonus is not None else query
-            results = _limited(searcher, scoring, filter=matched, limit=offset + request.size)
+            results = _limited(searcher, scoring, filter=allowed, limit=offset + request.size)
             ranked = sorted(results[:], key=lambda h: h.get("date", ""), reverse=True)
             ranked.sort(key=lambda h: -h.score)  # stable: equal scores stay newest first
         else:
             sortedby = sorting.MultiFacet(
                 [sorting.FieldFacet("date", reverse=sort == "newest"), sorting.FieldFacet("item_no")])
-            ranked = _limited(searcher, query, filter=matched, limit=offset + request.size, sortedby=sortedby)[:]
+            ranked = _limited(searcher, query, filter=allowed, limit=offset + request.size, sortedby=sortedby)[:]
         hits = tuple(self._hit(h, parsed.terms) for h in ranked[offset:offset + request.size])
         did_you_mean = ""
         if parsed.words and (relaxed or not matched):
             did_you_mean = self._vocabulary(state).correct(request.q, parsed.words)
         return SearchResult(
             request=request,
-            total=len(matched),
+            total=matched.bit_count(),
             hits=hits,
             facets=facets,
             terms=parsed.terms,
@@ -191,9 +188,18 @@ class SearchIndex:
         )
 
     @staticmethod
-    def _docs(searcher, query) -> set[int]:
-        """Every document number the query matches, unscored."""
-        return set(_limited(searcher, query, limit=None, scored=False).docs())
+    def _docs(state: _SearcherState, query) -> int:
+        """Every record the query matches, as a bitset: matchers only, no collector."""
+        if isinstance(query, wq.Every):
+            return state.facets.live
+        deadline = time.monotonic() + SEARCH_TIME_LIMIT_S
+        table = state.facets
+        buffer = bytearray((table.size >> 3) + 1)
+        for n, docnum in enumerate(state.searcher.docs_for_query(query)):
+            buffer[docnum >> 3] |= 1 << (docnum & 7)
+            if n & 4095 == 4095 and time.monotonic() > deadline:
+                raise SearchTimeout(SEARCH_TIME_LIMIT_S)
+        return int.from_bytes(buffer, "little") & table.live
 
     def document(self, doc_id: str) -> Document:
         records = sorted(self._current().searcher.documents(doc_id=doc_id), key=lambda r: r["item_no"])
