@@ -129,6 +129,7 @@ def index_paths(
     rebuild: bool = False,
     prune: bool = False,
     if_needed: bool = False,
+    procs: int = 1,
     on_file: Callable[[Path], None] | None = None,
 ) -> IndexReport:
     """Index files and folders; unchanged files (same content hash) are skipped.
@@ -136,6 +137,8 @@ def index_paths(
     ``rebuild`` builds a fresh index beside the live one and swaps it in
     atomically; ``prune`` drops documents whose file is gone; ``if_needed``
     does nothing when a current index exists, and rebuilds an outdated one.
+    ``procs`` > 1 analyses in that many processes when building a fresh index
+    (offline rebuilds; a web worker never does this).
     """
     index_dir = Path(index_dir) if index_dir else default_index_dir()
     with writer_lock(index_dir):
@@ -147,7 +150,7 @@ def index_paths(
             raise IndexOutdated(str(index_dir), state)
         if rebuild or state != "current":
             target = scratch_dir(index_dir) if state != "missing" else index_dir
-            report = _index_into(_create(target), paths, on_file, prune=False)
+            report = _index_into(_create(target), paths, on_file, prune=False, procs=procs)
             if target != index_dir:
                 swap_in(target, index_dir)
             return replace(report, rebuilt=state != "missing")
@@ -168,7 +171,7 @@ def _create(target: Path):
     return ix
 
 
-def _index_into(ix, paths, on_file, *, prune: bool) -> IndexReport:
+def _index_into(ix, paths, on_file, *, prune: bool, procs: int = 1) -> IndexReport:
     files, failed = collect_files(paths)
     known: dict[str, str] = {}  # source file → content hash
     owners: dict[str, str] = {}  # doc id → source file
@@ -202,16 +205,19 @@ def _index_into(ix, paths, on_file, *, prune: bool) -> IndexReport:
         owners[doc.id] = doc.source
         docs.append(doc)
     if docs or gone:
+        fresh = ix.doc_count_all() == 0
+        options = {"procs": procs, "multisegment": True} if fresh and procs > 1 else {}
         try:
-            writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=128)
+            writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=256, **options)
         except LockError:  # only if a writer ignored our lock file
             raise IndexLocked(str(ix.storage.folder)) from None
         with writer:
             for source in gone:
                 writer.delete_by_term("source", source)
             for doc in docs:
-                writer.delete_by_term("source", doc.source)
-                writer.delete_by_term("doc_id", doc.id)
+                if not fresh:
+                    writer.delete_by_term("source", doc.source)
+                    writer.delete_by_term("doc_id", doc.id)
                 for record in _records(doc):
                     writer.add_document(**record)
     ix.close()

@@ -35,7 +35,9 @@ def cli():
 @click.option("--prune", is_flag=True, help="Remove documents whose source file is gone.")
 @click.option("--if-needed", "if_needed", is_flag=True,
               help="Do nothing if a current index exists; build a missing one, rebuild an outdated one.")
-def index_cmd(paths, index_dir, rebuild, prune, if_needed):
+@click.option("--procs", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="Processes for analysis when building a fresh index (e.g. with --rebuild).")
+def index_cmd(paths, index_dir, rebuild, prune, if_needed, procs):
     """Index files and folders (.txt in UTF-8/UTF-16/GB18030, .html, .docx, .pdf).
 
     Unchanged files are skipped; every file that fails is listed with its
@@ -55,7 +57,7 @@ def index_cmd(paths, index_dir, rebuild, prune, if_needed):
             def advance(path):
                 bar.update(1, path)
             report = indexer.index_paths(paths, target, rebuild=rebuild, prune=prune, if_needed=if_needed,
-                                         on_file=advance)
+                                         procs=procs, on_file=advance)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
     if report.skipped:
