@@ -15,7 +15,7 @@ Like SearXNG's query parsing, each part of the language is a small parser with
   of characters (bigrams), or through an alias or synonym.
 
 The result is a :class:`ParsedQuery`: the Whoosh query, a looser one to fall back
-on when nothing matches, a proximity bonus, and the terms to highlight.
+on when nothing matches, a cheaper query to score with, and the terms to highlight.
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ _DOC_TYPE_ALIASES = {"纪要": "会议纪要", "会议": "会议纪要", "报告
 class ParsedQuery:
     query: wq.Query
     relaxed: wq.Query | None  # any-word recall, for when ``query`` finds nothing
-    bonus: wq.Query | None  # proximity and exact-phrase bonus for ranking
+    scoring: wq.Query  # the same words without position checks: what ranks the matches
     terms: tuple[str, ...]  # what to highlight, longest first
     words: tuple[str, ...]  # the plain words, for "did you mean"
     is_empty: bool
@@ -265,23 +265,40 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(
         query=base,
         relaxed=relaxed,
-        bonus=_bonus(state.words),
+        scoring=scoring_query(base),
         terms=tuple(sorted({t for t in state.highlight if t.strip()}, key=len, reverse=True)),
         words=tuple(state.words),
         is_empty=not positives and not state.must_not,
     )
 
 
-def _bonus(plain: list[str]) -> wq.Query | None:
-    """Ranking bonus: the words next to each other, or near each other."""
-    if len(plain) < 2:
-        return None
-    joined = "".join(plain)
-    tokens = [t for w in plain for t in words(w)]
-    return _or([
-        _phrase("body_bigram", bigrams(joined), boost=2.0),
-        wq.Phrase("body", tokens, slop=8) if len(tokens) > 1 else None,
-    ])
+def scoring_query(q: wq.Query) -> wq.Query:
+    """``q`` for ranking only: phrases become plain conjunctions of their terms
+    and exclusions are dropped. The matches themselves are decided by ``q``; this
+    only scores them, and Whoosh can skip through it by block quality, which it
+    cannot do through position checks."""
+    if isinstance(q, wq.Phrase):
+        return wq.And([wq.Term(q.fieldname, w) for w in q.words], boost=q.boost)
+    if isinstance(q, wq.AndNot):
+        return scoring_query(q.a)
+    if isinstance(q, wq.CompoundQuery):
+        return q.__class__([scoring_query(child) for child in q.subqueries], boost=q.boost)
+    return q
+
+
+def proximity_bonus(text: str, words: tuple[str, ...]) -> float:
+    """A multiplier for a hit's score: the words side by side (×1.5) or within a
+    sentence's reach of each other (×1.2)."""
+    if len(words) < 2:
+        return 1.0
+    folded = fold(text).lower()
+    keys = [fold(w).lower() for w in words]
+    if "".join(keys) in folded:
+        return 1.5
+    starts = [folded.find(k) for k in keys]
+    if all(s >= 0 for s in starts) and max(starts) - min(starts) <= 40:
+        return 1.2
+    return 1.0
 
 
 def reference_only(text: str) -> wq.Query | None:

@@ -26,12 +26,13 @@ from .highlight import snippets
 from .indexing import open_whoosh_index
 from .lifecycle import folder_identity
 from .model import Document, from_dict
-from .query import parse_query, reference_only
+from .query import parse_query, proximity_bonus, reference_only
 from .results import Hit, IndexStats, SearchRequest, SearchResult
 from .schema import FACET_FIELDS, PREAMBLE
 from .suggest import Suggestion, Vocabulary
 
 SEARCH_TIME_LIMIT_S = 3.0
+RERANK_EXTRA = 20  # hits beyond the page that the proximity bonus may lift onto it
 
 @dataclass
 class _SearcherState:
@@ -124,15 +125,24 @@ class SearchIndex:
         if not matched:
             ranked = []
         elif sort == "relevance":
-            scoring = wq.AndMaybe(query, parsed.bonus) if parsed.bonus is not None else query
-            results = _limited(searcher, scoring, filter=allowed, limit=offset + request.size)
-            ranked = sorted(results[:], key=lambda h: h.get("date", ""), reverse=True)
-            ranked.sort(key=lambda h: -h.score)  # stable: equal scores stay newest first
+            # Score with the position-free query, restricted to the true matches; then
+            # rerank the top with a proximity bonus read from the stored text.
+            depth = offset + request.size + RERANK_EXTRA
+            results = _limited(searcher, parsed.scoring if not relaxed else query, filter=BitsetIds(matched),
+                               limit=depth)
+            scored = [(h.score * proximity_bonus(h.get("body", ""), parsed.words), h.get("date", ""), h)
+                      for h in results[:]]
+            scored.sort(key=lambda t: t[1], reverse=True)
+            scored.sort(key=lambda t: -t[0])  # stable: equal scores stay newest first
+            ranked = [h for _, _, h in scored]
+            scores = {h.docnum: score for score, _, h in scored}
         else:
             sortedby = sorting.MultiFacet(
                 [sorting.FieldFacet("date", reverse=sort == "newest"), sorting.FieldFacet("item_no")])
             ranked = _limited(searcher, query, filter=allowed, limit=offset + request.size, sortedby=sortedby)[:]
-        hits = tuple(self._hit(h, parsed.terms) for h in ranked[offset:offset + request.size])
+        if sort != "relevance" or not matched:
+            scores = {}
+        hits = tuple(self._hit(h, parsed.terms, scores.get(h.docnum)) for h in ranked[offset:offset + request.size])
         did_you_mean = ""
         if parsed.words and (relaxed or not matched):
             did_you_mean = self._vocabulary(state).correct(request.q, parsed.words)
@@ -174,7 +184,7 @@ class SearchIndex:
         return state.vocabulary
 
     @staticmethod
-    def _hit(hit, terms: tuple[str, ...]) -> Hit:
+    def _hit(hit, terms: tuple[str, ...], score: float | None) -> Hit:
         f = hit.fields()
         return Hit(
             id=f["id"], doc_id=f["doc_id"], doc_title=f["doc_title"], doc_number=f.get("doc_number", ""),
@@ -183,7 +193,7 @@ class SearchIndex:
             citation=citation(f["doc_title"], f.get("doc_number", ""), f["item_no"]),
             part=f.get("part", "item"),
             fragments=snippets(f.get("body", ""), terms),
-            score=round(hit.score, 4) if isinstance(hit.score, float) else 0.0,  # sorted: a sort key
+            score=round(score, 4) if score is not None else 0.0,
             departments=_split(f.get("dept", "")), topics=_split(f.get("topic", "")),
         )
 
@@ -197,7 +207,7 @@ class SearchIndex:
         buffer = bytearray((table.size >> 3) + 1)
         for n, docnum in enumerate(state.searcher.docs_for_query(query)):
             buffer[docnum >> 3] |= 1 << (docnum & 7)
-            if n & 4095 == 4095 and time.monotonic() > deadline:
+            if n & 255 == 255 and time.monotonic() > deadline:
                 raise SearchTimeout(SEARCH_TIME_LIMIT_S)
         return int.from_bytes(buffer, "little") & table.live
 

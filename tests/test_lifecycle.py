@@ -146,15 +146,9 @@ def test_search_time_limit(tmp_path, monkeypatch):
     index_dir = tmp_path / "ix"
     indexer.index_paths([folder], index_dir)
     monkeypatch.setattr(indexer.search, "SEARCH_TIME_LIMIT_S", 1e-6)
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # let the timer thread run at once
-    try:
-        with indexer.SearchIndex(index_dir) as ix, pytest.raises(indexer.SearchTimeout) as e:
-            for _ in range(50):
-                search(ix, "会议")
-        assert "检索超时" in str(e.value)
-    finally:
-        sys.setswitchinterval(interval)
+    with indexer.SearchIndex(index_dir) as ix, pytest.raises(indexer.SearchTimeout) as e:
+        search(ix, "会议")  # matches every record: the deadline is checked while collecting them
+    assert "检索超时" in str(e.value)
 
 
 @pytest.mark.slow
