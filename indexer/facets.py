@@ -50,11 +50,21 @@ class BitsetIds(DocIdSet):
             docnum += 1
 
 
+SPARSE = 64  # values carried by this few records keep a list of document numbers, not a bitset
+FACET_LIMIT = 30  # values returned per facet, most frequent first (selected values always)
+
+
 @dataclass
 class FacetTable:
     size: int  # one more than the highest document number
     live: int  # bitset of every live record
-    values: dict[str, dict[str, int]]  # facet → value → bitset
+    values: dict[str, dict[str, int]]  # facet → value → bitset, for values with many records
+    sparse: dict[str, dict[str, tuple[int, ...]]]  # facet → value → document numbers, for the rest
+
+    def bits(self, name: str, value: str) -> int:
+        if value in self.values.get(name, {}):
+            return self.values[name][value]
+        return to_bits(self.sparse.get(name, {}).get(value, ()), self.size)
 
     @classmethod
     def build(cls, searcher) -> FacetTable:
@@ -62,15 +72,23 @@ class FacetTable:
         size = reader.doc_count_all()
         live = to_bits(reader.all_doc_ids(), size)
         values: dict[str, dict[str, int]] = {}
+        sparse: dict[str, dict[str, tuple[int, ...]]] = {}
         for name in FACET_FIELDS:
-            per_value = {}
+            values[name], sparse[name] = {}, {}
             for term in reader.lexicon(name):
                 text = term.decode("utf-8") if isinstance(term, bytes) else term
                 if not text:
                     continue  # e.g. the meeting of a document that is not minutes
-                per_value[text] = to_bits(searcher.postings(name, text).all_ids(), size) & live
-            values[name] = {v: bits for v, bits in per_value.items() if bits}
-        return cls(size, live, values)
+                ids = [d for d in reader.postings(name, text).all_ids() if (live >> d) & 1] \
+                    if reader.doc_frequency(name, text) <= SPARSE else None
+                if ids is not None:
+                    if ids:
+                        sparse[name][text] = tuple(ids)
+                else:
+                    bits = to_bits(reader.postings(name, text).all_ids(), size) & live
+                    if bits:
+                        values[name][text] = bits
+        return cls(size, live, values, sparse)
 
 
 def filter_and_count(
@@ -81,7 +99,7 @@ def filter_and_count(
     for name, wanted in filters.items():
         bits = 0
         for value in wanted:
-            bits |= table.values.get(name, {}).get(value, 0)
+            bits |= table.bits(name, value)
         selection[name] = bits
     matched = candidates
     for bits in selection.values():
@@ -92,7 +110,12 @@ def filter_and_count(
         for other, bits in selection.items():
             if other != name:
                 base &= bits
-        counts = {v: (base & bits).bit_count() for v, bits in table.values.get(name, {}).items()} if base else {}
+        counts = {}
+        if base:
+            counts = {v: (base & bits).bit_count() for v, bits in table.values.get(name, {}).items()}
+            flags = base.to_bytes((table.size >> 3) + 1, "little")
+            for value, ids in table.sparse.get(name, {}).items():
+                counts[value] = sum(flags[d >> 3] >> (d & 7) & 1 for d in ids)
         facets[name] = _ordered(name, {v: c for v, c in counts.items() if c}, set(filters.get(name, ())))
     return matched, facets
 
@@ -100,8 +123,10 @@ def filter_and_count(
 def _ordered(name: str, counts: dict[str, int], selected: set[str]) -> tuple[FacetValue, ...]:
     for value in selected - set(counts):
         counts[value] = 0  # keep a selected value visible so it can be removed
+    top = sorted(counts, key=lambda v: (-counts[v], v))[:FACET_LIMIT]
+    keep = set(top) | selected
     if name == "year":
-        order = sorted(counts, reverse=True)
+        order = sorted(keep, reverse=True)
     else:
-        order = sorted(counts, key=lambda v: (-counts[v], v))
+        order = sorted(keep, key=lambda v: (-counts[v], v))
     return tuple(FacetValue(v, counts[v], v in selected) for v in order)

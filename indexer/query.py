@@ -47,7 +47,7 @@ _DOC_TYPE_ALIASES = {"纪要": "会议纪要", "会议": "会议纪要", "报告
 class ParsedQuery:
     query: wq.Query
     relaxed: wq.Query | None  # any-word recall, for when ``query`` finds nothing
-    scoring: wq.Query  # the same words without position checks: what ranks the matches
+
     terms: tuple[str, ...]  # what to highlight, longest first
     words: tuple[str, ...]  # the plain words, for "did you mean"
     is_empty: bool
@@ -265,24 +265,28 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(
         query=base,
         relaxed=relaxed,
-        scoring=scoring_query(base),
         terms=tuple(sorted({t for t in state.highlight if t.strip()}, key=len, reverse=True)),
         words=tuple(state.words),
         is_empty=not positives and not state.must_not,
     )
 
 
-def scoring_query(q: wq.Query) -> wq.Query:
-    """``q`` for ranking only: phrases become plain conjunctions of their terms
-    and exclusions are dropped. The matches themselves are decided by ``q``; this
-    only scores them, and Whoosh can skip through it by block quality, which it
-    cannot do through position checks."""
+def scoring_query(q: wq.Query, frequency=None) -> wq.Query:
+    """``q`` for ranking only: the matches themselves are decided by ``q``; this
+    only scores them, so it can be cheaper. Exclusions are dropped; a phrase
+    becomes its terms, except on the bigram field, where a phrase (there for
+    recall across segmentations) becomes its rarest bigram — one short posting
+    list instead of every record that shares a common bigram. ``frequency(field,
+    text)`` gives document frequencies; without it the first bigram is used."""
     if isinstance(q, wq.Phrase):
+        if q.fieldname == "body_bigram":
+            rarest = min(q.words, key=lambda w: frequency(q.fieldname, w)) if frequency else q.words[0]
+            return wq.Term(q.fieldname, rarest, boost=q.boost)
         return wq.And([wq.Term(q.fieldname, w) for w in q.words], boost=q.boost)
     if isinstance(q, wq.AndNot):
-        return scoring_query(q.a)
+        return scoring_query(q.a, frequency)
     if isinstance(q, wq.CompoundQuery):
-        return q.__class__([scoring_query(child) for child in q.subqueries], boost=q.boost)
+        return q.__class__([scoring_query(child, frequency) for child in q.subqueries], boost=q.boost)
     return q
 
 

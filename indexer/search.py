@@ -25,8 +25,9 @@ from .errors import DocumentNotFound, SearchTimeout
 from .highlight import snippets
 from .indexing import open_whoosh_index
 from .lifecycle import folder_identity
+from .matching import Matcher
 from .model import Document, from_dict
-from .query import parse_query, proximity_bonus, reference_only
+from .query import parse_query, proximity_bonus, reference_only, scoring_query
 from .results import Hit, IndexStats, SearchRequest, SearchResult
 from .schema import FACET_FIELDS, PREAMBLE
 from .suggest import Suggestion, Vocabulary
@@ -38,6 +39,27 @@ RERANK_EXTRA = 20  # hits beyond the page that the proximity bonus may lift onto
 class _SearcherState:
     searcher: object
     facets: FacetTable
+    matcher: Matcher
+    _orders: dict[str, list[int]] = field(default_factory=dict)
+
+    def order(self, sort: str, matched: int, limit: int) -> list[int]:
+        """The first ``limit`` matches by date (newest or oldest first, then item number),
+        from an order computed once per searcher out of the sortable columns."""
+        if sort not in self._orders:
+            reader = self.searcher.reader()
+            dates, numbers = reader.column_reader("date"), reader.column_reader("item_no")
+            live = [d for d in range(self.facets.size) if (self.facets.live >> d) & 1]
+            newest = sort == "newest"
+            self._orders[sort] = sorted(
+                live, key=lambda d: (_invert(dates[d]) if newest else dates[d], numbers[d]))
+        flags = matched.to_bytes((self.facets.size >> 3) + 1, "little")
+        out = []
+        for d in self._orders[sort]:
+            if flags[d >> 3] >> (d & 7) & 1:
+                out.append(d)
+                if len(out) == limit:
+                    break
+        return out
     vocabulary: Vocabulary | None = None  # built on first use: suggestions and corrections
 
 
@@ -55,6 +77,12 @@ def _limited(searcher, query, filter=None, **kwargs):
     except TimeLimit:
         raise SearchTimeout(SEARCH_TIME_LIMIT_S) from None
     return collector.results()
+
+
+def _invert(value) -> tuple[int, ...]:
+    """A sort key that orders dates newest first."""
+    text = value.decode("utf-8") if isinstance(value, bytes) else str(value or "")
+    return tuple(-ord(c) for c in text)
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -97,7 +125,9 @@ class SearchIndex:
                     self._ix = open_whoosh_index(self.path)  # checks schema and analyzer again
                     self._identity = folder_identity(self.path)
                 searcher = self._ix.searcher()
-                state = self._state = _SearcherState(searcher, FacetTable.build(searcher))
+                table = FacetTable.build(searcher)
+                matcher = Matcher(searcher, table.size, table.live, SEARCH_TIME_LIMIT_S)
+                state = self._state = _SearcherState(searcher, table, matcher)
             return state
 
     def stats(self) -> IndexStats:
@@ -119,30 +149,17 @@ class SearchIndex:
             query, relaxed = parsed.relaxed, True  # nothing has every word: show what has some
             candidates = self._docs(state, query)
         matched, facets = filter_and_count(state.facets, candidates, filters)
-        allowed = BitsetIds(matched) if filters else None
         sort = request.sort if request.sort != "relevance" or not parsed.is_empty else "newest"
         offset = (request.page - 1) * request.size
+        depth = offset + request.size
         if not matched:
-            ranked = []
+            ranked: list[tuple[int, float | None]] = []
         elif sort == "relevance":
-            # Score with the position-free query, restricted to the true matches; then
-            # rerank the top with a proximity bonus read from the stored text.
-            depth = offset + request.size + RERANK_EXTRA
-            results = _limited(searcher, parsed.scoring if not relaxed else query, filter=BitsetIds(matched),
-                               limit=depth)
-            scored = [(h.score * proximity_bonus(h.get("body", ""), parsed.words), h.get("date", ""), h)
-                      for h in results[:]]
-            scored.sort(key=lambda t: t[1], reverse=True)
-            scored.sort(key=lambda t: -t[0])  # stable: equal scores stay newest first
-            ranked = [h for _, _, h in scored]
-            scores = {h.docnum: score for score, _, h in scored}
+            ranked = self._by_relevance(state, parsed, query if relaxed else None, matched, depth)
         else:
-            sortedby = sorting.MultiFacet(
-                [sorting.FieldFacet("date", reverse=sort == "newest"), sorting.FieldFacet("item_no")])
-            ranked = _limited(searcher, query, filter=allowed, limit=offset + request.size, sortedby=sortedby)[:]
-        if sort != "relevance" or not matched:
-            scores = {}
-        hits = tuple(self._hit(h, parsed.terms, scores.get(h.docnum)) for h in ranked[offset:offset + request.size])
+            ranked = [(d, None) for d in state.order(sort, matched, depth)]
+        hits = tuple(self._hit(searcher.stored_fields(d), parsed.terms, score)
+                     for d, score in ranked[offset:depth])
         did_you_mean = ""
         if parsed.words and (relaxed or not matched):
             did_you_mean = self._vocabulary(state).correct(request.q, parsed.words)
@@ -156,6 +173,27 @@ class SearchIndex:
             relaxed=relaxed,
             did_you_mean=did_you_mean,
         )
+
+    @staticmethod
+    def _by_relevance(state: _SearcherState, parsed, relaxed_query, matched: int, depth: int):
+        """The top ``depth`` matches: scored by the position-free query (restricted to the
+        true matches), reranked by proximity read from the stored text; equal scores
+        newest first. Matches the scoring query leaves out follow, newest first."""
+        searcher = state.searcher
+        scoring = scoring_query(relaxed_query or parsed.query, searcher.doc_frequency)
+        wanted = depth + RERANK_EXTRA
+        results = _limited(searcher, scoring, filter=BitsetIds(matched), limit=wanted)
+        scored = [(hit.docnum, hit.score) for hit in results]
+        if len(scored) < wanted and len(scored) < matched.bit_count():
+            seen = {d for d, _ in scored}
+            scored += [(d, 0.0) for d in state.order("newest", matched, wanted) if d not in seen][:wanted - len(scored)]
+        final = []
+        for docnum, score in scored:
+            stored = searcher.stored_fields(docnum)
+            final.append((docnum, score * proximity_bonus(stored.get("body", ""), parsed.words), stored.get("date", "")))
+        final.sort(key=lambda t: t[2], reverse=True)
+        final.sort(key=lambda t: -t[1])  # stable: equal scores stay newest first
+        return [(d, score) for d, score, _ in final]
 
     def lookup(self, q: str) -> tuple[str, ...]:
         """The documents a query names outright by number or session (〔2021〕9号,
@@ -184,8 +222,7 @@ class SearchIndex:
         return state.vocabulary
 
     @staticmethod
-    def _hit(hit, terms: tuple[str, ...], score: float | None) -> Hit:
-        f = hit.fields()
+    def _hit(f: dict, terms: tuple[str, ...], score: float | None) -> Hit:
         return Hit(
             id=f["id"], doc_id=f["doc_id"], doc_title=f["doc_title"], doc_number=f.get("doc_number", ""),
             doc_type=f.get("doc_type", ""), date=f.get("date", ""), item_no=f["item_no"],
@@ -199,17 +236,9 @@ class SearchIndex:
 
     @staticmethod
     def _docs(state: _SearcherState, query) -> int:
-        """Every record the query matches, as a bitset: matchers only, no collector."""
-        if isinstance(query, wq.Every):
-            return state.facets.live
-        deadline = time.monotonic() + SEARCH_TIME_LIMIT_S
-        table = state.facets
-        buffer = bytearray((table.size >> 3) + 1)
-        for n, docnum in enumerate(state.searcher.docs_for_query(query)):
-            buffer[docnum >> 3] |= 1 << (docnum & 7)
-            if n & 255 == 255 and time.monotonic() > deadline:
-                raise SearchTimeout(SEARCH_TIME_LIMIT_S)
-        return int.from_bytes(buffer, "little") & table.live
+        """Every record the query matches, as a bitset (see :mod:`indexer.matching`)."""
+        state.matcher.time_limit = SEARCH_TIME_LIMIT_S
+        return state.matcher.bits(query)
 
     def document(self, doc_id: str) -> Document:
         records = sorted(self._current().searcher.documents(doc_id=doc_id), key=lambda r: r["item_no"])
