@@ -14,14 +14,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import query as wq
-from whoosh import sorting
 from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 
 from .citation import citation
 from .draft import Passage, similar_passages
-from .facets import BitsetIds, FacetTable, filter_and_count
 from .errors import DocumentNotFound, SearchTimeout
+from .facets import BitsetIds, FacetTable, filter_and_count
 from .highlight import snippets
 from .indexing import open_whoosh_index
 from .lifecycle import folder_identity
@@ -29,7 +27,7 @@ from .matching import Matcher
 from .model import Document, from_dict
 from .query import parse_query, proximity_bonus, reference_only, scoring_query
 from .results import Hit, IndexStats, SearchRequest, SearchResult
-from .schema import FACET_FIELDS, PREAMBLE
+from .schema import PREAMBLE
 from .suggest import Suggestion, Vocabulary
 
 SEARCH_TIME_LIMIT_S = 3.0

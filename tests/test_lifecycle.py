@@ -14,7 +14,7 @@ import pytest
 import indexer
 from indexer import lifecycle
 
-from .conftest import CORPUS, MINUTES_2021_9
+from .conftest import MINUTES_2021_9
 from .corpus_gen import write_minutes
 
 MINUTES_CLI = [sys.executable, "-c", "from minutes_cli import cli; cli()"]
