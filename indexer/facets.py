@@ -29,25 +29,36 @@ def to_bits(docnums: Iterable[int], size: int) -> int:
     return int.from_bytes(buffer, "little")
 
 
+def flags(bits: int, size: int) -> bytes:
+    """The bitset as bytes: testing one bit of a big int shifts all of it, a byte does not."""
+    return bits.to_bytes((size >> 3) + 1, "little")
+
+
+def iter_bits(bits: int, size: int):
+    """The document numbers in a bitset, in order."""
+    for i, byte in enumerate(flags(bits, size)):
+        while byte:
+            low = byte & -byte
+            yield (i << 3) + low.bit_length() - 1
+            byte ^= low
+
+
 class BitsetIds(DocIdSet):
     """A bitset as Whoosh's filter collector reads it (membership only)."""
 
-    def __init__(self, bits: int):
+    def __init__(self, bits: int, size: int):
         self.bits = bits
+        self.size = size
+        self._flags = flags(bits, size)
 
     def __contains__(self, docnum: int) -> bool:
-        return (self.bits >> docnum) & 1 == 1
+        return docnum >> 3 < len(self._flags) and self._flags[docnum >> 3] >> (docnum & 7) & 1 == 1
 
     def __len__(self) -> int:
         return self.bits.bit_count()
 
     def __iter__(self):
-        bits, docnum = self.bits, 0
-        while bits:
-            if bits & 1:
-                yield docnum
-            bits >>= 1
-            docnum += 1
+        return iter_bits(self.bits, self.size)
 
 
 SPARSE = 64  # values carried by this few records keep a list of document numbers, not a bitset
@@ -71,6 +82,7 @@ class FacetTable:
         reader = searcher.reader()
         size = reader.doc_count_all()
         live = to_bits(reader.all_doc_ids(), size)
+        alive = flags(live, size)
         values: dict[str, dict[str, int]] = {}
         sparse: dict[str, dict[str, tuple[int, ...]]] = {}
         for name in FACET_FIELDS:
@@ -79,7 +91,7 @@ class FacetTable:
                 text = term.decode("utf-8") if isinstance(term, bytes) else term
                 if not text:
                     continue  # e.g. the meeting of a document that is not minutes
-                ids = [d for d in reader.postings(name, text).all_ids() if (live >> d) & 1] \
+                ids = [d for d in reader.postings(name, text).all_ids() if alive[d >> 3] >> (d & 7) & 1] \
                     if reader.doc_frequency(name, text) <= SPARSE else None
                 if ids is not None:
                     if ids:
@@ -113,9 +125,9 @@ def filter_and_count(
         counts = {}
         if base:
             counts = {v: (base & bits).bit_count() for v, bits in table.values.get(name, {}).items()}
-            flags = base.to_bytes((table.size >> 3) + 1, "little")
+            present = flags(base, table.size)
             for value, ids in table.sparse.get(name, {}).items():
-                counts[value] = sum(flags[d >> 3] >> (d & 7) & 1 for d in ids)
+                counts[value] = sum(present[d >> 3] >> (d & 7) & 1 for d in ids)
         facets[name] = _ordered(name, {v: c for v, c in counts.items() if c}, set(filters.get(name, ())))
     return matched, facets
 

@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
 from .errors import SearchTimeout
-from .facets import to_bits
+from .facets import iter_bits, to_bits
 
 TERM_CACHE_SIZE = 2048
 
@@ -89,11 +89,9 @@ class Matcher:
         # Check positions only for the candidates, skipping the phrase matcher to each.
         matcher = q.matcher(self.searcher)
         found = bytearray((self.size >> 3) + 1)
-        bits, docnum = candidates, 0
-        while bits and matcher.is_active():
-            low = (bits & -bits).bit_length() - 1  # next candidate
-            docnum = low
-            bits &= bits - 1
+        for docnum in iter_bits(candidates, self.size):
+            if not matcher.is_active():
+                break
             if matcher.id() < docnum:
                 matcher.skip_to(docnum)
                 if not matcher.is_active():

@@ -19,7 +19,7 @@ from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 from .citation import citation
 from .draft import Passage, similar_passages
 from .errors import DocumentNotFound, SearchTimeout
-from .facets import BitsetIds, FacetTable, filter_and_count
+from .facets import BitsetIds, FacetTable, filter_and_count, flags, iter_bits
 from .highlight import snippets
 from .indexing import open_whoosh_index
 from .lifecycle import folder_identity
@@ -46,14 +46,14 @@ class _SearcherState:
         if sort not in self._orders:
             reader = self.searcher.reader()
             dates, numbers = reader.column_reader("date"), reader.column_reader("item_no")
-            live = [d for d in range(self.facets.size) if (self.facets.live >> d) & 1]
+            live = list(iter_bits(self.facets.live, self.facets.size))
             newest = sort == "newest"
             self._orders[sort] = sorted(
                 live, key=lambda d: (_invert(dates[d]) if newest else dates[d], numbers[d]))
-        flags = matched.to_bytes((self.facets.size >> 3) + 1, "little")
+        present = flags(matched, self.facets.size)
         out = []
         for d in self._orders[sort]:
-            if flags[d >> 3] >> (d & 7) & 1:
+            if present[d >> 3] >> (d & 7) & 1:
                 out.append(d)
                 if len(out) == limit:
                     break
@@ -180,7 +180,7 @@ class SearchIndex:
         searcher = state.searcher
         scoring = scoring_query(relaxed_query or parsed.query, searcher.doc_frequency)
         wanted = depth + RERANK_EXTRA
-        results = _limited(searcher, scoring, filter=BitsetIds(matched), limit=wanted)
+        results = _limited(searcher, scoring, filter=BitsetIds(matched, state.facets.size), limit=wanted)
         scored = [(hit.docnum, hit.score) for hit in results]
         if len(scored) < wanted and len(scored) < matched.bit_count():
             seen = {d for d, _ in scored}
