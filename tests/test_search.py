@@ -82,7 +82,9 @@ def test_session_also_finds_documents_that_cite_it(search_index):
 
 def test_prefixed_document_number(search_index):
     result = search(search_index, "示府发〔2021〕20号", size=100)
-    assert {h.doc_number for h in result.hits} == {"示府发〔2021〕20号"}
+    assert {h.doc_number for h in result.hits[:6]} == {"示府发〔2021〕20号"}  # its preamble and five items
+    assert [h.id.split("#")[1] for h in result.hits[6:]] == ["item-2"]  # 〔2021〕12号 item 二 cites it
+    assert result.hits[6].doc_number == "〔2021〕12号"
 
 
 def test_facet_counts_as_whole_structures(search_index):
