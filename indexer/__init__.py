@@ -5,6 +5,7 @@ need is re-exported here; the modules behind it are private to the package.
 """
 from .analysis import warm_up
 from .citation import citation, item_label
+from .crossref import CrossReferences, DocRef, PolicyStep, Reference, Task
 from .draft import MAX_DRAFT_CHARS, Passage
 from .errors import (
     DocumentNotFound,
@@ -16,6 +17,7 @@ from .errors import (
     QueryError,
     SearchTimeout,
 )
+from .gazetteer import canonical_department as gazetteer_canonical
 from .highlight import Fragment, highlight_all
 from .indexing import collect_files, default_index_dir, index_paths, read_document
 from .model import (
@@ -36,6 +38,7 @@ from .model import (
     TopicMatch,
 )
 from .parse import parse_file, parse_text
+from .references import Citation, normalize_title
 from .query import highlight_terms
 from .schema import FACET_FIELDS
 from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
@@ -43,7 +46,8 @@ from .search import SearchIndex
 from .suggest import Suggestion
 
 __all__ = [
-    "MAX_DRAFT_CHARS", "Passage", "CO_LEAD", "LEAD", "MENTIONED", "ROLES", "AttendingUnit", "DepartmentRole", "Paragraph", "Point", "TopicMatch",
+    "MAX_DRAFT_CHARS", "Passage", "Citation", "CrossReferences", "DocRef", "PolicyStep", "Reference", "Task",
+    "normalize_title", "gazetteer_canonical", "CO_LEAD", "LEAD", "MENTIONED", "ROLES", "AttendingUnit", "DepartmentRole", "Paragraph", "Point", "TopicMatch",
     "read_document",
     "Attendance", "Document", "DocumentNotFound", "FACET_FIELDS", "FacetValue", "FileFailure", "Fragment",
     "Hit", "IndexLocked", "IndexNotFound", "IndexOutdated", "IndexReport", "IndexStats", "Item",

@@ -17,6 +17,7 @@ from pathlib import Path
 from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 
 from .citation import citation
+from .crossref import CrossReferences
 from .draft import Passage, similar_passages
 from .errors import DocumentNotFound, SearchTimeout
 from .facets import BitsetIds, FacetTable, filter_and_count, flags, iter_bits
@@ -59,6 +60,7 @@ class _SearcherState:
                     break
         return out
     vocabulary: Vocabulary | None = None  # built on first use: suggestions and corrections
+    crossrefs: CrossReferences | None = None  # built on first use: citations, policies, tasks
 
 
 def _limited(searcher, query, filter=None, **kwargs):
@@ -208,6 +210,13 @@ class SearchIndex:
     def similar(self, draft: str, limit: int = 10) -> tuple[Passage, ...]:
         """Past passages closest to a paragraph being drafted."""
         return similar_passages(self._current().searcher, draft, limit)
+
+    def crossrefs(self) -> CrossReferences:
+        """Citations, policy paths and department tasks over the whole index."""
+        state = self._current()
+        if state.crossrefs is None:
+            state.crossrefs = CrossReferences(state.searcher)
+        return state.crossrefs
 
     def suggest(self, prefix: str, limit: int = 10) -> tuple[Suggestion, ...]:
         """Completions for what is typed so far: departments, topics, titles, frequent terms."""

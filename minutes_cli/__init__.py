@@ -158,6 +158,70 @@ def parse_cmd(file, as_json):
             click.echo(f"    {sp.label} {sp.text[:40]}")
 
 
+@cli.command("refs")
+@click.argument("doc")
+@click.option("--index", "index_dir", help=INDEX_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def refs_cmd(doc, index_dir, as_json):
+    """What a document cites, and what cites it. DOC is an id or a document number.
+
+    \b
+    Examples:
+        minutes refs 〔2021〕9号
+        minutes refs 979f73d70c26 --json
+    """
+    from webapp.crossrefs import references_json
+
+    try:
+        search_index = indexer.SearchIndex(_index_dir(index_dir))
+        found = search_index.lookup(doc) or ((doc,) if doc in search_index.crossrefs().documents else ())
+        if len(found) != 1:
+            raise indexer.DocumentNotFound(doc)
+        data = references_json(search_index.crossrefs(), found[0])
+    except indexer.MinutesError as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps({"doc_id": found[0], **data}, ensure_ascii=False, indent=2))
+        return
+    click.echo("cites:" if data["cites"] else "cites: nothing")
+    for c in data["cites"]:
+        target = f" → {c['target']['citation']}" if c["target"] else " (not indexed)"
+        click.echo(f"  [{c['label']}] {c['text']}{target}")
+    click.echo("cited by:" if data["cited_by"] else "cited by: nothing")
+    for r in data["cited_by"]:
+        click.echo(f"  {r['source']['citation']}  {r['source']['date']}  ({r['label']} {r['text']})")
+
+
+@cli.command("tasks")
+@click.argument("dept")
+@click.option("--index", "index_dir", help=INDEX_HELP)
+@click.option("--year", default="", help="Only this year, e.g. 2021.")
+@click.option("--role", type=click.Choice(["lead", "co-lead"]), default=None, help="Only this role.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the /api/tasks shape).")
+def tasks_cmd(dept, index_dir, year, role, as_json):
+    """The items that give a department work (lead or co-lead), newest first.
+
+    \b
+    Examples:
+        minutes tasks 发改委
+        minutes tasks 市住建局 --year 2021 --role lead --json
+    """
+    from webapp.crossrefs import tasks_json
+
+    try:
+        search_index = indexer.SearchIndex(_index_dir(index_dir))
+        data = tasks_json(dept, year, role or "", search_index.crossrefs().tasks(dept, year, role or ""))
+    except indexer.MinutesError as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{data['dept']}: {len(data['tasks'])} tasks")
+    for t in data["tasks"]:
+        click.echo(f"\n{t['date']}  {t['role_label']}  {t['citation']}")
+        click.echo(f"   {t['sentence']}")
+
+
 @cli.command("serve")
 @click.option("--index", "index_dir", help=INDEX_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True)

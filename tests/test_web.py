@@ -149,7 +149,7 @@ def test_document_page_shows_roles_decision_and_reviewed_documents(client):
     assert '<dd class="decision">原则同意</dd>' in item5
     assert "<dt>牵头</dt>" in item5 and "<dt>会同配合</dt>" in item5
     assert 'class="tag dept role-lead" href="/search?dept=%E5%B8%82%E5%8F%B8%E6%B3%95%E5%B1%80">市司法局</a>' in item5
-    assert 'class="reviewed" href="/search?q=%22%E7%A4%BA%E4%BE%8B%E5%B8%82%E7%94%B5%E6%A2%AF' in item5
+    assert 'class="reviewed" href="/policy?title=%E7%A4%BA%E4%BE%8B%E5%B8%82%E7%94%B5%E6%A2%AF' in item5  # its tracker
     assert "市政府办公室 周涛、吴敏；市发改委 郑伟" in html
 
 

@@ -88,7 +88,8 @@ def document_page(doc: indexer.Document, q: str = "", from_reference: bool = Fal
         item_data["quote"] = quoted(item.text, item_data["citation"])
         item_data["role_groups"] = [
             {"label": ROLE_LABELS[role], "role": role,
-             "links": [{"label": r.name, "known": r.known, "url": search_url([("dept", r.name)])}
+             "links": [{"label": r.name, "known": r.known, "url": search_url([("dept", r.name)]),
+                        "tasks_url": search_url([("dept", r.name)], "/tasks")}
                        for r in item.roles if r.role == role]}
             for role in indexer.ROLES if any(r.role == role for r in item.roles)
         ]
@@ -97,7 +98,7 @@ def document_page(doc: indexer.Document, q: str = "", from_reference: bool = Fal
             for t in item.topic_matches
         ]
         item_data["reviewed_links"] = [
-            {"label": title, "url": search_url([("q", f'"{title}"')])} for title in item.reviewed
+            {"label": title, "url": search_url([("title", title)], "/policy")} for title in item.reviewed
         ]
     data["preamble_html"] = [fragment_html(indexer.highlight_all(p, terms)) for p in doc.preamble.split("\n") if p.strip()]
     data["attending_text"] = "；".join(

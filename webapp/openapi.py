@@ -73,6 +73,23 @@ SPEC = {
                          "type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}}}},
                      "responses": {"200": _ok("DraftResult", "closest passages"), **ERRORS}},
         },
+        "/api/policy": {"get": {
+            "summary": "A reviewed document's path through meetings (审议 → 原则同意 …), oldest first",
+            "parameters": [_param("title", "the document's title, with or without 《》")],
+            "responses": {"200": {"description": "the document it names, if indexed, and every step"}, **ERRORS},
+        }},
+        "/api/tasks": {"get": {
+            "summary": "督办: every item giving a department a lead or co-lead role, newest first",
+            "parameters": [_param("dept", "department, canonical name or alias"), _param("year", "four digits"),
+                           _param("role", "lead or co-lead", {"type": "string", "enum": ["lead", "co-lead"]})],
+            "responses": {"200": {"description": "tasks with their sentence and citation"}, **ERRORS},
+        }},
+        "/tasks.csv": {"get": {
+            "summary": "The same tasks as CSV (UTF-8 with BOM)",
+            "parameters": [_param("dept", "department"), _param("year", "four digits"), _param("role", "lead or co-lead")],
+            "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+                          **ERRORS},
+        }},
         "/api/help": {"get": {"summary": "The query language",
                               "responses": {"200": {"description": "syntax rows and notes"}}}},
         "/healthz": {"get": {"summary": "Health: counts and last update",

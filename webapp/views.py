@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 import indexer
 
-from . import documents, drafts, openapi, presenters
+from . import crossrefs, documents, drafts, openapi, presenters
 from .index_holder import get_index
 
 bp = Blueprint("minutes", __name__)
@@ -77,6 +77,53 @@ def search_csv():
                     headers={"Content-Disposition": "attachment; filename=minutes-search.csv"})
 
 
+def _policy_data() -> dict:
+    title = request.args.get("title", "").strip().strip("《》")
+    if not title:
+        raise indexer.QueryError("title", "name a document, e.g. 示例市电梯安全条例（草案）")
+    target, steps = get_index().crossrefs().policy(title)
+    return crossrefs.policy_json(indexer.normalize_title(title), target, steps)
+
+
+@bp.get("/policy")
+def policy():
+    return render_template("policy.html", **_policy_data())
+
+
+@bp.get("/api/policy")
+def policy_json():
+    return jsonify(_policy_data())
+
+
+def _tasks_data() -> dict:
+    dept = request.args.get("dept", "").strip()
+    year = request.args.get("year", "").strip()
+    role = request.args.get("role", "").strip()
+    if not dept:
+        raise indexer.QueryError("dept", "name a department, e.g. 市发改委")
+    if year and not (year.isdigit() and len(year) == 4):
+        raise indexer.QueryError("year", f"{year!r} is not a four-digit year")
+    if role not in ("", indexer.LEAD, indexer.CO_LEAD):
+        raise indexer.QueryError("role", f"must be {indexer.LEAD} or {indexer.CO_LEAD}")
+    return crossrefs.tasks_json(dept, year, role, get_index().crossrefs().tasks(dept, year, role))
+
+
+@bp.get("/tasks")
+def tasks():
+    return render_template("tasks.html", **_tasks_data())
+
+
+@bp.get("/api/tasks")
+def tasks_json():
+    return jsonify(_tasks_data())
+
+
+@bp.get("/tasks.csv")
+def tasks_csv():
+    return Response(crossrefs.tasks_csv(_tasks_data()), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=minutes-tasks.csv"})
+
+
 @bp.get("/openapi.json")
 def openapi_json():
     return jsonify(openapi.SPEC)
@@ -125,13 +172,16 @@ def help_json():
 def document(doc_id: str):
     doc = get_index().document(doc_id)
     page = documents.document_page(doc, request.args.get("q", ""), request.args.get("from") == "reference")
+    page.update(crossrefs.references_json(get_index().crossrefs(), doc_id))
     return render_template("doc.html", doc=page)
 
 
 @bp.get("/api/doc/<doc_id>")
 @bp.get("/doc/<doc_id>.json")
 def document_json(doc_id: str):
-    return jsonify(documents.document_json(get_index().document(doc_id)))
+    data = documents.document_json(get_index().document(doc_id))
+    data.update(crossrefs.references_json(get_index().crossrefs(), doc_id))
+    return jsonify(data)
 
 
 @bp.get("/healthz")

@@ -1,0 +1,128 @@
+"""Cross-references over the whole index: 引用 / 被引用, a reviewed document's
+path through meetings, and each department's assigned tasks.
+
+Everything here is built from stored fields once per searcher and cached with
+it (see :class:`indexer.search.SearchIndex`), then answered from memory.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from . import gazetteer
+from .citation import citation
+from .model import CO_LEAD, LEAD, Document, Item, from_dict
+from .references import TITLE, Citation, Registry, citations, normalize_title
+from .schema import PREAMBLE
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """A place in a document, for listing: the document, and the item (0: none)."""
+
+    doc_id: str
+    doc_title: str
+    doc_number: str
+    date: str
+    item_no: int = 0
+    item_title: str = ""
+
+    @property
+    def citation(self) -> str:
+        return citation(self.doc_title, self.doc_number, self.item_no)
+
+
+@dataclass(frozen=True)
+class Reference:
+    citation: Citation
+    source: DocRef  # where the mention stands (for cited-by lists)
+
+
+@dataclass(frozen=True)
+class PolicyStep:
+    place: DocRef
+    action: str  # 审议 / 研究 / … or 提及
+    decision: str  # 原则同意 / 同意 / …, "" when the item records none
+
+
+@dataclass(frozen=True)
+class Task:
+    place: DocRef
+    role: str  # lead or co-lead
+    sentence: str  # the sentence that gives the department its part
+
+
+class CrossReferences:
+    def __init__(self, searcher):
+        self.documents: dict[str, Document] = {}
+        records: dict[str, list[dict]] = {}
+        for stored in searcher.all_stored_fields():
+            if stored.get("part") != PREAMBLE:
+                records.setdefault(stored["doc_id"], []).append(stored)
+        for doc_id, rows in records.items():
+            rows.sort(key=lambda r: r["item_no"])
+            meta = json.loads(rows[0]["doc_meta"])
+            items = [json.loads(r["item_json"]) for r in rows]
+            self.documents[doc_id] = from_dict(Document, {**meta, "items": items})
+        self.registry = Registry.build(
+            (d.id, d.title, d.doc_number, d.session) for d in self.documents.values())
+        self.cites: dict[str, tuple[Citation, ...]] = {
+            doc_id: citations(doc, self.registry) for doc_id, doc in self.documents.items()}
+        self.cited_by: dict[str, list[Reference]] = {}
+        self.by_title: dict[str, list[Reference]] = {}
+        for doc_id, found in self.cites.items():
+            doc = self.documents[doc_id]
+            for c in found:
+                ref = Reference(c, self._place(doc, c.item_no))
+                if c.target:
+                    self.cited_by.setdefault(c.target, []).append(ref)
+                if c.kind == TITLE:
+                    self.by_title.setdefault(c.text, []).append(ref)
+
+    def _place(self, doc: Document, item_no: int) -> DocRef:
+        item = next((i for i in doc.items if i.number == item_no), None)
+        return DocRef(doc.id, doc.title, doc.doc_number, doc.date, item_no, item.title if item else "")
+
+    def summary(self, doc_id: str) -> DocRef:
+        doc = self.documents[doc_id]
+        return DocRef(doc.id, doc.title, doc.doc_number, doc.date)
+
+    def policy(self, title: str) -> tuple[DocRef | None, tuple[PolicyStep, ...]]:
+        """The document a reviewed title names (if indexed) and every item that reviewed
+        or mentioned it, oldest first."""
+        title = normalize_title(title)
+        target = self.registry.titles.get(title)
+        steps = []
+        for ref in self.by_title.get(title, []):
+            doc = self.documents[ref.source.doc_id]
+            item = next((i for i in doc.items if i.number == ref.source.item_no), None)
+            action = item.action if item and title in item.title else "提及"
+            steps.append(PolicyStep(ref.source, action or "提及", item.decision if item else ""))
+        steps.sort(key=lambda s: (s.place.date, s.place.item_no))
+        return (self.summary(target) if target else None), tuple(steps)
+
+    def tasks(self, dept: str, year: str = "", role: str = "") -> tuple[Task, ...]:
+        """Every item that gives ``dept`` (any alias) a lead or co-lead role, newest first."""
+        name = gazetteer.canonical_department(dept)
+        names = (name, *gazetteer.synonyms(name))
+        found = []
+        for doc in self.documents.values():
+            if year and not doc.date.startswith(year):
+                continue
+            for item in doc.items:
+                for r in item.roles:
+                    if r.name == name and r.role in (LEAD, CO_LEAD) and (not role or r.role == role):
+                        found.append(Task(self._place(doc, item.number), r.role, _task_sentence(item, names)))
+        found.sort(key=lambda t: (t.place.date, -t.place.item_no), reverse=True)
+        return tuple(found)
+
+
+_SENTENCE = re.compile(r"[^。；\n]+[。；]?")
+_ROLE_WORDS = ("牵头", "会同", "负责", "要", "配合", "根据", "协助")
+
+
+def _task_sentence(item: Item, names: tuple[str, ...]) -> str:
+    sentences = [s.strip() for s in _SENTENCE.findall(item.text) if any(n in s for n in names)]
+    with_role = [s for s in sentences if any(w in s for w in _ROLE_WORDS)]
+    return (with_role or sentences or [item.title])[0]
