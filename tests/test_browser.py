@@ -161,3 +161,28 @@ def test_phone_sized_screen_stacks_the_layout(browser, live_server):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing sticks out sideways
     page.screenshot(path=ARTIFACTS / "phone.png", full_page=False)
     context.close()
+
+
+def test_follow_citations_to_the_policy_tracker_and_a_departments_tasks(page):
+    page.goto("/search?q=%E7%A4%BA%E5%BA%9C%E5%8F%91%E3%80%942021%E3%80%9520%E5%8F%B7&list=1")
+    page.locator(".group-head a").first.click()  # the notice
+    page.wait_for_url("**/doc/**")
+    cited_by = page.locator(".cited-by a").first
+    assert cited_by.inner_text() == "《示例市人民政府常务会议纪要》（〔2021〕12号）第二项"
+    page.locator(".cites a", has_text="第128次常务会议").click()  # the meeting that adopted it
+    page.wait_for_url("**/doc/**")
+    assert page.locator(".doc-number").inner_text() == "〔2021〕9号"
+    page.locator("#item-5 a.reviewed").click()
+    page.wait_for_url("**/policy?title=**")
+    assert page.locator("h1").inner_text() == "《示例市电梯安全条例（草案）》"
+    assert page.locator(".step .decision").first.inner_text() == "原则同意"
+    page.screenshot(path=ARTIFACTS / "policy.png", full_page=True)
+    page.go_back()
+    page.locator("#item-1 a.task-link").first.click()
+    page.wait_for_url("**/tasks?dept=**")
+    assert page.locator("h1").inner_text() == "市发改委 · 督办事项"
+    page.get_by_label("角色").select_option("lead")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**role=lead**")
+    assert all(role == "lead" for role in page.eval_on_selector_all(".task", "els => els.map(e => e.dataset.role)"))
+    page.screenshot(path=ARTIFACTS / "tasks.png", full_page=True)
