@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import gazetteer
 from .citation import citation
+from .indexing import item_from_record
 from .model import CO_LEAD, LEAD, Document, Item, from_dict
 from .references import TITLE, Citation, Registry, citations, normalize_title
 from .schema import PREAMBLE
@@ -63,8 +64,8 @@ class CrossReferences:
         for doc_id, rows in records.items():
             rows.sort(key=lambda r: r["item_no"])
             meta = json.loads(rows[0]["doc_meta"])
-            items = [json.loads(r["item_json"]) for r in rows]
-            self.documents[doc_id] = from_dict(Document, {**meta, "items": items})
+            items = tuple(item_from_record(r) for r in rows)
+            self.documents[doc_id] = replace(from_dict(Document, {**meta, "items": []}), items=items)
         self.registry = Registry.build(
             (d.id, d.title, d.doc_number, d.session) for d in self.documents.values())
         self.cites: dict[str, tuple[Citation, ...]] = {

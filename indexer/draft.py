@@ -8,7 +8,6 @@ or more characters that also occurs in the draft.
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from whoosh import query as wq
 from .analysis import bigrams, fold
 from .citation import citation
 from .errors import QueryError
+from .indexing import item_from_record
 from .normalize import normalize
 from .schema import PREAMBLE
 
@@ -67,12 +67,12 @@ def _passages(stored: dict) -> list[tuple[int, str]]:
     """(sub-point number, text) for each passage of an index record."""
     if stored.get("part") == PREAMBLE or not stored.get("item_json"):
         return [(0, p) for p in stored.get("body", "").split("\n") if p.strip()]
-    item = json.loads(stored["item_json"])
-    if item["subpoints"]:
-        head = item["text"][: item["subpoints"][0]["span"][0] - item["span"][0]]
+    item = item_from_record(stored)
+    if item.subpoints:
+        head = item.text[: item.subpoints[0].span[0] - item.span[0]]
         lead = [(0, p) for p in head.split("\n") if p.strip() and not _HEADING.match(p)]
-        return lead + [(sp["number"], sp["text"]) for sp in item["subpoints"]]
-    return [(0, p["text"]) for p in item["paragraphs"] if not _HEADING.match(p["text"])] or [(0, item["text"])]
+        return lead + [(sp.number, sp.text) for sp in item.subpoints]
+    return [(0, p.text) for p in item.paragraphs if not _HEADING.match(p.text)] or [(0, item.text)]
 
 
 def similar_passages(searcher, draft: str, limit: int = 10) -> tuple[Passage, ...]:

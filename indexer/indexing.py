@@ -20,7 +20,7 @@ from . import gazetteer
 from .analysis import with_keywords
 from .errors import IndexLocked, IndexNotFound, IndexOutdated, MinutesError, ParseError
 from .lifecycle import WRITER_TIMEOUT_S, clear_scratch, scratch_dir, swap_in, writer_lock
-from .model import Document, FileFailure, IndexReport
+from .model import Document, FileFailure, IndexReport, Item, from_dict
 from .parse import SUPPORTED_SUFFIXES, parse_file
 from .roles import department_roles
 from .schema import ITEM, PREAMBLE, PREAMBLE_TITLE, PREAMBLE_TITLES, build_schema, check_meta, write_meta
@@ -65,7 +65,7 @@ def _records(doc: Document) -> Iterable[dict]:
     common = dict(
         doc_id=doc.id, source=doc.source, content_hash=doc.content_hash, doc_title=doc.title,
         doc_number=doc.doc_number, doc_type=doc.doc_type, session=doc.session, meeting=doc.meeting,
-        date=doc.date, year=doc.year, doc_meta=doc_meta,
+        date=doc.date, year=doc.year,
     )
     people = _people(doc)
     if doc.preamble and doc.items[0].number:
@@ -91,6 +91,7 @@ def _records(doc: Document) -> Iterable[dict]:
             id=f"{doc.id}#item-{item.number}",
             part=ITEM,
             people=people if n == 0 else "",  # no preamble record: the first item carries them
+            **({"doc_meta": doc_meta} if n == 0 else {}),  # the document's own fields, stored once
             item_no=item.number,
             item_title=item.title,
             body=item.text,
@@ -101,8 +102,32 @@ def _records(doc: Document) -> Iterable[dict]:
             dept=",".join(item.departments),
             dept_lead=",".join(item.leads),
             topic=",".join(item.topics),
-            item_json=json.dumps(asdict(item), ensure_ascii=False),
+            item_json=_compact_item(item),
         )
+
+
+def _compact_item(item: Item) -> str:
+    """The item as JSON without its texts: they are slices of the stored ``body``
+    (see :func:`item_from_record`), so storing them again would triple the index."""
+    data = asdict(item)
+    del data["text"]
+    for part in (*data["paragraphs"], *data["subpoints"], *(p for sp in data["subpoints"] for p in sp["points"])):
+        del part["text"]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def item_from_record(stored: dict) -> Item:
+    """The :class:`Item` an index record holds."""
+    data = json.loads(stored["item_json"])
+    body, start = stored.get("body", ""), data["span"][0]
+
+    def cut(span) -> str:
+        return body[span[0] - start:span[1] - start].strip()
+
+    data["text"] = body
+    for part in (*data["paragraphs"], *data["subpoints"], *(p for sp in data["subpoints"] for p in sp["points"])):
+        part["text"] = cut(part["span"])
+    return from_dict(Item, data)
 
 
 def _people(doc: Document) -> str:

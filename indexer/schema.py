@@ -18,7 +18,7 @@ from whoosh import fields
 from . import analysis
 from .errors import IndexOutdated
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 META_FILE = "minutes-meta.json"
 
 # A record is an agenda item, or the preamble of a document that has items.

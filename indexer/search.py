@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
@@ -22,7 +22,7 @@ from .draft import Passage, similar_passages
 from .errors import DocumentNotFound, SearchTimeout
 from .facets import BitsetIds, FacetTable, filter_and_count, flags, iter_bits
 from .highlight import snippets
-from .indexing import open_whoosh_index
+from .indexing import item_from_record, open_whoosh_index
 from .lifecycle import folder_identity
 from .matching import Matcher
 from .model import Document, from_dict
@@ -253,5 +253,4 @@ class SearchIndex:
             raise DocumentNotFound(doc_id)
         records = [r for r in records if r.get("part") != PREAMBLE]
         meta = json.loads(records[0]["doc_meta"])
-        items = [json.loads(r["item_json"]) for r in records]
-        return from_dict(Document, {**meta, "items": items})
+        return replace(from_dict(Document, {**meta, "items": []}), items=tuple(item_from_record(r) for r in records))
