@@ -19,7 +19,7 @@ from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 from .citation import citation
 from .crossref import CrossReferences
 from .draft import Passage, similar_passages
-from .errors import DocumentNotFound, SearchTimeout
+from .errors import DocumentNotFound, IndexNotFound, SearchTimeout
 from .facets import BitsetIds, FacetTable, filter_and_count, flags, iter_bits
 from .highlight import snippets
 from .indexing import item_from_record, open_whoosh_index
@@ -116,7 +116,10 @@ class SearchIndex:
         """The searcher, reopened (never refreshed) when the index has changed."""
         with self._lock:
             state = self._state
-            swapped = folder_identity(self.path) != self._identity  # a rebuild was swapped in
+            try:
+                swapped = folder_identity(self.path) != self._identity  # a rebuild was swapped in
+            except FileNotFoundError:
+                raise IndexNotFound(str(self.path)) from None
             if state is None or swapped or not state.searcher.up_to_date():
                 if state is not None:
                     state.searcher.close()

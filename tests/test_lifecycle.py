@@ -183,3 +183,15 @@ def test_kill_9_during_indexing_leaves_old_or_new_state(tmp_path):
     with indexer.SearchIndex(index_dir) as ix:
         assert ix.stats().documents == new
     print(f"\ncrash test: {survived} kill -9 survived out of 8 runs")
+
+
+def test_a_vanished_index_folder_is_reported_then_found_again(tmp_path):
+    index_dir = tmp_path / "ix"
+    indexer.index_paths([MINUTES_2021_9], index_dir)
+    with indexer.SearchIndex(index_dir) as ix:
+        assert search(ix, "电梯安全").total == 2
+        index_dir.rename(tmp_path / "elsewhere")
+        with pytest.raises(indexer.IndexNotFound):
+            search(ix, "电梯安全")
+        (tmp_path / "elsewhere").rename(index_dir)
+        assert search(ix, "电梯安全").total == 2
