@@ -80,15 +80,6 @@ def is_known(name: str) -> bool:
     return name in department_matcher()[1]
 
 
-def find_departments(text: str) -> tuple[str, ...]:
-    """Canonical names of the departments ``text`` mentions, in order of first mention."""
-    pattern, canonical = department_matcher()
-    seen: dict[str, None] = {}
-    for m in pattern.finditer(text):
-        seen.setdefault(canonical[m.group()], None)
-    return tuple(seen)
-
-
 def find_topics(text: str) -> tuple[TopicMatch, ...]:
     """Topics whose marker words occur in ``text``, in the rule file's order,
     each with the words found (its evidence)."""

@@ -26,12 +26,6 @@ class IndexHolder:
                 self._index = indexer.SearchIndex(self.path)  # raises IndexNotFound / IndexOutdated
             return self._index
 
-    def close(self) -> None:
-        with self._lock:
-            if self._index is not None:
-                self._index.close()
-                self._index = None
-
 
 def get_index() -> indexer.SearchIndex:
     if "minutes_index" not in g:
