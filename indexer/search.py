@@ -156,13 +156,13 @@ class SearchIndex:
         offset = (request.page - 1) * request.size
         depth = offset + request.size
         if not matched:
-            ranked: list[tuple[int, float | None]] = []
+            ranked: list[tuple[dict, float | None]] = []
         elif sort == "relevance":
             ranked = self._by_relevance(state, parsed, query if relaxed else None, matched, depth)
         else:
-            ranked = [(d, None) for d in state.order(sort, matched, depth)]
-        hits = tuple(self._hit(searcher.stored_fields(d), parsed.terms, score)
-                     for d, score in ranked[offset:depth])
+            ranked = [(searcher.stored_fields(d), None) for d in state.order(sort, matched, depth)[offset:]]
+            offset = 0
+        hits = tuple(self._hit(stored, parsed.terms, score) for stored, score in ranked[offset:offset + request.size])
         did_you_mean = ""
         if parsed.words and (relaxed or not matched):
             did_you_mean = self._vocabulary(state).correct(request.q, parsed.words)
@@ -179,7 +179,7 @@ class SearchIndex:
 
     @staticmethod
     def _by_relevance(state: _SearcherState, parsed, relaxed_query, matched: int, depth: int):
-        """The top ``depth`` matches: scored by the position-free query (restricted to the
+        """(stored fields, score) of the top ``depth`` matches: scored by the position-free query (restricted to the
         true matches), reranked by proximity read from the stored text; equal scores
         newest first. Matches the scoring query leaves out follow, newest first."""
         searcher = state.searcher
@@ -192,11 +192,11 @@ class SearchIndex:
             scored += [(d, 0.0) for d in state.order("newest", matched, wanted) if d not in seen][:wanted - len(scored)]
         final = []
         for docnum, score in scored:
-            stored = searcher.stored_fields(docnum)
-            final.append((docnum, score * proximity_bonus(stored.get("body", ""), parsed.words), stored.get("date", "")))
-        final.sort(key=lambda t: t[2], reverse=True)
+            stored = searcher.stored_fields(docnum)  # read once: the rerank and the hit both use it
+            final.append((stored, score * proximity_bonus(stored.get("body", ""), parsed.words)))
+        final.sort(key=lambda t: t[0].get("date", ""), reverse=True)
         final.sort(key=lambda t: -t[1])  # stable: equal scores stay newest first
-        return [(d, score) for d, score, _ in final]
+        return final
 
     def lookup(self, q: str) -> tuple[str, ...]:
         """The documents a query names outright by number or session (〔2021〕9号,
