@@ -18,6 +18,8 @@ _WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF
 _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20})
 
 
+# A normalized document number: optional prefix (国发, 示府发 …), year, sequence.
+DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{0,12}?)〔((?:19|20)\d\d)〕(\d{1,4})号")
 _PAREN_NUM = re.compile(r"[（(]\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]")
 _DOC_NO = re.compile(r"[\[［【〔﹝(（]\s*((?:19|20)\d\d)\s*[\]］】〕﹞)）]\s*(\d+)\s*号")
 # Spaces between two CJK characters (or CJK and a digit/letter) are artifacts.

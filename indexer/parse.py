@@ -16,13 +16,12 @@ from . import gazetteer, sections
 from .errors import ParseError
 from .formats import SUPPORTED_SUFFIXES, read_file
 from .model import Attendance, AttendingUnit, Document, Item
-from .normalize import cn_to_int, find_dates, normalize, parse_date
+from .normalize import DOC_NUMBER, cn_to_int, find_dates, normalize, parse_date
 from .roles import department_roles
 from .sections import ITEM, Line, lines_of
 
 __all__ = ["SUPPORTED_SUFFIXES", "parse_file", "parse_text"]
 
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{0,12})〔((?:19|20)\d\d)〕(\d{1,4})号")
 _DOC_TYPES = (  # (title ending, doc_type); the first that matches wins
     ("纪要", "会议纪要"), ("政府工作报告", "报告"), ("通知", "通知"), ("意见", "意见"), ("批复", "批复"),
     ("复函", "复函"), ("决定", "决定"), ("决议", "决议"), ("条例", "条例"), ("通报", "通报"), ("公告", "公告"),
@@ -83,7 +82,7 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
         (_meeting_date(preamble or norm[:600]) if doc_type == "会议纪要" else "")
         or signed or closing.get("issued", "") or header["date"] or _meeting_date(preamble)
     )
-    m = _DOC_NUMBER.fullmatch(number)
+    m = DOC_NUMBER.fullmatch(number)
     issuer = _issuer(title, doc_type)
     return Document(
         id=_doc_id(issuer, number, norm),
@@ -136,7 +135,7 @@ def _header(lines: list[Line]) -> dict:
             metadata.append((meta.group(1) or meta.group(3), (meta.group(2) or meta.group(4) or "").strip()))
             end = line.end
             continue
-        m = _DOC_NUMBER.search(text)
+        m = DOC_NUMBER.search(text)
         if m and len(text) <= len(m.group(0)) + 12 and not number:
             number = m.group(0)
             end = line.end

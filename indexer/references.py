@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from .model import Document
+from .normalize import DOC_NUMBER
 
 NUMBER, MEETING, TITLE = "number", "meeting", "title"
-_NUMBER = re.compile(r"([\u4e00-\u9fff]{0,12}?)〔((?:19|20)\d\d)〕(\d{1,4})号")
 _MEETING = re.compile(r"(?:市[一二三四五六七八九十]+届人民政府|市政府|市人民政府)?第(\d{1,4})次(常务会议|专题会议|办公会议|全体会议)")
 _TITLE = re.compile(r"《([^《》\n]{2,80})》")
 # Prefixes that are words of the sentence, not part of a number: 按照示府发〔…〕 → 示府发.
@@ -44,7 +44,7 @@ def mentions(doc: Document) -> list[tuple[str, str, int]]:
     parts = [(0, doc.preamble)] + [(item.number, item.text) for item in doc.items]
     found: list[tuple[str, str, int]] = []
     for item_no, text in parts:
-        for m in _NUMBER.finditer(text):
+        for m in DOC_NUMBER.finditer(text):
             number = f"{_clean_prefix(m.group(1))}〔{m.group(2)}〕{int(m.group(3))}号"
             if number != doc.doc_number:
                 found.append((NUMBER, number, item_no))
