@@ -25,6 +25,7 @@ setup(
         "gunicorn~=23.0",
         "click~=8.1",
         "pypdf~=7.1",  # the text layer of PDF files; pure Python
+        "numpy~=2.3",  # posting lists, scores and facet counts as arrays (indexer/postings.py, scoring.py, facets.py)
     ],
     extras_require={
         "test": [

@@ -5,17 +5,23 @@ disjunctive, as in Datasette and most shops: the count next to a value of
 facet F is what the results would be with that value added to F's selection,
 so selecting 市发改委 still shows what the other departments would give.
 
-Each facet value is a bitset of the records that carry it (a Python int, one
-bit per document number), built once per searcher from the posting lists. A
-query's matches become one more bitset; every count is then ``(a & b).bit_count()``,
-so counting costs the same for ten matches or fifty thousand.
+Each facet is held, once per searcher, as two parallel arrays read from its
+posting lists: for every (record, value) pair the record's document number and
+the value's index. A query's matches are a boolean array by document number;
+a facet's counts are then one ``bincount`` of the value indexes whose record is
+in the matches — a few hundred microseconds for fifty thousand records, however
+many values the facet has (the meeting facet has one per document).
+
+Query matching hands over bitsets (Python ints, one bit per document number);
+the helpers below convert between them and numpy masks.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
-from whoosh.idsets import DocIdSet
+import numpy as np
 
 from .results import FacetValue
 from .schema import FACET_FIELDS
@@ -34,6 +40,16 @@ def flags(bits: int, size: int) -> bytes:
     return bits.to_bytes((size >> 3) + 1, "little")
 
 
+def as_mask(bits: int, size: int) -> np.ndarray:
+    """The bitset as one boolean per document number."""
+    return np.unpackbits(np.frombuffer(flags(bits, size), dtype=np.uint8), bitorder="little")[:size].view(bool)
+
+
+def from_mask(mask: np.ndarray) -> int:
+    """Booleans by document number as a bitset."""
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+
 def iter_bits(bits: int, size: int):
     """The document numbers in a bitset, in order."""
     for i, byte in enumerate(flags(bits, size)):
@@ -43,102 +59,139 @@ def iter_bits(bits: int, size: int):
             byte ^= low
 
 
-class BitsetIds(DocIdSet):
-    """A bitset as Whoosh's filter collector reads it (membership only)."""
-
-    def __init__(self, bits: int, size: int):
-        self.bits = bits
-        self.size = size
-        self._flags = flags(bits, size)
-
-    def __contains__(self, docnum: int) -> bool:
-        return docnum >> 3 < len(self._flags) and self._flags[docnum >> 3] >> (docnum & 7) & 1 == 1
-
-    def __len__(self) -> int:
-        return self.bits.bit_count()
-
-    def __iter__(self):
-        return iter_bits(self.bits, self.size)
-
-
-SPARSE = 64  # values carried by this few records keep a list of document numbers, not a bitset
 FACET_LIMIT = 30  # values returned per facet, most frequent first (selected values always)
+BITSET_BUDGET = 8 << 20  # bytes of per-value bitsets per facet; a facet needing more uses its pairs only
 
 
-@dataclass
+def _words(size: int) -> int:
+    return (size + 63) // 64
+
+
+def _packed(mask: np.ndarray) -> np.ndarray:
+    """Booleans by document number as 64-bit words (the layout of Facet.bits)."""
+    out = np.zeros(_words(len(mask)) * 8, dtype=np.uint8)
+    packed = np.packbits(mask, bitorder="little")
+    out[:len(packed)] = packed
+    return out.view(np.uint64)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One facet's values and its (record, value) pairs, ordered by record."""
+
+    values: tuple[str, ...]  # in name order
+    records: np.ndarray  # document numbers, ascending
+    codes: np.ndarray  # index into values, one per entry of records
+    starts: np.ndarray  # starts[d]:starts[d + 1] are record d's entries
+    bits: np.ndarray | None  # one row of 64-bit words per value: its records as a bitset (facets with few values)
+
+    @classmethod
+    def of(cls, values: list[str], records: np.ndarray, codes: np.ndarray, size: int) -> Facet:
+        order = np.argsort(records, kind="stable")
+        records, codes = records[order], codes[order]
+        starts = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(records, minlength=size), out=starts[1:])
+        bits = None
+        if len(values) * _words(size) * 8 <= BITSET_BUDGET:
+            flat = np.zeros((len(values), _words(size) * 64), dtype=bool)
+            flat[codes, records] = True
+            bits = np.packbits(flat, axis=1, bitorder="little").view(np.uint64)
+        return cls(tuple(values), records, codes, starts, bits)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        return {v: i for i, v in enumerate(self.values)}
+
+    def mask(self, wanted: tuple[str, ...], size: int) -> np.ndarray:
+        """The records carrying any of the wanted values."""
+        codes = [self.index[v] for v in wanted if v in self.index]
+        out = np.zeros(size, dtype=bool)
+        if codes:
+            out[self.records[np.isin(self.codes, codes)]] = True
+        return out
+
+    def counts(self, base: np.ndarray) -> np.ndarray:
+        """How many records of ``base`` carry each value: by bitset intersections when the
+        facet has few values; else from the records' own entries when they are few, else by
+        one pass over all pairs."""
+        if self.bits is not None:
+            return np.bitwise_count(self.bits & _packed(base)).sum(axis=1, dtype=np.int64)
+        docs = np.flatnonzero(base)
+        if len(docs) * 8 < len(base):
+            first, lengths = self.starts[docs], self.starts[docs + 1] - self.starts[docs]
+            # The entries of every record in docs, gathered without a Python loop.
+            entries = np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+            picked = self.codes[entries]
+        else:
+            picked = self.codes[base[self.records]]
+        return np.bincount(picked, minlength=len(self.values))
+
+
+@dataclass(frozen=True)
 class FacetTable:
     size: int  # one more than the highest document number
     live: int  # bitset of every live record
-    values: dict[str, dict[str, int]]  # facet → value → bitset, for values with many records
-    sparse: dict[str, dict[str, tuple[int, ...]]]  # facet → value → document numbers, for the rest
-
-    def bits(self, name: str, value: str) -> int:
-        if value in self.values.get(name, {}):
-            return self.values[name][value]
-        return to_bits(self.sparse.get(name, {}).get(value, ()), self.size)
+    facets: dict[str, Facet]
 
     @classmethod
-    def build(cls, searcher) -> FacetTable:
+    def build(cls, searcher, postings) -> FacetTable:
+        """From the facet fields' posting lists (``postings`` is the searcher's :class:`Postings`)."""
         reader = searcher.reader()
-        size = reader.doc_count_all()
-        live = to_bits(reader.all_doc_ids(), size)
-        alive = flags(live, size)
-        values: dict[str, dict[str, int]] = {}
-        sparse: dict[str, dict[str, tuple[int, ...]]] = {}
+        size = postings.size
+        alive = np.zeros(size, dtype=bool)
+        alive[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        facets = {}
         for name in FACET_FIELDS:
-            values[name], sparse[name] = {}, {}
-            for term in reader.lexicon(name):
+            values, records, codes = [], [], []
+            for term in reader.lexicon(name):  # in byte order, which for UTF-8 is name order
                 text = term.decode("utf-8") if isinstance(term, bytes) else term
                 if not text:
                     continue  # e.g. the meeting of a document that is not minutes
-                ids = [d for d in reader.postings(name, text).all_ids() if alive[d >> 3] >> (d & 7) & 1] \
-                    if reader.doc_frequency(name, text) <= SPARSE else None
-                if ids is not None:
-                    if ids:
-                        sparse[name][text] = tuple(ids)
-                else:
-                    bits = to_bits(reader.postings(name, text).all_ids(), size) & live
-                    if bits:
-                        values[name][text] = bits
-        return cls(size, live, values, sparse)
+                ids = postings.read(name, text)[0]
+                ids = ids[alive[ids]]
+                if len(ids):
+                    records.append(ids)
+                    codes.append(np.full(len(ids), len(values), dtype=np.int32))
+                    values.append(text)
+            facets[name] = Facet.of(
+                values,
+                np.concatenate(records) if records else np.zeros(0, dtype=np.int64),
+                np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32),
+                size,
+            )
+        return cls(size, from_mask(alive), facets)
 
 
 def filter_and_count(
     table: FacetTable, candidates: int, filters: dict[str, tuple[str, ...]]
 ) -> tuple[int, dict[str, tuple[FacetValue, ...]]]:
     """The candidates (a bitset) that pass every filter, and every facet's counts."""
-    selection = {}
-    for name, wanted in filters.items():
-        bits = 0
-        for value in wanted:
-            bits |= table.bits(name, value)
-        selection[name] = bits
-    matched = candidates
-    for bits in selection.values():
-        matched &= bits
+    found = as_mask(candidates, table.size)
+    selection = {name: table.facets[name].mask(wanted, table.size) for name, wanted in filters.items()}
+    matched = found.copy()
+    for mask in selection.values():
+        matched &= mask
     facets = {}
     for name in FACET_FIELDS:
-        base = candidates  # everything but this facet's own selection
-        for other, bits in selection.items():
+        base = found  # everything but this facet's own selection
+        for other, mask in selection.items():
             if other != name:
-                base &= bits
-        counts = {}
-        if base:
-            counts = {v: (base & bits).bit_count() for v, bits in table.values.get(name, {}).items()}
-            present = flags(base, table.size)
-            for value, ids in table.sparse.get(name, {}).items():
-                counts[value] = sum(present[d >> 3] >> (d & 7) & 1 for d in ids)
-        facets[name] = _ordered(name, {v: c for v, c in counts.items() if c}, set(filters.get(name, ())))
-    return matched, facets
+                base = base & mask
+        facets[name] = _ordered(name, table.facets[name], base, filters.get(name, ()))
+    return from_mask(matched), facets
 
 
-def _ordered(name: str, counts: dict[str, int], selected: set[str]) -> tuple[FacetValue, ...]:
-    for value in selected - set(counts):
-        counts[value] = 0  # keep a selected value visible so it can be removed
-    top = sorted(counts, key=lambda v: (-counts[v], v))[:FACET_LIMIT]
-    keep = set(top) | selected
+def _ordered(name: str, facet: Facet, base: np.ndarray, selected: tuple[str, ...]) -> tuple[FacetValue, ...]:
+    counts = facet.counts(base)
+    present = np.flatnonzero(counts)  # value indexes, in name order
+    top = present[np.lexsort((present, -counts[present]))][:FACET_LIMIT]  # most frequent, then by name
+    shown = {facet.values[i]: int(counts[i]) for i in top}
+    for value in selected:
+        if value not in shown:
+            index = facet.index.get(value)
+            shown[value] = int(counts[index]) if index is not None else 0  # keep a selected value visible to remove it
     if name == "year":
-        order = sorted(keep, reverse=True)
+        order = sorted(shown, reverse=True)
     else:
-        order = sorted(keep, key=lambda v: (-counts[v], v))
-    return tuple(FacetValue(v, counts[v], v in selected) for v in order)
+        order = sorted(shown, key=lambda v: (-shown[v], v))
+    return tuple(FacetValue(v, shown[v], v in selected) for v in order)

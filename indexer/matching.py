@@ -14,18 +14,19 @@ import time
 from collections import OrderedDict
 
 from whoosh import query as wq
-from whoosh.reading import TermNotFound
 
 from .errors import SearchTimeout
-from .facets import iter_bits, to_bits
+from .facets import from_mask, iter_bits, to_bits
+from .postings import Postings
 
 TERM_CACHE_SIZE = 2048
 
 
 class Matcher:
-    def __init__(self, searcher, size: int, live: int, time_limit: float):
-        self.searcher = searcher
-        self.size = size
+    def __init__(self, postings: Postings, live: int, time_limit: float):
+        self.postings = postings
+        self.searcher = postings.searcher
+        self.size = postings.size
         self.live = live
         self.time_limit = time_limit
         self._terms: OrderedDict[tuple[str, str], int] = OrderedDict()
@@ -40,10 +41,7 @@ class Matcher:
         if key in self._terms:
             self._terms.move_to_end(key)
             return self._terms[key]
-        try:
-            bits = to_bits(self.searcher.reader().postings(fieldname, text).all_ids(), self.size)  # unscored
-        except TermNotFound:
-            bits = 0
+        bits = from_mask(self.postings.mask(fieldname, text)) if fieldname in self.searcher.schema else 0
         self._terms[key] = bits
         if len(self._terms) > TERM_CACHE_SIZE:
             self._terms.popitem(last=False)

@@ -14,21 +14,21 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
-
 from .citation import citation
 from .crossref import CrossReferences
 from .draft import Passage, similar_passages
 from .errors import DocumentNotFound, IndexNotFound, SearchTimeout
-from .facets import BitsetIds, FacetTable, filter_and_count, flags, iter_bits
+from .facets import FacetTable, as_mask, filter_and_count, flags, iter_bits
 from .highlight import snippets
 from .indexing import item_from_record, open_whoosh_index
 from .lifecycle import folder_identity
 from .matching import Matcher
 from .model import Document, from_dict
+from .postings import Postings
 from .query import parse_query, proximity_bonus, reference_only, scoring_query
 from .results import Hit, IndexStats, SearchRequest, SearchResult
 from .schema import PREAMBLE
+from .scoring import Scorer
 from .suggest import Suggestion, Vocabulary
 
 SEARCH_TIME_LIMIT_S = 3.0
@@ -39,6 +39,7 @@ class _SearcherState:
     searcher: object
     facets: FacetTable
     matcher: Matcher
+    scorer: Scorer
     _orders: dict[str, list[int]] = field(default_factory=dict)
 
     def order(self, sort: str, matched: int, limit: int) -> list[int]:
@@ -61,22 +62,6 @@ class _SearcherState:
         return out
     vocabulary: Vocabulary | None = None  # built on first use: suggestions and corrections
     crossrefs: CrossReferences | None = None  # built on first use: citations, policies, tasks
-
-
-def _limited(searcher, query, filter=None, **kwargs):
-    """``searcher.search`` with a time limit, so no query can hold a worker for long.
-
-    The filter wraps the time limit, not the other way round: Whoosh's
-    FilterCollector filters in ``collect_matches``, which a wrapping collector
-    would bypass."""
-    # A timer thread, not SIGALRM: signals only work in the main thread.
-    timed = TimeLimitCollector(searcher.collector(**kwargs), timelimit=SEARCH_TIME_LIMIT_S, use_alarm=False)
-    collector = FilterCollector(timed, allow=filter) if filter is not None else timed
-    try:
-        searcher.search_with_collector(query, collector)
-    except TimeLimit:
-        raise SearchTimeout(SEARCH_TIME_LIMIT_S) from None
-    return collector.results()
 
 
 def _invert(value) -> tuple[int, ...]:
@@ -128,9 +113,10 @@ class SearchIndex:
                     self._ix = open_whoosh_index(self.path)  # checks schema and analyzer again
                     self._identity = folder_identity(self.path)
                 searcher = self._ix.searcher()
-                table = FacetTable.build(searcher)
-                matcher = Matcher(searcher, table.size, table.live, SEARCH_TIME_LIMIT_S)
-                state = self._state = _SearcherState(searcher, table, matcher)
+                postings = Postings(searcher)
+                table = FacetTable.build(searcher, postings)
+                matcher = Matcher(postings, table.live, SEARCH_TIME_LIMIT_S)
+                state = self._state = _SearcherState(searcher, table, matcher, Scorer(postings))
             return state
 
     def stats(self) -> IndexStats:
@@ -185,8 +171,7 @@ class SearchIndex:
         searcher = state.searcher
         scoring = scoring_query(relaxed_query or parsed.query, searcher.doc_frequency)
         wanted = depth + RERANK_EXTRA
-        results = _limited(searcher, scoring, filter=BitsetIds(matched, state.facets.size), limit=wanted)
-        scored = [(hit.docnum, hit.score) for hit in results]
+        scored = state.scorer.top(scoring, as_mask(matched, state.facets.size), wanted)
         if len(scored) < wanted and len(scored) < matched.bit_count():
             seen = {d for d, _ in scored}
             scored += [(d, 0.0) for d in state.order("newest", matched, wanted) if d not in seen][:wanted - len(scored)]
