@@ -2,21 +2,24 @@
 
 Whoosh would walk its matcher tree document by document in Python and check
 phrase positions for every document that has all of a phrase's terms. Here each
-term is a bitset read once from its posting list (and cached per searcher), And
-and Or are ``&`` and ``|``, and a phrase is verified only for the documents that
-still matter: inside an Or, only those no cheaper branch has matched already —
-so the bigram phrase that catches a segmentation mismatch costs almost nothing
-when the jieba words matched.
+term is a bitset made from its posting list (read once per searcher, see
+:mod:`indexer.postings`), And and Or are ``&`` and ``|``, and a phrase is
+verified only for the documents that still matter: inside an Or, only those no
+cheaper branch has matched already — so the bigram phrase that catches a
+segmentation mismatch costs almost nothing when the jieba words matched. The
+check itself intersects the words' position arrays, shifted by their place in
+the phrase, with numpy.
 """
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
 
+import numpy as np
 from whoosh import query as wq
 
 from .errors import SearchTimeout
-from .facets import from_mask, iter_bits, to_bits
+from .facets import as_mask, from_mask, iter_bits, to_bits
 from .postings import Postings
 
 TERM_CACHE_SIZE = 2048
@@ -84,7 +87,24 @@ class Matcher:
                 return 0
         if len(q.words) == 1:
             return candidates
-        # Check positions only for the candidates, skipping the phrase matcher to each.
+        if q.slop != 1:
+            return self._phrase_by_whoosh(q, candidates)
+        # The words side by side: occurrence keys (docnum << 32 | position), each word's
+        # shifted back by its place in the phrase, intersected — what is left starts a match.
+        keep = as_mask(candidates, self.size)
+        starts = None
+        for i, word in enumerate(q.words):
+            keys = self.postings.positions(q.fieldname, word, keep)
+            keys = keys[keep[keys >> 32]] - i
+            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            if not len(starts):
+                return 0
+        found = np.zeros(self.size, dtype=bool)
+        found[starts >> 32] = True
+        return from_mask(found)
+
+    def _phrase_by_whoosh(self, q: wq.Phrase, candidates: int) -> int:
+        """Positions checked by Whoosh's phrase matcher, skipping to each candidate."""
         matcher = q.matcher(self.searcher)
         found = bytearray((self.size >> 3) + 1)
         for docnum in iter_bits(candidates, self.size):

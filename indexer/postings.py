@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from pickle import loads
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
@@ -26,6 +27,8 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 POSTINGS_BUDGET = 4_000_000  # postings kept in memory per searcher (~48 MB), least recently used dropped first
+POSITIONS_BUDGET = 4_000_000  # term positions kept for phrase checks (~32 MB)
+PARTIAL_DECODE = 4  # decode only the wanted records' positions when they are under a quarter of the term's
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
@@ -42,27 +45,14 @@ class Postings:
         reader = searcher.reader()
         self.size = reader.doc_count_all()
         self._leaves = list(reader.leaf_readers())
-        self._budget = budget
-        self._held = 0
-        self._lists: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lists = _Cache(budget)
         self._lengths: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()  # gthread workers share a searcher
+        self._positions = _Cache(POSITIONS_BUDGET)
+        self._asked: dict[tuple[str, str], int] = {}  # terms whose positions were decoded in part
 
     def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        key = (fieldname, text)
-        with self._lock:
-            if key in self._lists:
-                self._lists.move_to_end(key)
-                return self._lists[key]
-        result = self.read(fieldname, text)
-        with self._lock:
-            if key not in self._lists:
-                self._lists[key] = result
-                self._held += len(result[0])
-                while self._held > self._budget and len(self._lists) > 1:
-                    _, (dropped, _) = self._lists.popitem(last=False)
-                    self._held -= len(dropped)
-        return result
+        found = self._lists.get((fieldname, text))
+        return found if found is not None else self._lists.put((fieldname, text), self.read(fieldname, text))
 
     def read(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The posting list from the index, not kept."""
@@ -73,6 +63,31 @@ class Postings:
                 ids.append(found[0] + offset)
                 weights.append(found[1])
         return (np.concatenate(ids), np.concatenate(weights)) if ids else _EMPTY
+
+    def positions(self, fieldname: str, text: str, among: np.ndarray | None = None) -> np.ndarray:
+        """Occurrences of the term as ``docnum << 32 | position``, ascending (for phrase checks):
+        all of them, or at least those in the records flagged by ``among``. Decoding positions
+        is the slow part, so the first time a term is asked for while few of its records
+        are wanted, only those are decoded, and not kept; otherwise, and from the second
+        time on, all of it is decoded and kept."""
+        key = (fieldname, text)
+        found = self._positions.get(key)
+        if found is not None:
+            return found
+        asked = self._asked.get(key, 0)
+        if asked < 1 and len(self._asked) < 100_000:
+            self._asked[key] = asked + 1
+        if among is not None and asked < 1:
+            ids = self.get(fieldname, text)[0]
+            if np.count_nonzero(among[ids]) * PARTIAL_DECODE > len(ids):
+                among = None
+        parts = []
+        for leaf, offset in self._leaves:
+            part = _leaf_positions(leaf, fieldname, text, None if among is None else among[offset:])
+            if part is not None:
+                parts.append(part + (offset << 32))
+        found = np.concatenate(parts) if parts else _EMPTY[0]
+        return found if among is not None else self._positions.put(key, found)
 
     def mask(self, fieldname: str, text: str) -> np.ndarray:
         """The records holding the term, as booleans by document number."""
@@ -130,6 +145,43 @@ def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(ids), np.concatenate(weights)
 
 
+def _leaf_positions(leaf, fieldname: str, text: str, among: np.ndarray | None) -> np.ndarray | None:
+    """Whoosh's Positions format: per posting, a count and the pickled position deltas
+    (the pickle's final STOP byte may be trimmed). ``among``: the leaf's records to decode."""
+    try:
+        m = leaf.postings(fieldname, text)
+    except TermNotFound:
+        return None
+    while isinstance(m, FilterMatcher):
+        m = m.child
+    docs, deltas = [], []
+    while m.is_active():
+        if isinstance(m, W3LeafMatcher):  # a block at a time
+            m._read_data()
+            ids = np.asarray(m._data[0], dtype=np.int64)
+            ids = ids if m._byteids else np.cumsum(ids)
+            values = m._data[2]
+            m._i = m._blocklength
+            m._next_block()
+        else:
+            ids, values = np.asarray([m.id()], dtype=np.int64), (m.value(),)
+            m.next()
+        if among is not None:
+            wanted = np.flatnonzero(among[ids])
+            ids, values = ids[wanted], [values[i] for i in wanted.tolist()]
+        docs.append(ids)
+        for v in values:
+            deltas.append(loads(v[4:] if v.endswith(b".") else v[4:] + b"."))
+    if not deltas:
+        return None
+    lengths = np.fromiter((len(d) for d in deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter((x for d in deltas for x in d), dtype=np.int64, count=int(lengths.sum()))
+    # Positions are the running sum of the deltas within each posting.
+    running, firsts = np.cumsum(flat), np.cumsum(lengths) - lengths
+    before = np.repeat(running[firsts] - flat[firsts], lengths)
+    return (np.repeat(np.concatenate(docs), lengths) << 32) | (running - before)
+
+
 def _leaf_lengths(leaf, fieldname: str) -> np.ndarray:
     count = leaf.doc_count_all()
     lenfield = f"_{fieldname}_len"
@@ -144,3 +196,35 @@ def _leaf_lengths(leaf, fieldname: str) -> np.ndarray:
     codes = np.zeros(count, dtype=np.uint8)
     codes[:min(count, len(raw))] = raw[:count]
     return _LENGTHS[codes]
+
+
+class _Cache:
+    """Arrays (or tuples of equal-length arrays) by key, least recently used dropped
+    first beyond a budget of elements. Thread-safe: gthread workers share a searcher."""
+
+    def __init__(self, budget: int):
+        self._budget = budget
+        self._held = 0
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key, value: np.ndarray) -> np.ndarray:
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = value
+                self._held += _size(value)
+                while self._held > self._budget and len(self._items) > 1:
+                    _, dropped = self._items.popitem(last=False)
+                    self._held -= _size(dropped)
+            return self._items[key]
+
+
+def _size(value) -> int:
+    return len(value[0]) if isinstance(value, tuple) else len(value)
