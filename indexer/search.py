@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .citation import citation
 from .crossref import CrossReferences
 from .draft import Passage, similar_passages
 from .errors import DocumentNotFound, IndexNotFound, SearchTimeout
-from .facets import FacetTable, as_mask, filter_and_count, flags, iter_bits
+from .facets import FacetTable, as_mask, filter_and_count
 from .highlight import snippets
 from .indexing import item_from_record, open_whoosh_index
 from .lifecycle import folder_identity
@@ -29,6 +29,7 @@ from .query import parse_query, proximity_bonus, reference_only, scoring_query
 from .results import Hit, IndexStats, SearchRequest, SearchResult
 from .schema import PREAMBLE
 from .scoring import Scorer
+from .tables import Tables
 from .suggest import Suggestion, Vocabulary
 
 SEARCH_TIME_LIMIT_S = 3.0
@@ -37,37 +38,21 @@ RERANK_EXTRA = 20  # hits beyond the page that the proximity bonus may lift onto
 @dataclass
 class _SearcherState:
     searcher: object
-    facets: FacetTable
+    tables: Tables
     matcher: Matcher
     scorer: Scorer
-    _orders: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def facets(self) -> FacetTable:
+        return self.tables.facets
 
     def order(self, sort: str, matched: int, limit: int) -> list[int]:
-        """The first ``limit`` matches by date (newest or oldest first, then item number),
-        from an order computed once per searcher out of the sortable columns."""
-        if sort not in self._orders:
-            reader = self.searcher.reader()
-            dates, numbers = reader.column_reader("date"), reader.column_reader("item_no")
-            live = list(iter_bits(self.facets.live, self.facets.size))
-            newest = sort == "newest"
-            self._orders[sort] = sorted(
-                live, key=lambda d: (_invert(dates[d]) if newest else dates[d], numbers[d]))
-        present = flags(matched, self.facets.size)
-        out = []
-        for d in self._orders[sort]:
-            if present[d >> 3] >> (d & 7) & 1:
-                out.append(d)
-                if len(out) == limit:
-                    break
-        return out
+        """The first ``limit`` matches by date (newest or oldest first, then item number)."""
+        order = self.tables.order(sort)
+        return order[as_mask(matched, self.facets.size)[order]][:limit].tolist()
+
     vocabulary: Vocabulary | None = None  # built on first use: suggestions and corrections
     crossrefs: CrossReferences | None = None  # built on first use: citations, policies, tasks
-
-
-def _invert(value) -> tuple[int, ...]:
-    """A sort key that orders dates newest first."""
-    text = value.decode("utf-8") if isinstance(value, bytes) else str(value or "")
-    return tuple(-ord(c) for c in text)
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -114,9 +99,9 @@ class SearchIndex:
                     self._identity = folder_identity(self.path)
                 searcher = self._ix.searcher()
                 postings = Postings(searcher)
-                table = FacetTable.build(searcher, postings)
-                matcher = Matcher(postings, table.live, SEARCH_TIME_LIMIT_S)
-                state = self._state = _SearcherState(searcher, table, matcher, Scorer(postings))
+                tables = Tables.load(self.path, searcher) or Tables.build(searcher, postings)
+                matcher = Matcher(postings, tables.facets.live, SEARCH_TIME_LIMIT_S)
+                state = self._state = _SearcherState(searcher, tables, matcher, Scorer(postings))
             return state
 
     def stats(self) -> IndexStats:

@@ -100,8 +100,8 @@ def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, pa
     try:
         request = indexer.SearchRequest(q=query, dept=dept, topic=topic, meeting=meeting, year=year,
                                         doc_type=doc_type, page=page, size=limit, sort=sort)
-        search_index = indexer.SearchIndex(_index_dir(index_dir))
-        result = search_index.search(request)
+        with indexer.SearchIndex(_index_dir(index_dir)) as search_index:
+            result = search_index.search(request)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
     data = result_json(result)
@@ -173,11 +173,11 @@ def refs_cmd(doc, index_dir, as_json):
     from webapp.crossrefs import references_json
 
     try:
-        search_index = indexer.SearchIndex(_index_dir(index_dir))
-        found = search_index.lookup(doc) or ((doc,) if doc in search_index.crossrefs().documents else ())
-        if len(found) != 1:
-            raise indexer.DocumentNotFound(doc)
-        data = references_json(search_index.crossrefs(), found[0])
+        with indexer.SearchIndex(_index_dir(index_dir)) as search_index:
+            found = search_index.lookup(doc) or ((doc,) if doc in search_index.crossrefs().documents else ())
+            if len(found) != 1:
+                raise indexer.DocumentNotFound(doc)
+            data = references_json(search_index.crossrefs(), found[0])
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
     if as_json:
@@ -209,8 +209,8 @@ def tasks_cmd(dept, index_dir, year, role, as_json):
     from webapp.crossrefs import tasks_json
 
     try:
-        search_index = indexer.SearchIndex(_index_dir(index_dir))
-        data = tasks_json(dept, year, role or "", search_index.crossrefs().tasks(dept, year, role or ""))
+        with indexer.SearchIndex(_index_dir(index_dir)) as search_index:
+            data = tasks_json(dept, year, role or "", search_index.crossrefs().tasks(dept, year, role or ""))
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
     if as_json:

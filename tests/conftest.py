@@ -45,7 +45,9 @@ def docs() -> dict[str, indexer.Document]:
 
 @pytest.fixture
 def app(index_dir):
-    return create_app({"INDEX": str(index_dir), "TESTING": True})
+    app = create_app({"INDEX": str(index_dir), "TESTING": True})
+    yield app
+    app.extensions["minutes"].close()
 
 
 @pytest.fixture

@@ -99,8 +99,10 @@ def hostile_index(tmp_path_factory):
     return path / "ix"
 
 
-def test_document_markup_is_inert_in_every_page(hostile_index):
-    client = create_app({"INDEX": str(hostile_index), "TESTING": True}).test_client()
+def test_document_markup_is_inert_in_every_page(hostile_index, request):
+    app = create_app({"INDEX": str(hostile_index), "TESTING": True})
+    request.addfinalizer(app.extensions["minutes"].close)
+    client = app.test_client()
     data = client.get("/api/search?q=网页安全").get_json()
     doc_id = data["hits"][0]["doc_id"]
     assert "<script>" not in data["hits"][0]["snippet"] and "&lt;script&gt;" in data["hits"][0]["snippet"]

@@ -92,12 +92,12 @@ def test_rebuild_swaps_in_atomically_while_a_reader_searches(tmp_path):
     stop = threading.Event()
 
     def reader():
-        ix = indexer.SearchIndex(index_dir)
-        while not stop.is_set():
-            try:
-                totals.append(search(ix).total)
-            except Exception as e:  # noqa: BLE001 - any failure is what this test looks for
-                errors.append(repr(e))
+        with indexer.SearchIndex(index_dir) as ix:
+            while not stop.is_set():
+                try:
+                    totals.append(search(ix).total)
+                except Exception as e:  # noqa: BLE001 - any failure is what this test looks for
+                    errors.append(repr(e))
         ix.close()
 
     thread = threading.Thread(target=reader)

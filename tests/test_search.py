@@ -243,7 +243,8 @@ def test_index_built_with_another_analyzer_is_refused(tmp_path):
     # --rebuild starts over with today's settings.
     report = indexer.index_paths([CORPUS / "示例市政府常务会议纪要-2021-09.txt"], index_dir, rebuild=True)
     assert len(report.indexed) == 1
-    assert search(indexer.SearchIndex(index_dir), "电梯安全").total > 0
+    with indexer.SearchIndex(index_dir) as ix:
+        assert search(ix, "电梯安全").total > 0
 
 
 def test_every_hit_satisfies_the_filters(search_index):

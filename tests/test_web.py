@@ -72,8 +72,9 @@ def test_missing_index_is_503_with_the_command_to_run(tmp_path):
 
 def test_index_from_environment_variable(monkeypatch, index_dir):
     monkeypatch.setenv("MINUTES_INDEX", str(index_dir))
-    client = create_app({"TESTING": True}).test_client()
-    assert client.get("/healthz").get_json()["index"] == str(index_dir)
+    app = create_app({"TESTING": True})
+    assert app.test_client().get("/healthz").get_json()["index"] == str(index_dir)
+    app.extensions["minutes"].close()
 
 
 def test_healthz(client, index_dir):

@@ -26,6 +26,13 @@ class IndexHolder:
                 self._index = indexer.SearchIndex(self.path)  # raises IndexNotFound / IndexOutdated
             return self._index
 
+    def close(self) -> None:
+        """Close the index's files (a worker keeps it for life; tests and scripts close it)."""
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+
 
 def get_index() -> indexer.SearchIndex:
     if "minutes_index" not in g:

@@ -1,0 +1,94 @@
+"""What a searcher needs besides the posting lists: facet table and date orders.
+
+Building them means reading every facet value's posting list (the meeting
+facet has one value per document) and every record's date — about a second at
+fifty thousand records, too long for a web worker's first request. So the
+indexer builds them after each commit and writes them beside the index as
+``tables-<generation>.npz``; a searcher loads the file of its own generation
+(and segment list) in milliseconds and builds them itself only when the file
+is missing or belongs to another state of the index.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .facets import Facet, FacetTable, as_mask, from_mask
+from .postings import Postings
+from .schema import FACET_FIELDS
+
+PREFIX = "tables-"
+
+
+@dataclass(frozen=True)
+class Tables:
+    facets: FacetTable
+    newest: np.ndarray  # live document numbers, newest first (undated first), then by item number
+    oldest: np.ndarray  # the same, oldest first
+
+    @classmethod
+    def build(cls, searcher, postings: Postings) -> Tables:
+        facets = FacetTable.build(searcher, postings)
+        reader = searcher.reader()
+        live = np.flatnonzero(as_mask(facets.live, facets.size))
+        if not len(live):  # an empty index has no columns either
+            return cls(facets, live, live)
+        dates_column, numbers_column = reader.column_reader("date"), reader.column_reader("item_no")
+        dates = [_text(dates_column[d]) for d in live.tolist()]
+        numbers = np.array([numbers_column[d] for d in live.tolist()], dtype=np.int64)
+        rank = np.unique(np.array(dates, dtype=str), return_inverse=True)[1] if dates else np.zeros(0, int)
+        undated = np.array([not d for d in dates], dtype=bool)
+        newest = live[np.lexsort((numbers, -rank, ~undated))]
+        oldest = live[np.lexsort((numbers, rank, ~undated))]
+        return cls(facets, newest, oldest)
+
+    def order(self, sort: str) -> np.ndarray:
+        return self.newest if sort == "newest" else self.oldest
+
+    def save(self, index_dir: Path, searcher) -> Path:
+        """Write the tables for the searcher's state of the index; drop older files."""
+        arrays = {"identity": np.array(_identity(searcher)), "size": np.array(self.facets.size),
+                  "live": as_mask(self.facets.live, self.facets.size), "newest": self.newest, "oldest": self.oldest}
+        for name, facet in self.facets.facets.items():
+            arrays[f"{name}.values"] = np.array(facet.values, dtype=str)
+            arrays[f"{name}.records"], arrays[f"{name}.codes"] = facet.records, facet.codes
+        path = index_dir / f"{PREFIX}{searcher.reader().generation()}.npz"
+        scratch = path.with_suffix(".tmp.npz")
+        np.savez(scratch, **arrays)
+        os.replace(scratch, path)
+        for old in index_dir.glob(f"{PREFIX}*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        return path
+
+    @classmethod
+    def load(cls, index_dir: Path, searcher) -> Tables | None:
+        """The tables written for this searcher's state of the index, or None."""
+        path = index_dir / f"{PREFIX}{searcher.reader().generation()}.npz"
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if data["identity"].tolist() != _identity(searcher):
+                    return None
+                size = int(data["size"])
+                facets = {}
+                for name in FACET_FIELDS:
+                    values = data[f"{name}.values"].tolist()
+                    facets[name] = Facet.of(values, data[f"{name}.records"], data[f"{name}.codes"], size)
+                return cls(FacetTable(size, from_mask(data["live"]), facets), data["newest"], data["oldest"])
+        except (OSError, KeyError, ValueError):
+            return None  # missing, from another version, or damaged: build instead
+
+
+def _identity(searcher) -> list[str]:
+    """The segments (and their deletions) a searcher sees, and its record count."""
+    reader = searcher.reader()
+    leaves = [f"{leaf.segment().segment_id()}:{leaf.segment().deleted_count()}"
+              for leaf, _ in reader.leaf_readers() if getattr(leaf, "segment", lambda: None)()]  # none when empty
+    return [*leaves, str(reader.doc_count_all())]
+
+
+def _text(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value or "")

@@ -1,0 +1,57 @@
+"""Facet table and date orders written at indexing time, loaded by searchers."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+
+import indexer
+from indexer.indexing import open_whoosh_index
+from indexer.postings import Postings
+from indexer.tables import Tables
+
+from .conftest import CORPUS
+from .corpus_gen import write_minutes
+
+
+def same(a: Tables, b: Tables) -> None:
+    assert a.facets.size == b.facets.size and a.facets.live == b.facets.live
+    assert a.newest.tolist() == b.newest.tolist() and a.oldest.tolist() == b.oldest.tolist()
+    for name, facet in a.facets.facets.items():
+        other = b.facets.facets[name]
+        assert facet.values == other.values
+        assert facet.records.tolist() == other.records.tolist() and facet.codes.tolist() == other.codes.tolist()
+
+
+def test_indexing_writes_tables_that_searchers_load(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(CORPUS, folder)
+    index_dir = tmp_path / "ix"
+    indexer.index_paths([folder], index_dir)
+    write_minutes(folder, 3)
+    indexer.index_paths([folder], index_dir)
+    files = list(index_dir.glob("tables-*.npz"))
+    assert len(files) == 1  # the older generation's file is gone
+    with open_whoosh_index(index_dir).searcher() as searcher:
+        loaded = Tables.load(index_dir, searcher)
+        assert loaded is not None
+        same(loaded, Tables.build(searcher, Postings(searcher)))
+        dates = [searcher.stored_fields(d).get("date", "") for d in loaded.newest.tolist()]
+        assert dates == sorted(dates, key=lambda d: (d != "", [-ord(c) for c in d]))  # newest first
+
+
+def test_stale_or_damaged_tables_are_not_used(tmp_path):
+    index_dir = tmp_path / "ix"
+    indexer.index_paths([CORPUS], index_dir)
+    path = next(index_dir.glob("tables-*.npz"))
+    with open_whoosh_index(index_dir).searcher() as searcher:
+        path.write_bytes(b"not a table")
+        assert Tables.load(index_dir, searcher) is None
+        built = Tables.build(searcher, Postings(searcher))
+        with np.load(built.save(index_dir, searcher)) as data:
+            arrays = dict(data)
+        arrays["identity"] = np.array(["another segment", "1"])
+        np.savez(path, **arrays)
+        assert Tables.load(index_dir, searcher) is None
+    with indexer.SearchIndex(index_dir) as ix:  # a searcher without a usable file builds its own
+        assert ix.search(indexer.SearchRequest(q="电梯")).total > 0
