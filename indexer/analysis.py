@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
-from whoosh.analysis import LowercaseFilter, Token, Tokenizer
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, Token, Tokenizer
 
 from . import gazetteer
 from .model import Document
@@ -182,6 +182,11 @@ def word_analyzer():
 
 def bigram_analyzer():
     return BigramTokenizer() | LowercaseFilter()
+
+
+def line_analyzer():
+    """Each line one token, as it is: for fields that list whole titles."""
+    return RegexTokenizer(r"[^\n]+")
 
 
 def words(text: str) -> list[str]:

@@ -81,6 +81,7 @@ def _records(doc: Document) -> Iterable[dict]:
             item_no=0,
             item_title=PREAMBLE_TITLES.get(doc.doc_type, PREAMBLE_TITLE),
             people=people,
+            titles=doc.title,
             body=doc.preamble,
             body_bigram=f"{doc.title}。{doc.preamble}",
             dept=",".join(r.name for r in roles),
@@ -101,6 +102,7 @@ def _records(doc: Document) -> Iterable[dict]:
             # title; the 。 keeps phrases from running across the join.
             body_bigram=f"{doc.title}。{item.text}",
             reviewed="\n".join(item.reviewed),
+            titles="\n".join((doc.title, *item.reviewed)),
             dept=",".join(item.departments),
             dept_lead=",".join(item.leads),
             topic=",".join(item.topics),

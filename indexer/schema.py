@@ -18,7 +18,7 @@ from whoosh import fields
 from . import analysis
 from .errors import IndexOutdated
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 META_FILE = "minutes-meta.json"
 
 # A record is an agenda item, or the preamble of a document that has items.
@@ -51,6 +51,9 @@ def build_schema() -> fields.Schema:
         body_bigram=fields.TEXT(analyzer=analysis.bigram_analyzer(), phrase=True),
         reviewed=fields.TEXT(analyzer=word, stored=True, field_boost=2.0),  # 《…》 titles the item names
         people=fields.TEXT(analyzer=word),  # chair, 出席, 列席 persons, 请假, 记录: on the preamble record
+        # The document's title and the 《…》 titles the item names, whole, one term each: the
+        # suggestions' vocabulary reads them from the lexicon instead of every stored record.
+        titles=fields.TEXT(analyzer=analysis.line_analyzer(), phrase=False),
         dept=fields.KEYWORD(stored=True, commas=True, scorable=False),
         dept_lead=fields.KEYWORD(stored=True, commas=True, scorable=False),
         topic=fields.KEYWORD(stored=True, commas=True, scorable=False),

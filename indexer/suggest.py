@@ -67,13 +67,8 @@ class Vocabulary:
                 add(name, "dept", weight)
         for topic in gazetteer.topics():
             add(topic.name, "topic", searcher.doc_frequency("topic", topic.name))
-        titles: dict[str, int] = {}
-        for stored in searcher.all_stored_fields():
-            for title in (stored.get("doc_title", ""), *stored.get("reviewed", "").split("\n")):
-                if title:
-                    titles[title] = titles.get(title, 0) + 1
-        for title, count in titles.items():
-            add(title, "title", count)
+        for title, info in searcher.reader().iter_field("titles"):
+            add(title.decode("utf-8") if isinstance(title, bytes) else title, "title", info.doc_frequency())
         for term in gazetteer.policy_terms():
             add(term, "term", 1)
         for term, info in searcher.reader().iter_field("body"):
