@@ -48,6 +48,9 @@ class Vocabulary:
     def __init__(self, entries: dict[str, tuple[str, str, int]], present):
         self._entries = entries  # key → (value, kind, weight)
         self._present = present  # word → bool: does the index contain it as a run of characters?
+        self._by_length: dict[int, list[tuple[int, str]]] = {}  # key length → (entry order, key), for corrections
+        for n, key in enumerate(entries):
+            self._by_length.setdefault(len(key), []).append((n, key))
 
     @classmethod
     def build(cls, searcher) -> Vocabulary:
@@ -113,10 +116,12 @@ class Vocabulary:
         key = _key(word)
         limit = 1 if len(key) <= 4 else 2
         best = None
-        for entry_key, (value, kind, weight) in self._entries.items():
+        nearby = (k for n in range(len(key) - limit, len(key) + limit + 1) for k in self._by_length.get(n, ()))
+        for n, entry_key in nearby:  # an edit distance within the limit needs a length within it
+            value, kind, weight = self._entries[entry_key]
             distance = edit_distance(key, entry_key, limit)
             if distance <= limit:
-                rank = (distance, KIND_ORDER[kind], -weight)
+                rank = (distance, KIND_ORDER[kind], -weight, n)  # equal ranks: the first entry, as before
                 if best is None or rank < best[0]:
                     best = (rank, value)
         return best[1] if best else ""
