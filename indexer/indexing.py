@@ -69,6 +69,7 @@ def _records(doc: Document) -> Iterable[dict]:
     common = dict(
         doc_id=doc.id, source=doc.source, content_hash=doc.content_hash, doc_title=doc.title,
         doc_number=doc.doc_number, doc_type=doc.doc_type, session=doc.session, meeting=doc.meeting,
+        number_key=f"〔{doc.number_year}〕{doc.number_seq}号" if doc.number_year and doc.number_seq else "",
         date=doc.date, year=doc.year,
     )
     people = _people(doc)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from itertools import chain
 from pickle import loads
 
 import numpy as np
@@ -77,10 +78,9 @@ class Postings:
         asked = self._asked.get(key, 0)
         if asked < 1 and len(self._asked) < 100_000:
             self._asked[key] = asked + 1
-        if among is not None and asked < 1:
-            ids = self.get(fieldname, text)[0]
-            if np.count_nonzero(among[ids]) * PARTIAL_DECODE > len(ids):
-                among = None
+        if among is not None and (asked >= 1 or np.count_nonzero(among[self.get(fieldname, text)[0]])
+                                  * PARTIAL_DECODE > len(self.get(fieldname, text)[0])):
+            among = None  # asked before, or most of it is wanted: decode all of it and keep it
         parts = []
         for leaf, offset in self._leaves:
             part = _leaf_positions(leaf, fieldname, text, None if among is None else among[offset:])
@@ -170,12 +170,14 @@ def _leaf_positions(leaf, fieldname: str, text: str, among: np.ndarray | None) -
             wanted = np.flatnonzero(among[ids])
             ids, values = ids[wanted], [values[i] for i in wanted.tolist()]
         docs.append(ids)
-        for v in values:
-            deltas.append(loads(v[4:] if v.endswith(b".") else v[4:] + b"."))
+        if len(values):
+            # One unpickling per block: the values' pickles (count prefix and STOP removed) as
+            # the items of one list.
+            deltas.extend(loads(b"\x80\x02(" + b"".join([v[4:-1] if v[-1:] == b"." else v[4:] for v in values]) + b"l."))
     if not deltas:
         return None
-    lengths = np.fromiter((len(d) for d in deltas), dtype=np.int64, count=len(deltas))
-    flat = np.fromiter((x for d in deltas for x in d), dtype=np.int64, count=int(lengths.sum()))
+    lengths = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(lengths.sum()))
     # Positions are the running sum of the deltas within each posting.
     running, firsts = np.cumsum(flat), np.cumsum(lengths) - lengths
     before = np.repeat(running[firsts] - flat[firsts], lengths)

@@ -117,10 +117,10 @@ def reference_query(word: str) -> wq.Query | None:
         number = f"〔{m.group(2)}〕{int(m.group(3))}号"
         if m.group(1):
             return wq.Term("doc_number", m.group(1) + number, boost=REFERENCE_BOOST)
-        # Multi-term queries score a constant 1.0 whatever their boost: wrap them.
-        return wq.ConstantScoreQuery(wq.Wildcard("doc_number", f"*{number}"), REFERENCE_BOOST)
+        return wq.Term("number_key", number, boost=REFERENCE_BOOST)  # any issuer
     m = _SESSION.match(canonical)
     if m:
+        # Multi-term queries score a constant 1.0 whatever their boost: wrap them.
         return wq.ConstantScoreQuery(wq.Prefix("session", f"第{int(m.group(1))}次{m.group(2) or ''}"), REFERENCE_BOOST)
     return None
 

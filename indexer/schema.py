@@ -18,7 +18,7 @@ from whoosh import fields
 from . import analysis
 from .errors import IndexOutdated
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 META_FILE = "minutes-meta.json"
 
 # A record is an agenda item, or the preamble of a document that has items.
@@ -40,6 +40,7 @@ def build_schema() -> fields.Schema:
         content_hash=fields.ID(stored=True),
         doc_title=fields.TEXT(analyzer=word, stored=True, field_boost=0.3),  # every record has it: weak
         doc_number=fields.ID(stored=True),
+        number_key=fields.ID,  # the number without its issuer: 〔2021〕20号 finds 示府发〔2021〕20号 by one term
         doc_type=fields.ID(stored=True),
         session=fields.ID(stored=True),
         meeting=fields.ID(stored=True),
