@@ -30,6 +30,7 @@ from whoosh.util.numeric import byte_to_length
 POSTINGS_BUDGET = 4_000_000  # postings kept in memory per searcher (~48 MB), least recently used dropped first
 POSITIONS_BUDGET = 4_000_000  # term positions kept for phrase checks (~32 MB)
 PARTIAL_DECODE = 4  # decode only the wanted records' positions when they are under a quarter of the term's
+ASKED_LIMIT = 100_000  # terms remembered as decoded in part (beyond it, every use decodes in part)
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
@@ -49,7 +50,7 @@ class Postings:
         self._lists = _Cache(budget)
         self._lengths: dict[str, np.ndarray] = {}
         self._positions = _Cache(POSITIONS_BUDGET)
-        self._asked: dict[tuple[str, str], int] = {}  # terms whose positions were decoded in part
+        self._asked: set[tuple[str, str]] = set()  # terms whose positions were decoded in part
 
     def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         found = self._lists.get((fieldname, text))
@@ -75,12 +76,12 @@ class Postings:
         found = self._positions.get(key)
         if found is not None:
             return found
-        asked = self._asked.get(key, 0)
-        if asked < 1 and len(self._asked) < 100_000:
-            self._asked[key] = asked + 1
-        if among is not None and (asked >= 1 or np.count_nonzero(among[self.get(fieldname, text)[0]])
-                                  * PARTIAL_DECODE > len(self.get(fieldname, text)[0])):
-            among = None  # asked before, or most of it is wanted: decode all of it and keep it
+        if among is not None:
+            ids = self.get(fieldname, text)[0]
+            if key in self._asked or np.count_nonzero(among[ids]) * PARTIAL_DECODE > len(ids):
+                among = None  # asked before, or much of it is wanted: decode all of it and keep it
+            elif len(self._asked) < ASKED_LIMIT:
+                self._asked.add(key)
         parts = []
         for leaf, offset in self._leaves:
             part = _leaf_positions(leaf, fieldname, text, None if among is None else among[offset:])
