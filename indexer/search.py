@@ -198,7 +198,7 @@ class SearchIndex:
     @staticmethod
     def _vocabulary(state: _SearcherState) -> Vocabulary:
         if state.vocabulary is None:
-            state.vocabulary = Vocabulary.build(state.searcher)
+            state.vocabulary = Vocabulary.build(state.searcher, lambda q: bool(state.matcher.bits(q)))
         return state.vocabulary
 
     @staticmethod

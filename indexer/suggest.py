@@ -53,7 +53,8 @@ class Vocabulary:
             self._by_length.setdefault(len(key), []).append((n, key))
 
     @classmethod
-    def build(cls, searcher) -> Vocabulary:
+    def build(cls, searcher, matches) -> Vocabulary:
+        """``matches(query)`` says whether a query matches any record."""
         entries: dict[str, tuple[str, str, int]] = {}
 
         def add(value: str, kind: str, weight: int) -> None:
@@ -81,7 +82,7 @@ class Vocabulary:
 
         def present(word: str) -> bool:
             q = text_query(word)
-            return q is not None and bool(searcher.search(q, limit=1, scored=False))
+            return q is not None and matches(q)
 
         return cls(entries, present)
 

@@ -21,6 +21,7 @@ from .postings import Postings
 from .schema import FACET_FIELDS
 
 PREFIX = "tables-"
+FORMAT = 2  # bump when the arrays or their meaning change: files of another format are rebuilt
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,13 @@ class Tables:
 
     def save(self, index_dir: Path, searcher) -> Path:
         """Write the tables for the searcher's state of the index; drop older files."""
-        arrays = {"identity": np.array(_identity(searcher)), "size": np.array(self.facets.size),
+        arrays = {"format": np.array(FORMAT), "identity": np.array(_identity(searcher)), "size": np.array(self.facets.size),
                   "live": as_mask(self.facets.live, self.facets.size), "newest": self.newest, "oldest": self.oldest}
         for name, facet in self.facets.facets.items():
             arrays[f"{name}.values"] = np.array(facet.values, dtype=str)
             arrays[f"{name}.records"], arrays[f"{name}.codes"] = facet.records, facet.codes
+            arrays[f"{name}.starts"] = facet.starts
+            arrays[f"{name}.bits"] = facet.bits if facet.bits is not None else np.zeros((0, 0), dtype=np.uint64)
         path = index_dir / f"{PREFIX}{searcher.reader().generation()}.npz"
         scratch = path.with_suffix(".tmp.npz")
         np.savez(scratch, **arrays)
@@ -70,13 +73,14 @@ class Tables:
         path = index_dir / f"{PREFIX}{searcher.reader().generation()}.npz"
         try:
             with np.load(path, allow_pickle=False) as data:
-                if data["identity"].tolist() != _identity(searcher):
+                if int(data["format"]) != FORMAT or data["identity"].tolist() != _identity(searcher):
                     return None
                 size = int(data["size"])
                 facets = {}
                 for name in FACET_FIELDS:
-                    values = data[f"{name}.values"].tolist()
-                    facets[name] = Facet.of(values, data[f"{name}.records"], data[f"{name}.codes"], size)
+                    bits = data[f"{name}.bits"]
+                    facets[name] = Facet(tuple(data[f"{name}.values"].tolist()), data[f"{name}.records"],
+                                         data[f"{name}.codes"], data[f"{name}.starts"], bits if bits.size else None)
                 return cls(FacetTable(size, from_mask(data["live"]), facets), data["newest"], data["oldest"])
         except (OSError, KeyError, ValueError):
             return None  # missing, from another version, or damaged: build instead

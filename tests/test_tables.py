@@ -21,6 +21,9 @@ def same(a: Tables, b: Tables) -> None:
         other = b.facets.facets[name]
         assert facet.values == other.values
         assert facet.records.tolist() == other.records.tolist() and facet.codes.tolist() == other.codes.tolist()
+        assert facet.starts.tolist() == other.starts.tolist()
+        assert (facet.bits is None) == (other.bits is None)
+        assert facet.bits is None or facet.bits.tolist() == other.bits.tolist()
 
 
 def test_indexing_writes_tables_that_searchers_load(tmp_path):
