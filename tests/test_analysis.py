@@ -57,3 +57,24 @@ def test_tokenize_false_yields_the_whole_value():
 def test_one_token_object_is_reused():
     ids = {id(t) for t in word_analyzer()("会议 原则 同意")}
     assert len(ids) == 1
+
+
+def test_word_table_cache_gives_the_same_segmenter(tmp_path, monkeypatch):
+    from indexer import analysis
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    analysis._segmenter.cache_clear()
+    try:
+        built = analysis._segmenter()  # no cache file yet: built from jieba's dictionary, then saved
+        path = analysis._dictionary_cache()
+        assert path.is_file() and path.parent.parent == tmp_path
+        analysis._segmenter.cache_clear()
+        loaded = analysis._segmenter()
+        assert loaded is not built and loaded.FREQ == built.FREQ and loaded.total == built.total
+        text = "市发改委牵头研究电梯安全，会同市住建局落实老旧小区改造。"
+        assert list(loaded.tokenize(text)) == list(built.tokenize(text))
+        path.write_bytes(b"damaged")
+        analysis._segmenter.cache_clear()
+        assert analysis._segmenter().FREQ == built.FREQ  # a damaged file: built again
+    finally:
+        analysis._segmenter.cache_clear()
