@@ -49,11 +49,11 @@ class Scorer:
     def scores(self, q: wq.Query) -> np.ndarray | None:
         """Each record's score (0 where ``q`` does not match), or None when nothing matches."""
         if isinstance(q, (wq.And, wq.Or)) and len(q.subqueries) > 1 and q.boost != 1.0:
-            inner = self._compound(q)
+            inner = self._unboosted(q)
             return None if inner is None else inner * q.boost
-        return self._compound(q)
+        return self._unboosted(q)
 
-    def _compound(self, q: wq.Query) -> np.ndarray | None:
+    def _unboosted(self, q: wq.Query) -> np.ndarray | None:
         if isinstance(q, wq.Term):
             return self._term(q)
         if isinstance(q, wq.And):
