@@ -54,6 +54,7 @@ class Scorer:
         return self._unboosted(q)
 
     def _unboosted(self, q: wq.Query) -> np.ndarray | None:
+        """The scores before a compound query's own boost (a term's boost is part of its score)."""
         if isinstance(q, wq.Term):
             return self._term(q)
         if isinstance(q, wq.And):
