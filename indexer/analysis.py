@@ -66,6 +66,8 @@ def _segmenter() -> jieba.Tokenizer:
     seg = jieba.Tokenizer()
     path = _dictionary_cache()
     try:
+        if path is None:
+            raise OSError("no cache folder")
         with np.load(path, allow_pickle=False) as data:
             words = str(data["words"]).split("\0")
             seg.FREQ, seg.total = dict(zip(words, data["freqs"].tolist())), int(data["total"])
@@ -76,12 +78,16 @@ def _segmenter() -> jieba.Tokenizer:
     seg.initialize()
     for name in gazetteer.user_words():
         seg.add_word(name, freq=max(2000, 100 * len(name)))
-    _save_dictionary(seg, path)
+    if path is not None:
+        _save_dictionary(seg, path)
     return seg
 
 
-def _dictionary_cache() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+def _dictionary_cache() -> Path | None:
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home folder to be found
+        return None
     return base / "minutes-search" / f"jieba-{fingerprint()}.npz"
 
 
