@@ -65,16 +65,8 @@ def _segmenter() -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     seg = jieba.Tokenizer()
     path = _dictionary_cache()
-    try:
-        if path is None:
-            raise OSError("no cache folder")
-        with np.load(path, allow_pickle=False) as data:
-            words = str(data["words"]).split("\0")
-            seg.FREQ, seg.total = dict(zip(words, data["freqs"].tolist())), int(data["total"])
-        seg.initialized = True
+    if path is not None and _load_dictionary(seg, path):
         return seg
-    except (OSError, ValueError, KeyError):
-        pass
     seg.initialize()
     for name in gazetteer.user_words():
         seg.add_word(name, freq=max(2000, 100 * len(name)))
@@ -89,6 +81,18 @@ def _dictionary_cache() -> Path | None:
     except RuntimeError:  # no home folder to be found
         return None
     return base / "minutes-search" / f"jieba-{fingerprint()}.npz"
+
+
+def _load_dictionary(seg: jieba.Tokenizer, path: Path) -> bool:
+    """Fill the tokenizer's word table from the cache file; False when it cannot."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            words = str(data["words"]).split("\0")
+            seg.FREQ, seg.total = dict(zip(words, data["freqs"].tolist())), int(data["total"])
+    except (OSError, ValueError, KeyError):
+        return False
+    seg.initialized = True
+    return True
 
 
 def _save_dictionary(seg: jieba.Tokenizer, path: Path) -> None:

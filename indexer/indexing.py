@@ -7,8 +7,8 @@ replaced together in one writer commit, never half.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import json
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -217,7 +217,7 @@ def _write_tables(ix) -> None:
     with ix.searcher() as searcher:
         folder = Path(ix.storage.folder)
         if Tables.load(folder, searcher) is None:
-            Tables.build(searcher, Postings(searcher)).save(folder, searcher)
+            Tables.build(Postings(searcher)).save(folder, searcher)
 
 
 def _digest(path: Path) -> str:

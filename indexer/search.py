@@ -17,7 +17,7 @@ from pathlib import Path
 from .citation import citation
 from .crossref import CrossReferences
 from .draft import Passage, similar_passages
-from .errors import DocumentNotFound, IndexNotFound, SearchTimeout
+from .errors import DocumentNotFound, IndexNotFound
 from .facets import FacetTable, as_mask, filter_and_count
 from .highlight import snippets
 from .indexing import item_from_record, open_whoosh_index
@@ -29,8 +29,8 @@ from .query import parse_query, proximity_bonus, reference_only, scoring_query
 from .results import Hit, IndexStats, SearchRequest, SearchResult
 from .schema import PREAMBLE
 from .scoring import Scorer
-from .tables import Tables
 from .suggest import Suggestion, Vocabulary
+from .tables import Tables
 
 SEARCH_TIME_LIMIT_S = 3.0
 RERANK_EXTRA = 20  # hits beyond the page that the proximity bonus may lift onto it
@@ -99,7 +99,7 @@ class SearchIndex:
                     self._identity = folder_identity(self.path)
                 searcher = self._ix.searcher()
                 postings = Postings(searcher)
-                tables = Tables.load(self.path, searcher) or Tables.build(searcher, postings)
+                tables = Tables.load(self.path, searcher) or Tables.build(postings)
                 matcher = Matcher(postings, tables.facets.live, SEARCH_TIME_LIMIT_S)
                 state = self._state = _SearcherState(searcher, tables, matcher, Scorer(postings))
             return state

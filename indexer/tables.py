@@ -31,9 +31,9 @@ class Tables:
     oldest: np.ndarray  # the same, oldest first
 
     @classmethod
-    def build(cls, searcher, postings: Postings) -> Tables:
-        facets = FacetTable.build(searcher, postings)
-        reader = searcher.reader()
+    def build(cls, postings: Postings) -> Tables:
+        facets = FacetTable.build(postings)
+        reader = postings.searcher.reader()
         live = np.flatnonzero(as_mask(facets.live, facets.size))
         if not len(live):  # an empty index has no columns either
             return cls(facets, live, live)

@@ -140,7 +140,7 @@ def test_phrases_match_whooshs_phrase_matcher(tmp_path, monkeypatch, partial):
     indexer.index_paths([folder], index_dir)
     with open_whoosh_index(index_dir).searcher() as searcher:
         postings = Postings(searcher)
-        table = FacetTable.build(searcher, postings)
+        table = FacetTable.build(postings)
         matcher = Matcher(postings, table.live, 10.0)
         phrases = ["原则同意", "由市发改委牵头", "电梯安全", "安全安全", "会议研究", "市政府", "工作", "的的"]
         checked = 0

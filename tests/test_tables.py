@@ -38,7 +38,7 @@ def test_indexing_writes_tables_that_searchers_load(tmp_path):
     with open_whoosh_index(index_dir).searcher() as searcher:
         loaded = Tables.load(index_dir, searcher)
         assert loaded is not None
-        same(loaded, Tables.build(searcher, Postings(searcher)))
+        same(loaded, Tables.build(Postings(searcher)))
         dates = [searcher.stored_fields(d).get("date", "") for d in loaded.newest.tolist()]
         assert dates == sorted(dates, key=lambda d: (d != "", [-ord(c) for c in d]))  # newest first
 
@@ -50,7 +50,7 @@ def test_stale_or_damaged_tables_are_not_used(tmp_path):
     with open_whoosh_index(index_dir).searcher() as searcher:
         path.write_bytes(b"not a table")
         assert Tables.load(index_dir, searcher) is None
-        built = Tables.build(searcher, Postings(searcher))
+        built = Tables.build(Postings(searcher))
         with np.load(built.save(index_dir, searcher)) as data:
             arrays = dict(data)
         arrays["identity"] = np.array(["another segment", "1"])
