@@ -22,7 +22,6 @@ from pickle import loads
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
@@ -104,21 +103,46 @@ class Postings:
         return self._lengths[fieldname]
 
 
-def _read_leaf(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+def _leaf_matcher(leaf, fieldname: str, text: str):
+    """The term's posting matcher in one segment, or None; deleted records are left in
+    (the caller intersects with the live records)."""
     try:
         m = leaf.postings(fieldname, text)
     except TermNotFound:
         return None
     while isinstance(m, FilterMatcher):
-        m = m.child  # deleted records: left to the caller's live set
+        m = m.child
+    return m
+
+
+def _blocks(m: W3LeafMatcher):
+    """Each block of a W3 posting list as (ids, weights, values); the ids are delta-coded
+    unless stored as bytes, weights and values are as stored."""
+    while True:
+        m._read_data()
+        ids = np.asarray(m._data[0], dtype=np.int64)
+        yield (ids if m._byteids else np.cumsum(ids)), m._data[1], m._data[2]
+        if m._lastblock:
+            return
+        m._goto(m._nextoffset)
+
+
+def _read_leaf(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+    m = _leaf_matcher(leaf, fieldname, text)
+    if m is None:
+        return None
     if isinstance(m, W3LeafMatcher):
-        return _read_blocks(m)
-    if isinstance(m, ListMatcher):
-        ids = np.asarray(m._ids, dtype=np.int64)
-        if m._weights is not None:
-            return ids, np.asarray(m._weights, dtype=np.float64)
-        return ids, np.full(len(ids), m._all_weights or 1.0, dtype=np.float64)
-    ids, weights = [], []  # an unknown matcher: the public interface
+        ids, weights = [], []
+        for block, block_weights, _ in _blocks(m):
+            ids.append(block)
+            if block_weights is None:
+                weights.append(np.ones(len(block), dtype=np.float64))
+            elif isinstance(block_weights, float):
+                weights.append(np.full(len(block), block_weights, dtype=np.float64))
+            else:
+                weights.append(np.asarray(block_weights, dtype=np.float64))
+        return np.concatenate(ids), np.concatenate(weights)
+    ids, weights = [], []  # not W3 blocks (Whoosh 2.7.4 writes nothing else): the public interface
     while m.is_active():
         ids.append(m.id())
         weights.append(m.weight())
@@ -126,47 +150,18 @@ def _read_leaf(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]
     return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
 
 
-def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
-    """Every block of a W3 posting list: the ids are delta-coded unless stored as bytes."""
-    ids, weights = [], []
-    while True:
-        m._read_data()
-        block_ids, block_weights = m._data[0], m._data[1]
-        block = np.asarray(block_ids, dtype=np.int64)
-        ids.append(block if m._byteids else np.cumsum(block))
-        if block_weights is None:
-            weights.append(np.ones(len(block), dtype=np.float64))
-        elif isinstance(block_weights, float):
-            weights.append(np.full(len(block), block_weights, dtype=np.float64))
-        else:
-            weights.append(np.asarray(block_weights, dtype=np.float64))
-        if m._lastblock:
-            break
-        m._goto(m._nextoffset)
-    return np.concatenate(ids), np.concatenate(weights)
-
-
 def _leaf_positions(leaf, fieldname: str, text: str, among: np.ndarray | None) -> np.ndarray | None:
     """Whoosh's Positions format: per posting, a count and the pickled position deltas
     (the pickle's final STOP byte may be trimmed). ``among``: the leaf's records to decode."""
-    try:
-        m = leaf.postings(fieldname, text)
-    except TermNotFound:
+    m = _leaf_matcher(leaf, fieldname, text)
+    if m is None:
         return None
-    while isinstance(m, FilterMatcher):
-        m = m.child
+    if isinstance(m, W3LeafMatcher):
+        chunks = ((ids, values) for ids, _, values in _blocks(m))  # a block at a time
+    else:
+        chunks = ((np.asarray([d], dtype=np.int64), (v,)) for d, v in m.items())
     docs, deltas = [], []
-    while m.is_active():
-        if isinstance(m, W3LeafMatcher):  # a block at a time
-            m._read_data()
-            ids = np.asarray(m._data[0], dtype=np.int64)
-            ids = ids if m._byteids else np.cumsum(ids)
-            values = m._data[2]
-            m._i = m._blocklength
-            m._next_block()
-        else:
-            ids, values = np.asarray([m.id()], dtype=np.int64), (m.value(),)
-            m.next()
+    for ids, values in chunks:
         if among is not None:
             wanted = np.flatnonzero(among[ids])
             ids, values = ids[wanted], [values[i] for i in wanted.tolist()]
@@ -203,7 +198,8 @@ def _leaf_lengths(leaf, fieldname: str) -> np.ndarray:
 
 class _Cache:
     """Arrays (or tuples of equal-length arrays) by key, least recently used dropped
-    first beyond a budget of elements. Thread-safe: gthread workers share a searcher."""
+    first beyond a budget of elements. Thread-safe: threads may share a searcher
+    (the test suite's readers, Flask's development server)."""
 
     def __init__(self, budget: int):
         self._budget = budget

@@ -154,3 +154,4 @@ def test_phrases_match_whooshs_phrase_matcher(tmp_path, monkeypatch, partial):
                     assert list(iter_bits(matcher.bits(q), table.size)) == expected, (fieldname, text)
                 checked += len(expected)
         assert checked > 50
+
