@@ -1,9 +1,12 @@
 """Many minutes-shaped documents made from one sample, for tests that need volume."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from .conftest import MINUTES_2021_9
+import indexer
+
+from .conftest import CORPUS, MINUTES_2021_9
 
 
 def write_minutes(folder: Path, count: int, start: int = 1, marker: str = "") -> list[Path]:
@@ -18,3 +21,14 @@ def write_minutes(folder: Path, count: int, start: int = 1, marker: str = "") ->
         path.write_text(text, "utf-8")
         paths.append(path)
     return paths
+
+
+def two_segment_index(tmp_path: Path, minutes: int = 3) -> tuple[Path, Path]:
+    """(folder, index): the samples indexed, then ``minutes`` generated minutes added in a
+    second commit, so the index has more than one segment."""
+    folder, index_dir = tmp_path / "docs", tmp_path / "ix"
+    shutil.copytree(CORPUS, folder)
+    indexer.index_paths([folder], index_dir)
+    write_minutes(folder, minutes)
+    indexer.index_paths([folder], index_dir)
+    return folder, index_dir

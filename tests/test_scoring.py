@@ -21,7 +21,7 @@ from indexer.query import parse_query, scoring_query
 from indexer.scoring import Scorer
 
 from .conftest import CORPUS, ROOT
-from .corpus_gen import write_minutes
+from .corpus_gen import two_segment_index, write_minutes
 
 EVAL_QUERIES = [line.split("\t")[1] for line in (ROOT / "scripts" / "eval_queries.tsv").read_text("utf-8").splitlines()
                 if line and not line.startswith("#")]
@@ -57,12 +57,7 @@ def test_scores_match_whoosh_on_the_samples(index_dir):
 
 
 def test_scores_match_whoosh_across_segments_and_deletions(tmp_path):
-    folder = tmp_path / "docs"
-    shutil.copytree(CORPUS, folder)
-    index_dir = tmp_path / "ix"
-    indexer.index_paths([folder], index_dir)
-    write_minutes(folder, 5)
-    indexer.index_paths([folder], index_dir)  # a second segment
+    folder, index_dir = two_segment_index(tmp_path, 5)
     changed = next(folder.glob("*2021-09.txt"))
     changed.write_text(changed.read_text("utf-8").replace("电梯", "电梯设备"), "utf-8")
     indexer.index_paths([folder], index_dir)  # the old version's records are deleted, not yet merged
@@ -103,12 +98,7 @@ def test_postings_are_whooshs(index_dir: Path):
 
 
 def test_positions_are_whooshs(tmp_path):
-    folder = tmp_path / "docs"
-    shutil.copytree(CORPUS, folder)
-    write_minutes(folder, 3)
-    index_dir = tmp_path / "ix"
-    indexer.index_paths([CORPUS], index_dir)
-    indexer.index_paths([folder], index_dir)  # two segments
+    _, index_dir = two_segment_index(tmp_path)
     with open_whoosh_index(index_dir).searcher() as searcher:
         postings = Postings(searcher)
         reader = searcher.reader()

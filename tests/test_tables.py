@@ -1,8 +1,6 @@
 """Facet table and date orders written at indexing time, loaded by searchers."""
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 
 import indexer
@@ -11,7 +9,7 @@ from indexer.postings import Postings
 from indexer.tables import Tables
 
 from .conftest import CORPUS
-from .corpus_gen import write_minutes
+from .corpus_gen import two_segment_index
 
 
 def same(a: Tables, b: Tables) -> None:
@@ -27,12 +25,7 @@ def same(a: Tables, b: Tables) -> None:
 
 
 def test_indexing_writes_tables_that_searchers_load(tmp_path):
-    folder = tmp_path / "docs"
-    shutil.copytree(CORPUS, folder)
-    index_dir = tmp_path / "ix"
-    indexer.index_paths([folder], index_dir)
-    write_minutes(folder, 3)
-    indexer.index_paths([folder], index_dir)
+    _, index_dir = two_segment_index(tmp_path)
     files = list(index_dir.glob("tables-*.npz"))
     assert len(files) == 1  # the older generation's file is gone
     with open_whoosh_index(index_dir).searcher() as searcher:
