@@ -121,7 +121,7 @@ def first_time(ix: indexer.SearchIndex) -> dict[str, float]:
     """Each query of the mix once, on a searcher that has not seen it: posting lists
     and positions are read from disk (and the OS's page cache) on first use."""
     out = {}
-    for cls, q in QUERY_MIX:
+    for _, q in QUERY_MIX:
         t = time.perf_counter()
         ix.search(indexer.SearchRequest(q=q))
         out[q] = (time.perf_counter() - t) * 1000
@@ -222,7 +222,7 @@ def bench(items: int, procs: int) -> None:
         ix = indexer.SearchIndex(tmp / "ours")
         t = time.perf_counter()
         ix.search(indexer.SearchRequest(q="电梯安全"))
-        print(f"first search in this process (open searcher, facet table): {(time.perf_counter() - t) * 1000:.0f} ms")
+        print(f"first search in this process (open searcher, load tables): {(time.perf_counter() - t) * 1000:.0f} ms")
         cold = first_time(ix)
         print("first time each query is asked (ms): " + "  ".join(f"{q or '(browse)'} {v:.0f}" for q, v in cold.items()))
         per_class = latency(ix, rounds=10)
