@@ -18,8 +18,9 @@ from .normalize import CJK
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -47,6 +48,8 @@ def read_file(path: Path) -> tuple[str, bytes]:
     text = decode(data, name)
     if suffix in HTML_SUFFIXES:
         text = html_text(text)
+    elif suffix in MARKDOWN_SUFFIXES:
+        text = markdown_text(text)
     return text, data
 
 
@@ -219,6 +222,36 @@ def _is_heading(node: _Node) -> bool:
 
 def _contains(container: _Node, node: _Node) -> bool:
     return any(n is node for n in container.walk())
+
+
+# --- Markdown ---------------------------------------------------------------
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_QUOTE_OR_LIST = re.compile(r"^\s{0,3}(?:>\s?|[-*+]\s+(?=\S))")
+_MD_RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
+
+
+def markdown_text(markup: str) -> str:
+    """Markdown as laws databases write it (``# title``, header lines, an
+    ``<!-- INFO END -->`` marker, ``##`` chapters): the markup stripped, one
+    line per line, so headings and header lines keep their own lines."""
+    markup = _MD_COMMENT.sub("\n", markup)
+    lines = []
+    for line in markup.split("\n"):
+        if _MD_RULE.match(line):
+            lines.append("")
+            continue
+        heading = _MD_HEADING.match(line)
+        if heading:
+            line = heading.group(1)
+        line = _MD_QUOTE_OR_LIST.sub("", line)
+        line = _MD_LINK.sub(lambda m: m.group(1), line)
+        line = _MD_EMPHASIS.sub(lambda m: m.group(2), line)
+        lines.append(line.replace("\\", ""))
+    return "\n".join(lines)
 
 
 # --- Word -------------------------------------------------------------------

@@ -10,6 +10,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
@@ -23,6 +24,8 @@ from .analysis import with_keywords
 from .errors import IndexLocked, IndexNotFound, IndexOutdated, MinutesError, ParseError
 from .lifecycle import WRITER_TIMEOUT_S, clear_scratch, scratch_dir, swap_in, writer_lock
 from .model import Document, FileFailure, IndexReport, Item, from_dict
+from .formats import MARKDOWN_SUFFIXES
+from .normalize import CJK
 from .parse import SUPPORTED_SUFFIXES, parse_file
 from .postings import Postings
 from .roles import department_roles
@@ -39,7 +42,9 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileFai
     """Files named, plus the supported files under folders named (recursively).
 
     A named file is always tried (and fails with a reason if unsupported); inside
-    folders only supported types are picked, so READMEs and manifests are left alone.
+    folders only supported types are picked, and Markdown only when it is a
+    Chinese document (a law database's ``# 标题``), so READMEs, notes and
+    manifests beside the documents are left alone.
     """
     files: list[Path] = []
     missing: list[FileFailure] = []
@@ -49,12 +54,24 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileFai
             files.extend(
                 p for p in sorted(path.rglob("*"))
                 if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+                and (p.suffix.lower() not in MARKDOWN_SUFFIXES or _chinese_markdown(p))
             )
         elif path.is_file():
             files.append(path)
         else:
             missing.append(FileFailure(str(path), "no such file or folder"))
     return files, missing
+
+
+def _chinese_markdown(path: Path) -> bool:
+    """Whether a Markdown file's first non-blank line holds Chinese (a document, not a note)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096).decode("utf-8", "ignore")
+    except OSError:
+        return True  # let parsing report why it cannot be read
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    return bool(re.search(f"[{CJK}]", first))
 
 
 def read_document(path: str | Path) -> Document:

@@ -57,6 +57,7 @@ class DepartmentRole:
     name: str
     role: str  # lead, co-lead or mentioned
     known: bool = True
+    level: str = ""  # state / province / city / county, when known
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,8 @@ class Document:
     addressees: tuple[str, ...] = ()  # 主送
     public: str = ""  # 此件公开发布 / 此件不公开 / …, as written
     metadata: tuple[tuple[str, str], ...] = ()  # legal-database header lines: (label, value)
+    issuer_level: str = ""  # state / province / city / county: what short unit names mean here
+    number_aliases: tuple[str, ...] = ()  # other spellings of the number (国务院令第706号 / 国令第706号)
     text: str = ""  # the normalized text every span points into
     body_span: Span = (0, 0)
     preamble_span: Span = (0, 0)

@@ -19,6 +19,21 @@ from webapp import create_app
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "samples" / "corpus"
 MINUTES_2021_9 = CORPUS / "示例市政府常务会议纪要-2021-09.txt"
+# The real public documents, read in place and never copied into this repository.
+REAL_CORPUS = Path(os.environ.get("MINUTES_REAL_CORPUS") or ROOT.parent / "shared" / "corpus")
+SUZHOU = REAL_CORPUS / "suzhou" / "suzhou_changwu_2021_9.txt"
+
+
+def require_real_corpus() -> Path:
+    """The real corpus folder; skips the test when it is absent, or fails it
+    when ``MINUTES_REQUIRE_REAL_CORPUS=1`` (CI sets it)."""
+    if (REAL_CORPUS / "MANIFEST.tsv").is_file():
+        return REAL_CORPUS
+    message = (f"the real corpus is not at {REAL_CORPUS} (expected ../shared/corpus beside the "
+               "repository, or MINUTES_REAL_CORPUS=/path)")
+    if os.environ.get("MINUTES_REQUIRE_REAL_CORPUS") == "1":
+        pytest.fail(message + "; MINUTES_REQUIRE_REAL_CORPUS=1 makes this a failure", pytrace=False)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +56,34 @@ def docs() -> dict[str, indexer.Document]:
     """Every sample parsed, by file name."""
     files, _ = indexer.collect_files([CORPUS])
     return {f.name: indexer.read_document(f) for f in files}
+
+
+@pytest.fixture(scope="session")
+def real_corpus() -> Path:
+    return require_real_corpus()
+
+
+@pytest.fixture(scope="session")
+def real_docs(real_corpus) -> dict[str, indexer.Document]:
+    """Every file of the real corpus parsed, by its path relative to the corpus folder."""
+    files, _ = indexer.collect_files([real_corpus])
+    return {f.relative_to(real_corpus).as_posix(): indexer.read_document(f) for f in files}
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(real_corpus, tmp_path_factory) -> Path:
+    """One index of the whole real corpus, built through the real pipeline."""
+    path = tmp_path_factory.mktemp("real-index")
+    report = indexer.index_paths([real_corpus], path)
+    assert report.failed == ()
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_search_index(real_index_dir) -> indexer.SearchIndex:
+    ix = indexer.SearchIndex(real_index_dir)
+    yield ix
+    ix.close()
 
 
 @pytest.fixture

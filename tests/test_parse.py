@@ -175,7 +175,7 @@ def test_documents_are_frozen():
 
 
 @pytest.mark.parametrize("name,content,reason", [
-    ("report.doc", b"\xd0\xcf\x11\xe0", "unsupported file type .doc; supported: .docx, .htm, .html, .pdf, .text, .txt"),
+    ("report.doc", b"\xd0\xcf\x11\xe0", "unsupported file type .doc; supported: .docx, .htm, .html, .markdown, .md, .pdf, .text, .txt"),
     ("report.docx", b"PK\x03\x04", "not a valid .docx file (not a zip archive)"),
     ("scan.pdf", b"%PDF-1.4 garbage", "not a readable PDF (Stream has ended unexpectedly)"),
     ("empty.txt", b"", "file is empty"),
