@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from .patterns import CJK, DOC_NUMBER, cn_to_int  # noqa: F401  (re-exported: one definition each)
 CN_DIGITS = "〇○零一二三四五六七八九"
 CN_NUMERAL = "零一二三四五六七八九十百"
 
@@ -18,10 +18,9 @@ _WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF
 _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20})
 
 
-# A normalized document number: optional prefix (国发, 示府发 …), year, sequence.
-DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{0,12}?)〔((?:19|20)\d\d)〕(\d{1,4})号")
 _PAREN_NUM = re.compile(r"[（(]\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]")
-_DOC_NO = re.compile(r"[\[［【〔﹝(（]\s*((?:19|20)\d\d)\s*[\]］】〕﹞)）]\s*(\d+)\s*号")
+# Any bracket around the year, spaces, and the OCR slip 〔2020〕的43号.
+_DOC_NO = re.compile(r"[\[［【〔﹝(（]\s*((?:19|20)\d\d)\s*[\]］】〕﹞)）]\s*的?\s*(\d+)\s*号")
 # Spaces between two CJK characters (or CJK and a digit/letter) are artifacts.
 _CJK_P = rf"{CJK}《》“”（）〔〕、，。：；"
 _SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK_P}])[ \t]+(?=[{_CJK_P}A-Za-z0-9])|(?<=[A-Za-z0-9])[ \t]+(?=[{_CJK_P}])")
@@ -31,6 +30,7 @@ _ASCII_AFTER_CJK = re.compile(rf"(?<=[{CJK}》”）])([,:;?!])")
 _LIST_LINE = re.compile(r"^(?:出席|列席|请假|记录|分送|抄送|主送)[：:]|.*印发$")
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*\d{1,3}[-—－–\s]*$")
 _SENTENCE_END = tuple("。！？；：”’）》」』…")
+_DATE_END = re.compile(r"\d{1,2}日$|[〇○零一二三四五六七八九十]日$")
 # A line that starts a new block: a numbered item, a sub-point, a labelled field.
 _BLOCK_START = re.compile(
     rf"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.．、]|[①-⑳㈠-㈩]"
@@ -79,6 +79,7 @@ def _join_page_breaks(lines: list[str]) -> list[str]:
             and len(prev) >= 20
             and re.search("[，。；]", prev)  # prose, not a title or a signature
             and not prev.endswith(_SENTENCE_END)
+            and not _DATE_END.search(prev)  # a line that ends with a date is whole
             and re.match(rf"[{CJK}\d“《（]", line)
             and not _BLOCK_START.match(line)
         ):
@@ -86,27 +87,6 @@ def _join_page_breaks(lines: list[str]) -> list[str]:
         else:
             out.append(line)
     return out
-
-
-def cn_to_int(numeral: str) -> int:
-    """Chinese numeral to int: 五 → 5, 十二 → 12, 二十一 → 21, 一百零八 → 108; digits pass."""
-    if numeral.isdigit():
-        return int(numeral)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    digits.update({"〇": 0, "○": 0})
-    total, current = 0, 0
-    for ch in numeral:
-        if ch in digits:
-            current = digits[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            raise ValueError(f"not a Chinese numeral: {numeral!r}")
-    return total + current
 
 
 def int_to_cn(number: int) -> str:
@@ -120,7 +100,7 @@ def int_to_cn(number: int) -> str:
     return ("" if tens == 1 else names[tens]) + "十" + (names[ones] if ones else "")
 
 
-_DATE = re.compile(
+DATE = _DATE = re.compile(
     rf"((?:19|20)\d\d|[{CN_DIGITS}]{{4}})\s*年\s*(\d{{1,2}}|[{CN_NUMERAL}]{{1,3}})\s*月"
     rf"\s*(\d{{1,2}}|[{CN_NUMERAL}]{{1,3}})\s*日"
 )

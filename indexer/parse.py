@@ -15,20 +15,17 @@ from pathlib import Path
 from . import gazetteer, sections
 from .errors import ParseError
 from .formats import SUPPORTED_SUFFIXES, read_file
+from .header import Header, parse_header, represented_issuer, split_issuers
 from .model import Attendance, AttendingUnit, Document, Item
-from .normalize import DOC_NUMBER, cn_to_int, find_dates, normalize, parse_date
+from .normalize import DATE, find_dates, normalize, parse_date
+from .patterns import BOOK_TITLE, DOC_NUMBER, MEETING_KINDS, SESSION, SHORT_NAME, doc_type_of, session_text
+from .reflow import is_run_on, reflow
 from .roles import department_roles
 from .sections import ITEM, Line, lines_of
 
 __all__ = ["SUPPORTED_SUFFIXES", "parse_file", "parse_text"]
 
-_DOC_TYPES = (  # (title ending, doc_type); the first that matches wins
-    ("纪要", "会议纪要"), ("政府工作报告", "报告"), ("通知", "通知"), ("意见", "意见"), ("批复", "批复"),
-    ("复函", "复函"), ("决定", "决定"), ("决议", "决议"), ("条例", "条例"), ("通报", "通报"), ("公告", "公告"),
-    ("报告", "报告"), ("办法", "办法"), ("规定", "规定"), ("方案", "方案"), ("函", "函"),
-)
-MEETING_KINDS = ("常务会议", "专题会议", "办公会议", "现场办公会", "全体会议")
-_SESSION = re.compile(rf"第\s*(\d+|[一二三四五六七八九十百零]+)\s*次({'|'.join(MEETING_KINDS)})")
+_DECREE_SEQ = re.compile(r"^(.+?)令第(\d+)号$")
 _TITLES = r"常务副市长|副市长|市长|副省长|省长|副区长|区长|副县长|县长|副秘书长|秘书长|副主任|主任"
 _CHAIR = re.compile(
     rf"(?:([\u4e00-\u9fff]{{2,3}}?)({_TITLES})|({_TITLES})([\u4e00-\u9fff]{{2,3}}?))(?:同志)?(?:在[^，。]{{0,20}})?主持"
@@ -37,12 +34,10 @@ _LABEL = re.compile(r"^(出席|列席|请假|记录|分送|抄送|主送|附件)
 _LIST_LABELS = {"出席", "列席", "请假", "分送", "抄送", "主送", "附件"}
 _ISSUED = re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日)\s*印发\s*$")
 _COMPILED = re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日)\s*整理[）)]?\s*$|整理[：:]\s*(\d{4}年\d{1,2}月\d{1,2}日)")
-_DATE_LINE = re.compile(r"^[（(]?\d{4}年\d{1,2}月\d{1,2}日[）)]?$")
+_DATE_LINE = re.compile(rf"^[（(]?{DATE.pattern}[）)]?$")
 _PUBLIC = re.compile(r"^[（(]?(此件(?:公开发布|不公开|依申请公开|主动公开))[）)]?$")
-_META = re.compile(r"^【([^】]{1,20})】\s*(.*)$|^(原文链接|来源|发布日期|时效性)[：:]\s*(.*)$")
 _ACTIONS = ("听取", "审议", "研究", "传达", "学习", "讨论", "通报", "部署", "审定", "协调")
 _DECISION = re.compile(r"原则同意|原则通过|审议通过|不同意|同意|暂缓|原则上同意")
-_REVIEWED = re.compile(r"《([^《》\n]{2,80})》")
 
 
 def parse_file(path: str | Path) -> Document:
@@ -56,41 +51,53 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
     norm = normalize(text)
     if not norm.strip():
         raise ParseError(source or "<text>", "no text after normalization")
+    if is_run_on(norm):
+        norm = reflow(norm)  # one run-on line (OCR, data exports): put the breaks back by pattern
     lines = lines_of(norm)
-    header = _header(lines)
-    title = header["title"]
-    doc_type = _doc_type(title)
-    body_start = header["end"]
+    header = parse_header(lines)
+    title = header.title
+    doc_type = doc_type_of(title)
+    body_start = header.end
     body_end, closing = _closing(lines, body_start)
     preamble_span, item_spans = sections.item_spans(norm, (body_start, body_end))
+    issuers = header.issuers or split_issuers(_qualified(represented_issuer(norm[body_start:body_start + 400]), title))
+    level, place = gazetteer.issuer_level(issuers), gazetteer.issuer_place(issuers[0] if issuers else "")
     if item_spans:
-        items = tuple(_item(norm, n, span) for n, span in item_spans)
+        items = tuple(_item(norm, n, span, level=level, place=place) for n, span in item_spans)
     else:
-        items = (_item(norm, 0, (body_start, body_end), title=title),)
+        items = (_item(norm, 0, (body_start, body_end), title=title, level=level, place=place),)
     preamble = norm[slice(*preamble_span)].strip()
     # Where the meeting, its session and chair are stated: before the first item.
     head_text = norm[: preamble_span[1]] if item_spans else norm[: body_start + 600]
-    number = header["number"]
-    meeting_kind = next((k for k in MEETING_KINDS if k in title or k in head_text[:300]), "") \
-        if doc_type == "会议纪要" else ""
-    chair = _CHAIR.search(head_text) if doc_type == "会议纪要" else None
+    minutes = doc_type == "会议纪要"
+    meeting_kind = (header.meeting_kind or next((k for k in MEETING_KINDS if k in title or k in head_text[:300]), "")) \
+        if minutes else ""
+    chair = _CHAIR.search(head_text) if minutes else None
     chair_name, chair_title = (
         (chair.group(1), chair.group(2)) if chair and chair.group(1) else
         (chair.group(4), chair.group(3)) if chair else ("", ""))
-    signed = closing.get("signed") or _signature_date(lines, body_start, body_end)
+    signed, signer, by_issuer = _signature(lines, body_start, body_end, issuers)
+    if closing.get("signed") and not by_issuer:
+        signed, signer = closing["signed"], closing.get("signer", "")
+    named = _date_in_name(source)
     date = (
-        (_meeting_date(preamble or norm[:600]) if doc_type == "会议纪要" else "")
-        or signed or closing.get("issued", "") or header["date"] or _meeting_date(preamble)
+        (_meeting_date(preamble or norm[:600]) if minutes else "")
+        or (max(header.date, named) if header.history and named else header.date)
+        or signed or closing.get("issued", "") or named
+        or (str(header_year) if (header_year := _number_year(header.number)) else _meeting_date(preamble))
     )
+    issuers = issuers or split_issuers(signer)
+    issuer = "、".join(issuers)
+    number = header.number
     m = DOC_NUMBER.fullmatch(number)
-    issuer = _issuer(title, doc_type)
+    decree = _DECREE_SEQ.search(number) if not m else None
     return Document(
         id=_doc_id(issuer, number, norm),
         title=title,
         issuer=issuer,
         doc_type=doc_type,
         doc_number=number,
-        session=_session(head_text) if doc_type == "会议纪要" else "",
+        session=_session(head_text) if minutes else "",
         date=date,
         chair=chair_name + chair_title,
         preamble=preamble,
@@ -106,81 +113,22 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
         source=source,
         content_hash=content_hash or hashlib.sha256(norm.encode()).hexdigest(),
         meeting_kind=meeting_kind,
-        number_prefix=m.group(1) if m else "",
+        number_prefix=m.group(1) if m else decree.group(1) if decree else "",
         number_year=int(m.group(2)) if m else 0,
-        number_seq=int(m.group(3)) if m else 0,
+        number_seq=int(m.group(3)) if m else int(decree.group(2)) if decree else 0,
         chair_name=chair_name,
         chair_title=chair_title,
         compiled=closing.get("compiled", ""),
         signed=signed,
-        addressees=header["addressees"] or _names(closing.get("主送", "")),
+        addressees=header.addressees or _names(closing.get("主送", "")),
         public=closing.get("public", "") or _public_in(norm[body_start:body_end]),
-        metadata=header["metadata"],
+        metadata=header.metadata,
+        issuer_level=level or gazetteer.issuer_level(issuers),
+        number_aliases=header.number_aliases,
         text=norm,
         body_span=(body_start, body_end),
         preamble_span=preamble_span,
     )
-
-
-def _header(lines: list[Line]) -> dict:
-    """Title, number, metadata, 主送, and the offset where the body starts."""
-    number, title_lines, metadata, date = "", [], [], ""
-    end, title_done, addressees = 0, False, ()
-    for i, line in enumerate(lines[:20]):
-        text = line.text.strip()
-        if not text:
-            continue
-        meta = _META.match(text)
-        if meta:
-            metadata.append((meta.group(1) or meta.group(3), (meta.group(2) or meta.group(4) or "").strip()))
-            end = line.end
-            continue
-        m = DOC_NUMBER.search(text)
-        if m and len(text) <= len(m.group(0)) + 12 and not number:
-            number = m.group(0)
-            end = line.end
-            continue
-        if title_lines and parse_date(text) and len(text) < 40 and "。" not in text:
-            date = date or parse_date(text)
-            end = line.end  # the issuing office and date, or the occasion, under the title
-            continue
-        if title_done and text.startswith(("主送：", "主送:")):
-            addressees = _names(text[3:])
-            end = line.end
-            break
-        if title_done and text.endswith(("：", ":")) and "。" not in text and len(text) < 120:
-            addressees = _names(text.rstrip("：:"))  # 主送 without its label: 各区人民政府，市各委办局：
-            end = line.end
-            break
-        if title_done or "。" in text or text.endswith(("：", ":")) or ITEM.match(text) or len(text) > 60:
-            break
-        if title_lines and title_lines[-1].endswith("文件"):
-            title_lines.pop()  # 红头 such as "示例市人民政府文件" above the real title
-        title_lines.append(text)
-        end = line.end
-        title_done = _doc_type("".join(title_lines)) != "其他"
-    title = "".join(title_lines) or next((ln.text.strip() for ln in lines if ln.text.strip()), "")
-    body_start = min(end + 1, lines[-1].end) if end else 0
-    return {"title": title, "number": number, "metadata": tuple(metadata), "date": date,
-            "addressees": addressees, "end": body_start}
-
-
-def _doc_type(title: str) -> str:
-    core = re.sub(r"[（(][^）)]*[）)]$", "", title)  # 《…条例（草案）》 ends with its note
-    for ending, doc_type in _DOC_TYPES:
-        if core.endswith(ending) or (ending in ("纪要", "政府工作报告") and ending in core):
-            return doc_type
-    return "其他"
-
-
-def _issuer(title: str, doc_type: str) -> str:
-    if doc_type == "会议纪要":
-        for kind in (*MEETING_KINDS, "会议"):
-            if kind in title:
-                return title[: title.index(kind)].rstrip("第")
-    if "关于" in title:
-        return title[: title.index("关于")]
-    return ""
 
 
 def _closing_kind(lines: list[Line], i: int) -> str | None:
@@ -248,7 +196,7 @@ def _continues_list(text: str) -> bool:
     return len(text) <= 120 and "。" not in text[:-1]
 
 
-def _item(text: str, number: int, span: tuple[int, int], title: str = "") -> Item:
+def _item(text: str, number: int, span: tuple[int, int], title: str = "", level: str = "", place: str = "") -> Item:
     body = text[slice(*span)].strip()
     if number:
         head = ITEM.match(body.split("\n", 1)[0]).group(2)
@@ -266,16 +214,16 @@ def _item(text: str, number: int, span: tuple[int, int], title: str = "") -> Ite
         span=span,
         paragraphs=sections.paragraphs(text, span),
         action=action,
-        reviewed=tuple(dict.fromkeys(m.group(1) for m in _REVIEWED.finditer(body))),
+        reviewed=reviewed_titles(body),
         decision=decision.group() if decision else "",
-        roles=department_roles(body),
+        roles=department_roles(body, level, place),
         topic_matches=gazetteer.find_topics(body),
     )
 
 
 def _session(text: str) -> str:
-    m = _SESSION.search(text)
-    return f"第{cn_to_int(m.group(1))}次{m.group(2)}" if m else ""
+    m = SESSION.search(text)
+    return session_text(m.group(1), m.group(2)) if m else ""
 
 
 def _meeting_date(text: str) -> str:
@@ -289,12 +237,45 @@ def _meeting_date(text: str) -> str:
     return dates[0][1] if dates else ""
 
 
-def _signature_date(lines: list[Line], start: int, end: int) -> str:
-    """A date standing alone on a line inside the body (a notice's signature)."""
-    for line in lines:
-        if start <= line.start < end and _DATE_LINE.match(line.text.strip()):
-            return parse_date(line.text)
-    return ""
+def _signature(lines: list[Line], start: int, end: int, issuers: tuple[str, ...] = ()) -> tuple[str, str, bool]:
+    """The date standing alone on a line inside the body, and the line above it:
+    a notice's signature. A document that forwards another carries the other's
+    signature too: the first date signed by the issuer wins, else the first date."""
+    found = []
+    body = [ln for ln in lines if start <= ln.start < end and ln.text.strip()]
+    for i, line in enumerate(body):
+        if _DATE_LINE.match(line.text.strip()):
+            above = body[i - 1].text.strip() if i else ""
+            signer = above if len(above) <= 40 and not re.search(r"[，。；：]", above) else ""
+            found.append((parse_date(line.text), signer))
+    for date, signer in found:
+        if signer and any(signer.startswith(name) or name.startswith(signer) for name in issuers):
+            return date, signer, True
+    return (*found[0], False) if found else ("", "", False)
+
+
+_NAME_DATE = re.compile(r"[_(（\s]((?:19|20)\d\d)-(\d\d)-(\d\d)[)）]?$")
+
+
+def _date_in_name(source: str) -> str:
+    """A version date at the end of a file's name (优化营商环境条例(2019-10-22).md):
+    what an archive or law database names a file by. Used when the text states no
+    date, or when it is later than the history the text lists (a revision it omits)."""
+    m = _NAME_DATE.search(Path(source).stem) if source else None
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else ""
+
+
+def _qualified(government: str, title: str) -> str:
+    """市人民政府 in a report titled 2022年示例市政府工作报告 is 示例市人民政府."""
+    place = re.search(r"([\u4e00-\u9fff]{2,6}?[市省县区])(?:人民)?政府工作报告", re.sub(r"^\d{4}年", "", title))
+    if government[:1] in "市省县区" and place and place.group(1).endswith(government[:1]):
+        return place.group(1) + government[1:]
+    return government
+
+
+def _number_year(number: str) -> int:
+    m = DOC_NUMBER.fullmatch(number)
+    return int(m.group(2)) if m else 0
 
 
 def _public_in(text: str) -> str:
@@ -307,6 +288,13 @@ def _public_in(text: str) -> str:
 
 def _names(text: str) -> tuple[str, ...]:
     return tuple(n for n in re.split(r"[、，,；;。\s]+", text) if n)
+
+
+def reviewed_titles(text: str) -> tuple[str, ...]:
+    """The titles in 《》, once each, without short names (以下简称《创新行动2021》)
+    and their later uses."""
+    short = {m.group(1) for m in SHORT_NAME.finditer(text)}
+    return tuple(dict.fromkeys(m.group(1) for m in BOOK_TITLE.finditer(text) if m.group(1) not in short))
 
 
 def _attending(text: str) -> tuple[AttendingUnit, ...]:

@@ -28,23 +28,25 @@ _CITY_UNIT = re.compile(
 )
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
 _GENERIC = re.compile(r"^(?:各|有关|相关|市各|市有关|市相关|市级)")
+# A unit named as one of a kind (各设区市发展改革委, 计划单列市财政局): no unit in particular.
+_GENERIC_BEFORE = re.compile(r"(?:各|设区|单列|地级|县级|所在|有关|相关|各级)[\u4e00-\u9fff]{0,3}$")
 _PRECEDENCE = {LEAD: 0, CO_LEAD: 1, MENTIONED: 2}
 
 
-def _mentions(clause: str) -> list[tuple[int, int, str, bool]]:
-    """Known departments in a clause: (start, end, canonical name, True)."""
-    pattern, canonical = gazetteer.department_matcher()
-    return [(m.start(), m.end(), canonical[m.group()], True) for m in pattern.finditer(clause)]
+def _mentions(clause: str, level: str, place: str) -> list[tuple[int, int, str, bool, str]]:
+    """Departments the gazetteer knows in a clause: (start, end, name, known, level)."""
+    return [(m.start, m.end, m.name, m.known, m.level) for m in gazetteer.find_departments(clause, level, place)
+            if not _GENERIC_BEFORE.search(clause[:m.start])]
 
 
-def _unknown_after(clause: str, at: int, known: list) -> tuple[int, int, str, bool] | None:
+def _unknown_after(clause: str, at: int, known: list, level: str) -> tuple[int, int, str, bool, str] | None:
     """A unit named at ``at`` that the gazetteer does not know."""
     m = _UNIT.match(clause, at)
     if not m or _GENERIC.match(m.group()) or m.group().startswith(("由", "会")):
         return None
     if any(s < m.end() and m.start() < e for s, e, *_ in known):
         return None  # overlaps a known name
-    return (m.start(), m.end(), m.group(), False)
+    return (m.start(), m.end(), m.group(), False, level)
 
 
 def _role(clause: str, start: int, end: int, mentions: list) -> str:
@@ -69,30 +71,35 @@ def _role(clause: str, start: int, end: int, mentions: list) -> str:
     return MENTIONED
 
 
-def department_roles(text: str) -> tuple[DepartmentRole, ...]:
-    """Every department ``text`` names, with its strongest role; lead first."""
-    best: dict[str, tuple[str, bool, int]] = {}
+def department_roles(text: str, level: str = "", place: str = "") -> tuple[DepartmentRole, ...]:
+    """Every department ``text`` names, with its strongest role; lead first.
+
+    ``level`` and ``place`` are the document's (see :func:`gazetteer.find_departments`):
+    发展改革委 in a State Council document is 国家发展改革委, not 市发改委."""
+    best: dict[str, tuple[str, bool, int, str]] = {}
+    city_level = level in ("", gazetteer.CITY, gazetteer.COUNTY)
     # Names inside 《…》 are part of a document's title, not departments given work.
     text = _BOOK_TITLE.sub(lambda m: "□" * len(m.group()), text)
     for clause_match in _CLAUSE.finditer(text):
         clause = clause_match.group()
-        mentions = _mentions(clause)
+        mentions = _mentions(clause, level, place)
         for marker in ("由", "会同"):
             for m in re.finditer(marker, clause):
-                unknown = _unknown_after(clause, m.end(), mentions)
+                unknown = _unknown_after(clause, m.end(), mentions, level)
                 if unknown:
                     mentions.append(unknown)
-        for m in _CITY_UNIT.finditer(clause):
-            if not _GENERIC.match(m.group()) and not any(s < m.end() and m.start() < e for s, e, *_ in mentions):
-                mentions.append((m.start(), m.end(), m.group(), False))
-        subject = _unknown_after(clause, 0, mentions)
+        if city_level:  # 市X局 the gazetteer lacks; above a city, such names are generic (各市发展改革委)
+            for m in _CITY_UNIT.finditer(clause):
+                if not _GENERIC.match(m.group()) and not any(s < m.end() and m.start() < e for s, e, *_ in mentions):
+                    mentions.append((m.start(), m.end(), m.group(), False, gazetteer.CITY))
+        subject = _unknown_after(clause, 0, mentions, level)
         if subject and clause[subject[1]:].startswith(_SUBJECT_VERBS):
             mentions.append(subject)
-        for start, end, name, known in sorted(mentions):
+        for start, end, name, known, unit_level in sorted(mentions):
             role = _role(clause, start, end, mentions)
             order = clause_match.start() + start
             current = best.get(name)
             if current is None or _PRECEDENCE[role] < _PRECEDENCE[current[0]]:
-                best[name] = (role, known, current[2] if current else order)
+                best[name] = (role, known, current[2] if current else order, unit_level)
     ranked = sorted(best.items(), key=lambda kv: (_PRECEDENCE[kv[1][0]], kv[1][2]))
-    return tuple(DepartmentRole(name, role, known) for name, (role, known, _) in ranked)
+    return tuple(DepartmentRole(name, role, known, unit_level) for name, (role, known, _, unit_level) in ranked)

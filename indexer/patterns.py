@@ -1,0 +1,142 @@
+"""One definition for each pattern the parser, the reference finder and the
+query parser share: meeting kinds and sessions, 《》 titles, document numbers
+(〔2021〕9号, 国发〔2019〕5号, 泉资规纪〔2022〕48号) and decree numbers
+(国务院令第706号), document types, and the header noise of telegrams.
+
+Patterns here match *normalized* text (see :mod:`indexer.normalize`): brackets
+of document numbers are already 〔〕, digits and letters are half-width.
+"""
+from __future__ import annotations
+
+import re
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CN_NUMERAL = "零一二三四五六七八九十百"
+
+# Kinds of meeting that minutes record, longest first where one contains another.
+MEETING_KINDS = ("常务会议", "全体会议", "专题会议", "现场办公会议", "现场办公会", "办公会议", "协调会议", "联席会议")
+_KINDS = "|".join(MEETING_KINDS)
+# 第128次常务会议; 第五次现场办公会. Group 1: the number (digits or Chinese), group 2: the kind.
+SESSION = re.compile(rf"第\s*(\d{{1,4}}|[{CN_NUMERAL}]{{1,6}})\s*次({_KINDS})")
+# The government whose session it is, as references name it: 市政府第128次常务会议.
+SESSION_OWNER = r"(?:[\u4e00-\u9fff]{0,6}?[一二三四五六七八九十]+届人民政府|[\u4e00-\u9fff]{0,6}?(?:市|县|区|省)(?:人民)?政府)?"
+
+# A title in 《》: the text inside, on one line.
+BOOK_TITLE = re.compile(r"《([^《》\n]{2,80})》")
+# 《创新行动2021》 introduced as a short name: (以下简称《创新行动2021》) is not a title of its own.
+SHORT_NAME = re.compile(r"(?:以下|下)?简称[“\"]?《([^《》\n]{1,40})》")
+
+# A document number's issuer code: CJK characters, possibly with a bracketed
+# part (鲁密办(局)函〔2021〕5号).
+PREFIX_CHAR = rf"(?:[{CJK}]|[（(][{CJK}]{{1,3}}[)）])"
+NUMBER_PREFIX = rf"{PREFIX_CHAR}{{0,16}}?"
+# A normalized document number: prefix (国发, 示府发 …), year, sequence.
+DOC_NUMBER = re.compile(rf"({NUMBER_PREFIX})〔((?:19|20)\d\d)〕(\d{{1,5}})号")
+# Decrees are numbered without a year: 中华人民共和国国务院令第706号, 国令第706号,
+# 人力资源社会保障部令第25号.
+DECREE_NUMBER = re.compile(rf"(?:中华人民共和国)?([{CJK}]{{1,16}}?)令\s*第\s*(\d{{1,5}})\s*号")
+# Routing numbers of the confidential-mail office (鲁机发532号): metadata, not the document's number.
+ROUTING_NUMBER = re.compile(r"[鲁京津沪渝冀晋辽吉黑苏浙皖闽赣豫鄂湘粤桂琼川贵黔云滇藏陕甘青宁新蒙]机发\s*\d*\s*号")
+# Urgency and transmission marks above a telegram's title: 等级特急·明电, 特提, 签批盖章 …
+TELEGRAM_NOISE = re.compile(
+    r"(?:发电单位|签批盖章|签发盖章|签发人[：:]?|发电(?=发电单位|等级|签)"
+    r"|等级|特急|特提|加急|平急|急件|明电|密电|[·，,\s])+"
+)
+
+# Document types by the word that ends a title; the first that matches wins.
+DOC_TYPES = (
+    ("纪要", "会议纪要"), ("政府工作报告", "政府工作报告"), ("通知", "通知"), ("意见", "意见"), ("批复", "批复"),
+    ("复函", "函"), ("决定", "决定"), ("决议", "决议"), ("条例", "条例"), ("通报", "通报"), ("通告", "通告"),
+    ("公告", "公告"), ("请示", "请示"), ("报告", "报告"), ("办法", "办法"), ("规定", "规定"), ("细则", "规定"),
+    ("规则", "规定"), ("方案", "方案"), ("答复", "函"), ("函", "函"), ("命令", "命令"),
+)
+TYPE_WORDS = tuple(dict.fromkeys(word for word, _ in DOC_TYPES))
+# Where a title ends in run-on text: 的通知, 的预备通知, 的函 …
+TITLE_END = re.compile(
+    r"的(?:预备|补充|紧急|有关)?(?:" + "|".join(sorted(TYPE_WORDS, key=len, reverse=True)) + ")"
+)
+
+# Units, by the word their names end with: what separates 中共山东省委办公厅 from
+# 山东省人民政府办公厅 when a joint header runs them together.
+ORG_SUFFIX = (
+    "人民代表大会常务委员会|人大常委会|人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|领导小组|"
+    "工作委员会|指挥部|管委会|中心|省委|市委|县委|区委|政府|法院|检察院|总局|局|厅|委|办|部|署|院|馆|会|行|社|组"
+)
+ISSUER_START = r"(?:中共|中国共产党|共青团|国务院|中央|全国|国家|最高人民|[\u4e00-\u9fff]{2,3}(?:省|市|县|区|自治区))"
+
+
+_ORG_END = re.compile(rf"(?:{ORG_SUFFIX})")
+_LEAD_WORDS = ("按照", "根据", "依据", "依照", "参照", "执行", "印发", "转发", "经", "见", "即", "和", "及", "与", "的", "对")
+MAX_PREFIX = 8  # issuer codes are short (国发, 鲁市监标函, 鲁直机团工字); longer runs hold a name
+
+
+def split_number_prefix(before: str) -> tuple[str, str]:
+    """Split the text run into a number's bracket into (what precedes, issuer code).
+
+    ``before`` is what stands before 〔 on the same line: 山东省财政厅文件鲁财会 →
+    (山东省财政厅文件, 鲁财会); 山东省人民政府办公厅办公厅便函 → (…办公厅, 办公厅便函);
+    泉州市自然资源和规划局会议纪要泉资规纪 → (…会议纪要, 泉资规纪); 常务会议纪要 →
+    (常务会议纪要, "") — minutes numbered by their meeting kind have no issuer code.
+    """
+    m = re.search(rf"{PREFIX_CHAR}+$", before)  # the CJK (and bracketed) run
+    run = m.group(0) if m else ""
+    head = before[: len(before) - len(run)]
+    cut = 0
+    for marker in ("文件", "纪要", *_LEAD_WORDS):
+        at = run.rfind(marker)
+        if at >= 0 and (marker in ("文件", "纪要") or len(run) - at - len(marker) <= MAX_PREFIX):
+            cut = max(cut, at + len(marker))
+    noise = [n.end() for n in TELEGRAM_NOISE.finditer(run)
+             if len(n.group(0).strip("·，, ")) >= 2 and n.end() <= len(run) - 2]
+    cut = max([cut, *noise])
+    rest = run[cut:]
+    if len(rest) > MAX_PREFIX:
+        # A name runs into the code: cut after the unit name, leaving the longest code that fits.
+        for end in (e.end() for e in _ORG_END.finditer(rest)):
+            if 2 <= len(rest) - end <= MAX_PREFIX and "(" not in rest[end - 1:end] and "（" not in rest[end - 1:end]:
+                cut += end
+                break
+    return head + run[:cut], run[cut:]
+
+
+def session_text(number: str, kind: str) -> str:
+    """The canonical form of a session: 第128次常务会议."""
+    return f"第{cn_to_int(number)}次{kind}"
+
+
+def cn_to_int(numeral: str) -> int:
+    """Chinese numeral to int: 五 → 5, 十二 → 12, 二十一 → 21, 一百零八 → 108; digits pass."""
+    if numeral.isdigit():
+        return int(numeral)
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    digits.update({"〇": 0, "○": 0})
+    total, current = 0, 0
+    for ch in numeral:
+        if ch in digits:
+            current = digits[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            raise ValueError(f"not a Chinese numeral: {numeral!r}")
+    return total + current
+
+
+def doc_type_of(title: str) -> str:
+    """The document type a title's ending names, or 其他."""
+    core = re.sub(r"[（(][^）)]*[）)]$", "", title)  # 《…条例（草案）》 ends with its note
+    for ending, doc_type in DOC_TYPES:
+        if core.endswith(ending) or (ending in ("纪要", "政府工作报告") and ending in core):
+            return doc_type
+    return "其他"
+
+
+def decree_number(issuer_code: str, seq: int) -> tuple[str, tuple[str, ...]]:
+    """The number of a decree and its other spellings: 国务院令第706号, (国令第706号,)."""
+    code = "国务院" if issuer_code in ("国", "国务院") else issuer_code
+    main = f"{code}令第{seq}号"
+    aliases = (f"国令第{seq}号",) if code == "国务院" else ()
+    return main, aliases
