@@ -4,6 +4,19 @@ Only this package imports Whoosh or jieba. Everything the web app and the CLI
 need is re-exported here; the modules behind it are private to the package.
 """
 from .analysis import warm_up
+from .audit import TITLE_MAX_CHARS as AUDIT_TITLE_MAX_CHARS
+from .audit import WARNINGS as AUDIT_WARNINGS
+from .audit import (
+    AttendanceCounts,
+    AuditDepartment,
+    AuditReport,
+    AuditTotals,
+    AuditWarning,
+    FileAudit,
+    audit_documents,
+    audit_index,
+    audit_paths,
+)
 from .citation import citation, item_label
 from .crossref import CrossReferences, DocRef, PolicyStep, Reference, Task
 from .draft import MAX_DRAFT_CHARS, Passage
@@ -46,6 +59,8 @@ from .search import SearchIndex
 from .suggest import Suggestion
 
 __all__ = [
+    "AUDIT_TITLE_MAX_CHARS", "AUDIT_WARNINGS", "AttendanceCounts", "AuditDepartment", "AuditReport", "AuditTotals",
+    "AuditWarning", "FileAudit", "audit_documents", "audit_index", "audit_paths",
     "MAX_DRAFT_CHARS", "Passage", "Citation", "CrossReferences", "DocRef", "PolicyStep", "Reference", "Task",
     "normalize_title", "gazetteer_canonical", "CO_LEAD", "LEAD", "MENTIONED", "ROLES", "AttendingUnit", "DepartmentRole", "Paragraph", "Point", "TopicMatch",
     "read_document",

@@ -158,6 +158,97 @@ def parse_cmd(file, as_json):
             click.echo(f"    {sp.label} {sp.text[:40]}")
 
 
+@cli.command("audit")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: files and totals (the /api/audit shape).")
+def audit_cmd(paths, as_json):
+    """What the parser understands in each file, before you index it (nothing is indexed).
+
+    Per file: type, title, number, issuer and its level, dates, items,
+    departments with their level, units not in the gazetteer, attendance of
+    minutes, and warnings ("no number found", "title longer than 60
+    characters", …); then totals. Files are picked as `minutes index` picks
+    them. Warnings leave the exit status 0; a file that cannot be read or
+    parsed is listed with its reason, the others are still audited, and the
+    exit status is 1, as `minutes index` would exit.
+
+    \b
+    Examples:
+        minutes audit /data/minutes
+        minutes audit /data/minutes --json | jq '.files[] | select(.warnings != []) | .path'
+    """
+    from webapp.audits import audit_json
+
+    files, _ = indexer.collect_files(paths)
+    with click.progressbar(length=len(files), label="auditing", file=sys.stderr,
+                           item_show_func=lambda p: p.name if p else None) as bar:
+        report = indexer.audit_paths(paths, on_file=lambda path: bar.update(1, path))
+    if as_json:
+        click.echo(json.dumps(audit_json(report), ensure_ascii=False, indent=2))
+    else:
+        root = Path(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else None
+        for f in report.files:
+            _echo_file_audit(f, root)
+        _echo_audit_totals(report.totals)
+    if report.failures:
+        sys.exit(1)
+
+
+AUDIT_LABEL_WIDTH = 11
+AUDIT_NAMES_SHOWN = 12  # per level in the terminal; --json has them all
+
+
+def _field(label: str, value: str) -> None:
+    click.echo(f"    {label:<{AUDIT_LABEL_WIDTH}}{value}".rstrip())
+
+
+def _echo_file_audit(f: indexer.FileAudit, root: Path | None) -> None:
+    path = Path(f.path)
+    click.echo("\n" + (path.relative_to(root).as_posix() if root and path.is_relative_to(root) else f.path))
+    if f.failure:
+        _field("FAILED", f.failure)
+        return
+    limit = indexer.AUDIT_TITLE_MAX_CHARS
+    title = f.title if len(f.title) <= limit else f.title[:limit] + "…"
+    _field("type", " · ".join(v for v in (f.doc_type or "—", f.meeting_kind, f.session) if v))
+    _field("title", title or "—")
+    _field("number", f.doc_number or "—")
+    _field("issuer", (f.issuer or "—") + (f" ({f.issuer_level})" if f.issuer_level else ""))
+    others = ", ".join(f"{label} {value}" for label, value in
+                       (("signed", f.signed), ("compiled", f.compiled), ("issued", f.issued)) if value)
+    _field("date", (f.date or "—") + (f" ({others})" if others else ""))
+    _field("items", str(f.item_count))
+    if f.departments:
+        by_level: dict[str, list[str]] = {}
+        for d in f.departments:
+            by_level.setdefault(d.level or "no level", []).append(d.name)
+        for n, (level, names) in enumerate(by_level.items()):
+            shown = "、".join(names[:AUDIT_NAMES_SHOWN]) + (f" … (+{len(names) - AUDIT_NAMES_SHOWN})"
+                                                          if len(names) > AUDIT_NAMES_SHOWN else "")
+            _field("depts" if n == 0 else "", f"{level} {len(names)}: {shown}")
+    if f.unknown_units:
+        _field("unknown", "、".join(f.unknown_units))
+    if f.attendance:
+        a = f.attendance
+        _field("attendance", f"present {a.present}, attending {a.attending_units} units / {a.attending_persons} "
+                             f"persons, absent {a.absent}, recorder {a.recorder or '—'}")
+    for w in f.warnings:
+        _field("warning", w.message)
+
+
+def _echo_audit_totals(t: indexer.AuditTotals) -> None:
+    click.echo(f"\ntotals: {t.files} files, {t.parsed} parsed, {t.failed} failed, "
+               f"{t.with_warnings} with warnings, {t.item_count} items")
+    _field("by type", " · ".join(f"{c.value or '—'} {c.count}" for c in t.doc_types) or "—")
+    _field("warnings", "" if t.warnings else "none")
+    for c in t.warnings:
+        click.echo(f"      {c.count:>5}  {indexer.AUDIT_WARNINGS[c.value]}")
+    _field("dept level", " · ".join(f"{c.value or 'no level'} {c.count}" for c in t.dept_levels) or "—")
+    _field("unknown", "most common, by files naming them:" if t.unknown_units else "—")
+    for u in t.unknown_units[:15]:
+        click.echo(f"      {u.files:>5}  {u.name}")
+
+
 @cli.command("refs")
 @click.argument("doc")
 @click.option("--index", "index_dir", help=INDEX_HELP)

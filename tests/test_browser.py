@@ -186,3 +186,26 @@ def test_follow_citations_to_the_policy_tracker_and_a_departments_tasks(page):
     page.wait_for_url("**role=lead**")
     assert all(role == "lead" for role in page.eval_on_selector_all(".task", "els => els.map(e => e.dataset.role)"))
     page.screenshot(path=ARTIFACTS / "tasks.png", full_page=True)
+
+
+def test_audit_page_lists_what_each_document_parsed_into(page):
+    page.goto("/")
+    page.get_by_role("link", name="解析核查").click()
+    page.wait_for_url(re.compile(r"/audit$"))
+    api = page.request.get("/api/audit").json()
+    rows = page.locator("tr.audit-row")
+    assert rows.count() == int(page.locator("#audit-files").inner_text()) == len(api["files"])
+    with_depts = rows.filter(has=page.locator("details")).first
+    with_depts.locator("summary").click()
+    assert with_depts.locator("details .tag").first.is_visible()
+    page.screenshot(path=ARTIFACTS / "audit.png", full_page=True)
+    warning = page.locator("a.tag.warn").first
+    count = int(warning.locator(".count").inner_text())
+    warning.click()
+    page.wait_for_url(re.compile(r"/audit\?warning=\w+"))
+    assert rows.count() == count
+    title = rows.first.locator("td a").first
+    href = title.get_attribute("href")
+    title.click()
+    page.wait_for_url(re.compile(rf"{href}$"))
+    assert page.locator("h1").is_visible()

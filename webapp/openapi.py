@@ -2,6 +2,8 @@
 parameters and the shapes it returns."""
 from __future__ import annotations
 
+from indexer import AUDIT_WARNINGS
+
 FILTERS = [
     ("q", "检索式 (query language: /help)"),
     ("dept", "部门 (repeatable; values OR-ed)"),
@@ -32,6 +34,13 @@ def _ok(schema_ref: str, description: str) -> dict:
 
 ERRORS = {str(code): _ok("Error", text) for code, text in
           [(400, "a parameter is invalid; the message names it"), (503, "the index is missing or outdated")]}
+
+FACET_COUNT = {"type": "object", "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}}
+AUDIT_FILE_KEYS = ["path", "ok", "failure", "doc_id", "doc_type", "meeting_kind", "title", "doc_number", "session",
+                   "issuer", "issuer_level", "date", "signed", "compiled", "issued", "item_count", "dept",
+                   "unknown_units", "attendance", "warnings"]
+AUDIT_TOTALS_KEYS = ["files", "parsed", "failed", "with_warnings", "item_count", "doc_type", "warnings", "dept_level",
+                     "unknown_units"]
 
 FACET = {"type": "object", "required": ["value", "count", "selected"],
          "properties": {"value": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"}}}
@@ -90,6 +99,13 @@ SPEC = {
             "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
                           **ERRORS},
         }},
+        "/api/audit": {"get": {
+            "summary": "Parse audit of the index: what each document parsed into, its warnings, and totals "
+                       "(the shape of `minutes audit --json`, plus each file's reading-view `url`)",
+            "parameters": [_param("warning", "only the documents with this warning; totals stay over all",
+                                  {"type": "string", "enum": list(AUDIT_WARNINGS)})],
+            "responses": {"200": _ok("AuditReport", "files and totals"), **ERRORS},
+        }},
         "/api/help": {"get": {"summary": "The query language",
                               "responses": {"200": {"description": "syntax rows and notes"}}}},
         "/healthz": {"get": {"summary": "Health: counts and last update",
@@ -134,6 +150,40 @@ SPEC = {
                 "citation": {"type": "string"}, "similarity": {"type": "number"}, "text": {"type": "string"},
                 "url": {"type": "string"}, "shared": {"type": "array", "items": {
                     "type": "array", "items": {"type": "integer"}}}}}}}},
+        "AuditWarning": {"type": "object", "required": ["kind", "message", "detail"], "properties": {
+            "kind": {"type": "string", "enum": list(AUDIT_WARNINGS)},
+            "message": {"type": "string", "description": "English, with the detail"},
+            "detail": {"type": "string", "description": "what triggered it: a title's length, the numbers found …"}}},
+        "FileAudit": {"type": "object", "required": AUDIT_FILE_KEYS, "properties": {
+            "path": {"type": "string", "description": "the source file, relative to the folder the indexed files share"},
+            "ok": {"type": "boolean", "description": "false: the file could not be read or parsed"},
+            "failure": {"type": "string", "description": "why it failed; the other fields are then empty"},
+            **{k: {"type": "string"} for k in ("doc_id", "doc_type", "meeting_kind", "title", "doc_number", "session",
+                                               "issuer", "date", "signed", "compiled", "issued")},
+            "issuer_level": {"type": "string", "description": "state / province / city / county; \"\" unknown"},
+            "item_count": {"type": "integer", "description": "numbered agenda items; 0 for a document without"},
+            "dept": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "level": {"type": "string"},
+                "known": {"type": "boolean", "description": "in the gazetteer"},
+                "roles": {"type": "array", "items": {"type": "string", "enum": ["lead", "co-lead", "mentioned"]}},
+                "item_count": {"type": "integer", "description": "records naming it"}}}},
+            "unknown_units": {"type": "array", "items": {"type": "string"}},
+            "attendance": {"type": "object", "nullable": True, "description": "minutes only", "properties": {
+                k: {"type": "integer"} for k in ("present", "attending_units", "attending_persons", "absent")} | {
+                "recorder": {"type": "string"}}},
+            "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/AuditWarning"}},
+            "url": {"type": "string", "description": "the reading view (/api/audit only)"}}},
+        "AuditReport": {"type": "object", "required": ["ok", "files", "totals"], "properties": {
+            "ok": {"type": "boolean"}, "warning": {"type": "string"},
+            "files": {"type": "array", "items": {"$ref": "#/components/schemas/FileAudit"}},
+            "totals": {"type": "object", "required": AUDIT_TOTALS_KEYS, "properties": {
+                **{k: {"type": "integer"} for k in ("files", "parsed", "failed", "with_warnings", "item_count")},
+                "doc_type": {"type": "array", "items": FACET_COUNT},
+                "dept_level": {"type": "array", "items": FACET_COUNT},
+                "warnings": {"type": "array", "items": {"type": "object", "properties": {
+                    "kind": {"type": "string"}, "message": {"type": "string"}, "count": {"type": "integer"}}}},
+                "unknown_units": {"type": "array", "items": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "files": {"type": "integer"}, "mentions": {"type": "integer"}}}}}}}},
         "Health": {"type": "object", "properties": {
             "ok": {"type": "boolean"}, "documents": {"type": "integer"}, "records": {"type": "integer"},
             "last_modified": {"type": "number"}, "index": {"type": "string"}}},

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 import indexer
 
-from . import crossrefs, documents, drafts, openapi, presenters
+from . import audits, crossrefs, documents, drafts, openapi, presenters
 from .index_holder import get_index
 
 bp = Blueprint("minutes", __name__)
@@ -122,6 +122,23 @@ def tasks_json():
 def tasks_csv():
     return Response(crossrefs.tasks_csv(_tasks_data()), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=minutes-tasks.csv"})
+
+
+def _audit_data() -> dict:
+    warning = request.args.get("warning", "").strip()
+    if warning and warning not in indexer.AUDIT_WARNINGS:
+        raise indexer.QueryError("warning", f"must be one of {', '.join(indexer.AUDIT_WARNINGS)}")
+    return audits.index_audit_json(indexer.audit_index(get_index()), warning)
+
+
+@bp.get("/audit")
+def audit():
+    return render_template("audit.html", **audits.audit_page(_audit_data()))
+
+
+@bp.get("/api/audit")
+def audit_json():
+    return jsonify(_audit_data())
 
 
 @bp.get("/openapi.json")

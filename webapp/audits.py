@@ -1,0 +1,141 @@
+"""The parse audit (:mod:`indexer.audit`) into the shapes ``/audit``, ``/api/audit``
+and ``minutes audit --json`` show. ``audit_json`` is the contract they share."""
+from __future__ import annotations
+
+import os
+
+import indexer
+
+from .presenters import search_url
+
+# Chinese labels for the page; the JSON keeps the English kinds and messages.
+WARNING_LABELS = {
+    "no_title": "未识别出标题",
+    "title_too_long": f"标题超过 {indexer.AUDIT_TITLE_MAX_CHARS} 字",
+    "title_has_number": "标题中含有文号",
+    "unknown_type": "未识别出文种",
+    "no_number": "未识别出文号",
+    "no_date": "未识别出日期",
+    "no_issuer": "未识别出发文机关",
+    "no_items": "纪要未识别出议题",
+    "no_attendance": "纪要未识别出出席、列席",
+    "dept_below_issuer": "部门层级低于发文机关",
+}
+LEVEL_LABELS = {"state": "国家", "ministry": "部委", "province": "省级", "city": "市级", "county": "县级",
+                "district": "区级", "": "未定级"}
+ROLE_LABELS = {indexer.LEAD: "牵头", indexer.CO_LEAD: "会同配合", indexer.MENTIONED: "提及"}
+
+
+def _warning_json(w: indexer.AuditWarning) -> dict:
+    return {"kind": w.kind, "message": w.message, "detail": w.detail}
+
+
+def file_json(f: indexer.FileAudit, path: str | None = None, url: str | None = None) -> dict:
+    """One file's row: every key always present (empty on a failed file)."""
+    a = f.attendance
+    row = {
+        "path": f.path if path is None else path,
+        "ok": f.ok,
+        "failure": f.failure,
+        "doc_id": f.doc_id,
+        "doc_type": f.doc_type,
+        "meeting_kind": f.meeting_kind,
+        "title": f.title,
+        "doc_number": f.doc_number,
+        "session": f.session,
+        "issuer": f.issuer,
+        "issuer_level": f.issuer_level,
+        "date": f.date,
+        "signed": f.signed,
+        "compiled": f.compiled,
+        "issued": f.issued,
+        "item_count": f.item_count,
+        "dept": [{"name": d.name, "level": d.level, "known": d.known, "roles": list(d.roles), "item_count": d.item_count}
+                 for d in f.departments],
+        "unknown_units": list(f.unknown_units),
+        "attendance": None if a is None else {
+            "present": a.present, "attending_units": a.attending_units, "attending_persons": a.attending_persons,
+            "absent": a.absent, "recorder": a.recorder},
+        "warnings": [_warning_json(w) for w in f.warnings],
+    }
+    if url is not None:
+        row["url"] = url
+    return row
+
+
+def totals_json(t: indexer.AuditTotals) -> dict:
+    return {
+        "files": t.files,
+        "parsed": t.parsed,
+        "failed": t.failed,
+        "with_warnings": t.with_warnings,
+        "item_count": t.item_count,
+        "doc_type": [{"value": c.value, "count": c.count} for c in t.doc_types],
+        "warnings": [{"kind": c.value, "message": indexer.AUDIT_WARNINGS[c.value], "count": c.count}
+                     for c in t.warnings],
+        "dept_level": [{"value": c.value, "count": c.count} for c in t.dept_levels],
+        "unknown_units": [{"name": u.name, "files": u.files, "mentions": u.mentions} for u in t.unknown_units],
+    }
+
+
+def audit_json(report: indexer.AuditReport) -> dict:
+    """What ``minutes audit --json`` prints: every file, then the totals."""
+    return {"ok": True, "files": [file_json(f) for f in report.files], "totals": totals_json(report.totals)}
+
+
+def relative_paths(paths: list[str]) -> dict[str, str]:
+    """Each source path relative to the folder they share (the server's own folders stay out of the page)."""
+    if not paths:
+        return {}
+    root = os.path.commonpath(paths)
+    if len(set(paths)) == 1:
+        root = os.path.dirname(root)
+    return {p: os.path.relpath(p, root) if root else p for p in paths}
+
+
+def index_audit_json(report: indexer.AuditReport, warning: str = "") -> dict:
+    """``/api/audit``: the index's documents (those with ``warning``, when given),
+    each with its reading view's URL and its path under the indexed folder; totals over all."""
+    relative = relative_paths([f.path for f in report.files])
+    files = [f for f in report.files if not warning or warning in f.warning_kinds]
+    return {
+        "ok": True,
+        "warning": warning,
+        "files": [file_json(f, relative[f.path], f"/doc/{f.doc_id}") for f in files],
+        "totals": totals_json(report.totals),
+    }
+
+
+def audit_page(data: dict) -> dict:
+    """What the audit template shows, from the ``/api/audit`` object."""
+    totals = data["totals"]
+    warning = data["warning"]
+
+    def filter_url(kind: str) -> str:
+        return search_url([("warning", kind)] if kind else [], "/audit")
+
+    files = []
+    for row in data["files"]:
+        levels: dict[str, list[dict]] = {}
+        for d in row["dept"]:
+            levels.setdefault(d["level"], []).append(
+                dict(d, role_labels="、".join(ROLE_LABELS[r] for r in d["roles"])))
+        files.append(dict(
+            row,
+            issuer_level_label=LEVEL_LABELS.get(row["issuer_level"], row["issuer_level"]),
+            dept_levels=[{"level": level, "label": LEVEL_LABELS.get(level, level), "depts": depts}
+                         for level, depts in levels.items()],
+            warning_labels=[{"kind": w["kind"], "label": WARNING_LABELS[w["kind"]], "detail": w["detail"]}
+                            for w in row["warnings"]],
+        ))
+    return {
+        "totals": totals,
+        "files": files,
+        "warning": warning,
+        "warning_label": WARNING_LABELS.get(warning, ""),
+        "all_url": filter_url(""),
+        "json_url": search_url([("warning", warning)] if warning else [], "/api/audit"),
+        "warnings": [dict(w, label=WARNING_LABELS[w["kind"]], url=filter_url(w["kind"]), selected=w["kind"] == warning)
+                     for w in totals["warnings"]],
+        "dept_levels": [dict(c, label=LEVEL_LABELS.get(c["value"], c["value"])) for c in totals["dept_level"]],
+    }
