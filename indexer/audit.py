@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ParseError
+from .gazetteer import CITY, COUNTY, PROVINCE, STATE
 from .indexing import collect_files
 from .model import ROLES, DepartmentRole, Document
-from .normalize import DOC_NUMBER
+from .patterns import DECREE_NUMBER, DOC_NUMBER
 from .parse import parse_file
 
 TITLE_MAX_CHARS = 60
@@ -27,7 +28,7 @@ UNRECOGNISED_TYPES = frozenset({"", "其他"})  # what the parser answers when n
 NUMBERLESS_TYPES = frozenset({"政府工作报告"})  # a report to the congress carries no number
 # Levels from the top; a department ranked below its document's issuer is suspect
 # (a State Council document's 发展改革委 read as 市发改委). Unknown values are not compared.
-LEVEL_RANK = {"state": 0, "ministry": 0, "province": 1, "city": 2, "county": 3, "district": 3}
+LEVEL_RANK = {STATE: 0, PROVINCE: 1, CITY: 2, COUNTY: 3}
 
 # Warning kinds, in the order they are reported, with their English message.
 NO_TITLE = "no_title"
@@ -195,11 +196,9 @@ def document_warnings(doc: Document, departments: tuple[AuditDepartment, ...] = 
         found.append(AuditWarning(TITLE_TOO_LONG, f"{len(title)} characters"))
     # The bracketed part only: the pattern's prefix may run back into the words before it.
     numbers = [f"〔{m.group(2)}〕{int(m.group(3))}号" for m in DOC_NUMBER.finditer(title)]
-    # …and the document's own number in spellings that pattern does not cover (国务院令第706号).
-    own = [n for n in (doc.doc_number, *doc.number_aliases) if n and n in title and not DOC_NUMBER.search(n)]
-    numbers = list(dict.fromkeys(numbers + own))
+    numbers += [f"{m.group(1)}令第{int(m.group(2))}号" for m in DECREE_NUMBER.finditer(title)]
     if numbers:
-        found.append(AuditWarning(TITLE_HAS_NUMBER, "、".join(numbers)))
+        found.append(AuditWarning(TITLE_HAS_NUMBER, "、".join(dict.fromkeys(numbers))))
     if doc.doc_type in UNRECOGNISED_TYPES:
         found.append(AuditWarning(UNKNOWN_TYPE))
     if not doc.doc_number and doc.doc_type not in NUMBERLESS_TYPES:

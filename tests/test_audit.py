@@ -217,7 +217,7 @@ def test_warnings_on_level_and_numbers_from_document_values(docs):
     assert "dept_below_issuer" not in audit_document(replace(national, issuer_level="city")).warning_kinds
     assert "dept_below_issuer" not in audit_document(replace(national, issuer_level="")).warning_kinds
 
-    decree = replace(notice, title="中华人民共和国国务院令第706号", doc_number="", number_aliases=("国务院令第706号",))
+    decree = replace(notice, title="中华人民共和国国务院令第706号", doc_number="")
     assert indexer.AuditWarning("title_has_number", "国务院令第706号") in audit_document(decree).warnings
     run_on = replace(notice, title="山东省财政厅文件鲁财会〔2021〕13号关于做好会计工作的通知")
     assert indexer.AuditWarning("title_has_number", "〔2021〕13号") in audit_document(run_on).warnings

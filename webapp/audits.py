@@ -21,8 +21,7 @@ WARNING_LABELS = {
     "no_attendance": "纪要未识别出出席、列席",
     "dept_below_issuer": "部门层级低于发文机关",
 }
-LEVEL_LABELS = {"state": "国家", "ministry": "部委", "province": "省级", "city": "市级", "county": "县级",
-                "district": "区级", "": "未定级"}
+LEVEL_LABELS = {"state": "国家", "province": "省级", "city": "市级", "county": "县级", "": "未定级"}
 ROLE_LABELS = {indexer.LEAD: "牵头", indexer.CO_LEAD: "会同配合", indexer.MENTIONED: "提及"}
 
 
