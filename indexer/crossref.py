@@ -67,7 +67,7 @@ class CrossReferences:
             items = tuple(item_from_record(r) for r in rows)
             self.documents[doc_id] = replace(from_dict(Document, {**meta, "items": []}), items=items)
         self.registry = Registry.build(
-            (d.id, d.title, d.doc_number, d.session) for d in self.documents.values())
+            (d.id, d.title, d.doc_number, d.session, d.number_aliases) for d in self.documents.values())
         self.cites: dict[str, tuple[Citation, ...]] = {
             doc_id: citations(doc, self.registry) for doc_id, doc in self.documents.items()}
         self.cited_by: dict[str, list[Reference]] = {}

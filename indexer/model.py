@@ -108,14 +108,17 @@ class Item:
 class AttendingUnit:
     """One unit of the 列席 list and the persons it sent."""
 
-    unit: str
+    unit: str  # canonical when known
     persons: tuple[str, ...] = ()
+    known: bool = True
+    level: str = ""
 
 
 @dataclass(frozen=True)
 class Attendance:
     present: tuple[str, ...] = ()  # 出席
-    attending: tuple[AttendingUnit, ...] = ()  # 列席
+    attending: tuple[AttendingUnit, ...] = ()  # 列席, unit by unit
+    attending_persons: tuple[str, ...] = ()  # 列席 persons named without a unit
     absent: tuple[str, ...] = ()  # 请假, with the reason as written
     recorder: str = ""  # 记录
 

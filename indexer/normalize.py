@@ -44,14 +44,20 @@ def normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_ZERO_WIDTH).translate(_WIDTH)
     text = text.replace("\f", "\n\n")
     lines = []
+    in_list = False  # inside an 出席 / 列席 / 分送 … block: spaces there separate names
     for raw in text.split("\n"):
         line = raw.strip(" \t\u3000")
         line = _ASCII_AFTER_CJK.sub(lambda m: _ASCII_PUNCT[m.group(1)], line)
         line = _PAREN_NUM.sub(lambda m: f"（{m.group(1)}）", line)
         line = _DOC_NO.sub(lambda m: f"〔{m.group(1)}〕{m.group(2)}号", line)
         line = _SPACE_IN_DATE.sub("", line)
+        if line and (_BLOCK_START.match(line) or "。" in line[:-1] or line.endswith(("整理", "印发"))):
+            in_list = False
         if _LIST_LINE.match(line):
+            in_list = not line.endswith("印发")
             line = re.sub(r"[ \t]+", " ", line)  # spaces separate units from persons here
+        elif in_list:
+            line = re.sub(r"[ \t]+", " ", line)  # the list goes on, wrapped onto this line
         else:
             line = _SPACE_IN_CJK.sub("", line)
         if _PAGE_NUMBER.match(line) and line.strip():

@@ -12,7 +12,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from . import gazetteer, sections
+from . import attendance, gazetteer, sections
 from .errors import ParseError
 from .formats import SUPPORTED_SUFFIXES, read_file
 from .header import Header, parse_header, represented_issuer, split_issuers
@@ -91,6 +91,7 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
     number = header.number
     m = DOC_NUMBER.fullmatch(number)
     decree = _DECREE_SEQ.search(number) if not m else None
+    attending_persons, attending_units = attendance.attending(closing.get("列席", ""), level, place)
     return Document(
         id=_doc_id(issuer, number, norm),
         title=title,
@@ -103,12 +104,13 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
         preamble=preamble,
         items=items,
         attendance=Attendance(
-            present=_names(closing.get("出席", "")),
-            attending=_attending(closing.get("列席", "")),
+            present=attendance.names(closing.get("出席", "")),
+            attending=attending_units,
+            attending_persons=attending_persons,
             absent=_names(closing.get("请假", "")),
             recorder=closing.get("记录", "").strip("。；; "),
         ),
-        distribution=_names(closing.get("分送", "") or closing.get("抄送", "")),
+        distribution=addressee_phrases(closing.get("分送", "") or closing.get("抄送", "")),
         issued=closing.get("issued", ""),
         source=source,
         content_hash=content_hash or hashlib.sha256(norm.encode()).hexdigest(),
@@ -120,7 +122,7 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
         chair_title=chair_title,
         compiled=closing.get("compiled", ""),
         signed=signed,
-        addressees=header.addressees or _names(closing.get("主送", "")),
+        addressees=header.addressees or addressee_phrases(closing.get("主送", "")),
         public=closing.get("public", "") or _public_in(norm[body_start:body_end]),
         metadata=header.metadata,
         issuer_level=level or gazetteer.issuer_level(issuers),
@@ -139,8 +141,9 @@ def _closing_kind(lines: list[Line], i: int) -> str | None:
     if _ISSUED.search(text) or _COMPILED.search(text) or _PUBLIC.match(text) or _DATE_LINE.match(text):
         return "mark"
     following = next((ln.text.strip() for ln in lines[i + 1:] if ln.text.strip()), "")
-    if len(text) <= 20 and not re.search(r"[，。；：、]", text) and _DATE_LINE.match(following):
-        return "signer"
+    if len(text) <= 40 and not re.search(r"[，。；：、]", text) and (
+            _DATE_LINE.match(following) or _ISSUED.match(following)):
+        return "signer"  # the office above a signature date or a printing line
     return None
 
 
@@ -159,7 +162,7 @@ def _closing(lines: list[Line], body_start: int) -> tuple[int, dict[str, str]]:
 def _read_closing(lines: list[Line], first: int) -> dict[str, str] | None:
     """The closing blocks from ``first`` on, or None if body text follows."""
     blocks: dict[str, str] = {}
-    label = None
+    label, compiled_by = None, False
     for i in range(first, len(lines)):
         text = lines[i].text.strip()
         if not text:
@@ -170,6 +173,8 @@ def _read_closing(lines: list[Line], first: int) -> dict[str, str] | None:
             m = _LABEL.match(text)
             label = m.group(1)
             blocks[label] = (blocks.get(label, "") + "；" + m.group(2)).lstrip("；") if label in blocks else m.group(2)
+            if label not in ("出席", "列席", "请假") and m.group(2).endswith("。"):
+                label = None  # 分送：…单位。 the list is closed
         elif kind == "mark":
             label = None
             if m := _ISSUED.search(text):
@@ -178,22 +183,30 @@ def _read_closing(lines: list[Line], first: int) -> dict[str, str] | None:
                 blocks["compiled"] = parse_date(m.group(1) or m.group(2))
             elif m := _PUBLIC.match(text):
                 blocks["public"] = m.group(1)
+            elif compiled_by:
+                blocks["compiled"] = parse_date(text)
+                compiled_by = False
             else:
                 blocks["signed"] = parse_date(text)
         elif kind == "signer":
             label = None
-        elif label in _LIST_LABELS and _continues_list(text):
-            blocks[label] += ("；" if label == "列席" else "") + text  # a list continued on the next line
+            if text.endswith("整理"):
+                compiled_by = True  # 苏州市人民政府办公室整理 / 2021年3月14日: the date under it is 整理's
+            else:
+                blocks["signer"] = text
+        elif label in _LIST_LABELS and _continues_list(text, label):
+            blocks[label] += "\n" + text  # a list continued on the next line (a wrap, kept for the list's parser)
         else:
             return None
     return blocks
 
 
-def _continues_list(text: str) -> bool:
+def _continues_list(text: str, label: str) -> bool:
     """A line that can continue a 列席 / 分送 list: no numbered heading, no sentence inside."""
     if ITEM.match(text) or sections.SUBPOINT.match(text) or sections.POINT.match(text):
         return False
-    return len(text) <= 120 and "。" not in text[:-1]
+    limit = 1000 if label in ("出席", "列席", "请假") else 200  # attendance lists run long
+    return len(text) <= limit and "。" not in text[:-1]
 
 
 def _item(text: str, number: int, span: tuple[int, int], title: str = "", level: str = "", place: str = "") -> Item:
@@ -297,20 +310,21 @@ def reviewed_titles(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.group(1) for m in BOOK_TITLE.finditer(text) if m.group(1) not in short))
 
 
-def _attending(text: str) -> tuple[AttendingUnit, ...]:
-    """列席: "市政府办公室 周涛、吴敏；市发改委 郑伟" → units with their persons."""
-    units = []
-    for entry in (e.strip() for e in re.split(r"[；;。\n]+", text)):
-        if not entry:
-            continue
-        if " " in entry:
-            unit, persons = entry.split(" ", 1)
-        else:
-            pattern, _ = gazetteer.department_matcher()
-            m = pattern.match(entry)
-            unit, persons = (entry[: m.end()], entry[m.end():]) if m else (entry, "")
-        units.append(AttendingUnit(unit.strip(), _names(persons)))
-    return tuple(units)
+def addressee_phrases(text: str) -> tuple[str, ...]:
+    """分送 / 主送 as the phrases they list: 各市、区人民政府 stays one (各市人民政府
+    and 各区人民政府, sharing their ending); 苏州工业园区、苏州高新区 are two."""
+    out: list[str] = []
+    for phrase in (p for p in re.split(r"[，,；;。\s]+", text) if p):
+        parts = phrase.split("、")
+        i = 0
+        while i < len(parts):
+            part = parts[i]
+            while i + 1 < len(parts) and re.fullmatch(r"各?[省市县区乡镇]", part.split("、")[-1]):
+                i += 1
+                part += "、" + parts[i]  # 各市、区人民政府: the first names only a level
+            out.append(part)
+            i += 1
+    return tuple(p for p in out if p)
 
 
 def _doc_id(issuer: str, number: str, text: str) -> str:

@@ -11,13 +11,9 @@ import re
 from dataclasses import dataclass
 
 from .model import Document
-from .normalize import DOC_NUMBER
+from .patterns import BOOK_TITLE, DECREE_NUMBER, DOC_NUMBER, SESSION, decree_number, session_text, split_number_prefix
 
 NUMBER, MEETING, TITLE = "number", "meeting", "title"
-_MEETING = re.compile(r"(?:市[一二三四五六七八九十]+届人民政府|市政府|市人民政府)?第(\d{1,4})次(常务会议|专题会议|办公会议|全体会议)")
-_TITLE = re.compile(r"《([^《》\n]{2,80})》")
-# Prefixes that are words of the sentence, not part of a number: 按照示府发〔…〕 → 示府发.
-_LEAD_WORDS = ("按照", "根据", "依据", "经", "见", "即", "和", "及", "与", "的")
 
 
 @dataclass(frozen=True)
@@ -32,27 +28,26 @@ def normalize_title(title: str) -> str:
     return re.sub(r"\s+", "", title).strip()
 
 
-def _clean_prefix(prefix: str) -> str:
-    for word in _LEAD_WORDS:
-        if word in prefix:
-            prefix = prefix[prefix.rindex(word) + len(word):]
-    return prefix
-
-
 def mentions(doc: Document) -> list[tuple[str, str, int]]:
     """(kind, text, item number) for every mention in the document, its own name excluded."""
     parts = [(0, doc.preamble)] + [(item.number, item.text) for item in doc.items]
+    own = {doc.doc_number, *doc.number_aliases}
     found: list[tuple[str, str, int]] = []
     for item_no, text in parts:
         for m in DOC_NUMBER.finditer(text):
-            number = f"{_clean_prefix(m.group(1))}〔{m.group(2)}〕{int(m.group(3))}号"
-            if number != doc.doc_number:
+            _, prefix = split_number_prefix(text[max(0, m.start(2) - 30):m.start(2) - 1])
+            number = f"{prefix}〔{m.group(2)}〕{int(m.group(3))}号"
+            if number not in own:
                 found.append((NUMBER, number, item_no))
-        for m in _MEETING.finditer(text):
-            session = f"第{int(m.group(1))}次{m.group(2)}"
+        for m in DECREE_NUMBER.finditer(text):
+            number, aliases = decree_number(m.group(1), int(m.group(2)))
+            if number not in own:
+                found.append((NUMBER, number, item_no))
+        for m in SESSION.finditer(text):
+            session = session_text(m.group(1), m.group(2))
             if session != doc.session:
                 found.append((MEETING, session, item_no))
-        for m in _TITLE.finditer(text):
+        for m in BOOK_TITLE.finditer(text):
             found.append((TITLE, normalize_title(m.group(1)), item_no))
     return list(dict.fromkeys(found))
 
@@ -66,11 +61,14 @@ class Registry:
 
     @classmethod
     def build(cls, documents) -> Registry:
-        """From (id, title, doc_number, session) of every indexed document."""
+        """From (id, title, doc_number, session) of every indexed document, or
+        (id, title, doc_number, session, number_aliases)."""
         numbers, bare, sessions, titles = {}, {}, {}, {}
-        for doc_id, title, number, session in documents:
-            if number:
-                numbers.setdefault(number, doc_id)
+        for doc_id, title, number, session, *rest in documents:
+            for spelling in (number, *(rest[0] if rest else ())):
+                if spelling:
+                    numbers.setdefault(spelling, doc_id)
+            if number and "〔" in number:
                 bare.setdefault(number[number.index("〔"):], []).append(doc_id)
             if session:
                 sessions.setdefault(session, doc_id)

@@ -67,7 +67,7 @@ class Vocabulary:
 
         for dept in gazetteer.departments():
             weight = searcher.doc_frequency("dept", dept.name)
-            for name in (dept.name, *dept.aliases):
+            for name in (dept.name, *dept.aliases, *dept.short):
                 add(name, "dept", weight)
         for topic in gazetteer.topics():
             add(topic.name, "topic", searcher.doc_frequency("topic", topic.name))

@@ -29,10 +29,10 @@ def test_executive_minutes_header_and_closing_blocks():
     assert doc.attendance == Attendance(
         present=("王明", "李华", "张强", "陈静", "刘洋", "赵磊"),
         attending=(
-            AttendingUnit("市政府办公室", ("周涛", "吴敏")), AttendingUnit("市发改委", ("郑伟",)),
-            AttendingUnit("市司法局", ("孙丽",)), AttendingUnit("市财政局", ("马超",)),
-            AttendingUnit("市住建局", ("朱军",)), AttendingUnit("市市场监管局", ("胡斌",)),
-            AttendingUnit("市统计局", ("郭芳",)),
+            AttendingUnit("市政府办公室", ("周涛", "吴敏"), level="city"), AttendingUnit("市发改委", ("郑伟",), level="city"),
+            AttendingUnit("市司法局", ("孙丽",), level="city"), AttendingUnit("市财政局", ("马超",), level="city"),
+            AttendingUnit("市住建局", ("朱军",), level="city"), AttendingUnit("市市场监管局", ("胡斌",), level="city"),
+            AttendingUnit("市统计局", ("郭芳",), level="city"),
         ),
         absent=("林峰（出差）",),
         recorder="何平",
