@@ -280,8 +280,24 @@ def test_audit_page_shows_what_the_api_returns(client):
     assert 'href="/audit">解析核查</a>' in client.get("/help").get_data(as_text=True)  # in the site's navigation
 
 
-def test_audit_filter_by_warning_and_its_errors(client):
+@pytest.fixture
+def crafted_client(tmp_path):
+    """An index of the crafted notice (no number, a 100-character title) and a sample notice."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "crafted.txt").write_text(CRAFTED_NOTICE, encoding="utf-8")
+    shutil.copy(NOTICE, folder)
+    assert indexer.index_paths([folder], tmp_path / "ix").failed == ()
+    app = create_app({"INDEX": str(tmp_path / "ix"), "TESTING": True})
+    yield app.test_client()
+    app.extensions["minutes"].close()
+
+
+def test_audit_filter_by_warning_and_its_errors(crafted_client):
+    client = crafted_client
     everything = client.get("/api/audit").get_json()
+    assert {"no_number", "title_too_long"} <= {w["kind"] for w in everything["totals"]["warnings"]}
+    assert [r["path"] for r in client.get("/api/audit?warning=no_number").get_json()["files"]] == ["crafted.txt"]
     for w in everything["totals"]["warnings"]:
         only = client.get(f"/api/audit?warning={w['kind']}").get_json()
         assert len(only["files"]) == w["count"]
