@@ -128,9 +128,9 @@ def test_audit_prints_one_block_per_file_and_the_totals(runner, docs):
     assert f"    number     {doc.doc_number}" in block
     assert f"    items      {len([i for i in doc.items if i.number])}" in block
     assert any(line.startswith("    attendance present ") for line in block)
-    assert lines[-1].startswith("    ") and any(
-        line == f"totals: {len(docs)} files, {len(docs)} parsed, 0 failed, " + line.split(" 0 failed, ")[1]
-        for line in lines if line.startswith("totals: "))
+    totals = next(line for line in lines if line.startswith("totals: "))
+    assert totals.startswith(f"totals: {len(docs)} files, {len(docs)} parsed, 0 failed, ")
+    assert lines[lines.index(totals) + 1].startswith("    by type  ")
 
 
 # --- warnings and failures --------------------------------------------------------------------
