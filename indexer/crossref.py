@@ -28,10 +28,11 @@ class DocRef:
     date: str
     item_no: int = 0
     item_title: str = ""
+    issuer: str = ""
 
     @property
     def citation(self) -> str:
-        return citation(self.doc_title, self.doc_number, self.item_no)
+        return citation(self.doc_title, self.doc_number, self.item_no, issuer=self.issuer, date=self.date)
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,11 @@ class CrossReferences:
 
     def _place(self, doc: Document, item_no: int) -> DocRef:
         item = next((i for i in doc.items if i.number == item_no), None)
-        return DocRef(doc.id, doc.title, doc.doc_number, doc.date, item_no, item.title if item else "")
+        return DocRef(doc.id, doc.title, doc.doc_number, doc.date, item_no, item.title if item else "", doc.issuer)
 
     def summary(self, doc_id: str) -> DocRef:
         doc = self.documents[doc_id]
-        return DocRef(doc.id, doc.title, doc.doc_number, doc.date)
+        return DocRef(doc.id, doc.title, doc.doc_number, doc.date, issuer=doc.issuer)
 
     def policy(self, title: str) -> tuple[DocRef | None, tuple[PolicyStep, ...]]:
         """The document a reviewed title names (if indexed) and every item that reviewed

@@ -99,7 +99,8 @@ def similar_passages(searcher, draft: str, limit: int = 10) -> tuple[Passage, ..
             found.append(Passage(
                 doc_id=stored["doc_id"], doc_title=stored["doc_title"], doc_number=stored.get("doc_number", ""),
                 date=stored.get("date", ""), item_no=stored["item_no"], subpoint=subpoint, text=passage,
-                citation=citation(stored["doc_title"], stored.get("doc_number", ""), stored["item_no"], subpoint),
+                citation=citation(stored["doc_title"], stored.get("doc_number", ""), stored["item_no"], subpoint,
+                                  issuer=stored.get("issuer", ""), date=stored.get("date", "")),
                 similarity=round(similarity, 4), shared=shared_spans(passage, draft_grams),
             ))
     found.sort(key=lambda p: (-p.similarity, p.date))

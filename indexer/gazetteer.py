@@ -162,18 +162,26 @@ def find_departments(text: str, level: str = "", place: str = "") -> list[Mentio
     place keep their full name)."""
     explicit, short = _tables()
     out = []
+    # In Beijing, Shanghai, Tianjin and Chongqing the city is a province: its 市人大常委会 is provincial.
+    municipality = place[:-1] if place.endswith("市") and places().get(place) == PROVINCE else ""
     for m in _pattern().finditer(text):
         name, where = m.group("name"), m.group("place") or ""
         where_level = places().get(where, "")
         if name in explicit:
             dept = explicit[name]
-            if where and where_level and not _same_place(where, place) and dept.level != STATE:
+            if dept.level == CITY and name.startswith("市") and (
+                    (where and where_level == PROVINCE) or (not where and municipality)):
+                out.append(Mention(m.start(), m.end(), (where or municipality).removesuffix("市") + dept.name,
+                                   True, PROVINCE))
+            elif where and where_level and not _same_place(where, place) and dept.level != STATE:
                 out.append(Mention(m.start(), m.end(), m.group(0), True, dept.level))
             else:
                 out.append(Mention(m.start(), m.end(), dept.name, True, dept.level))
             continue
         at = where_level or level or CITY
         dept = short[name].get(at)
+        if dept is None and where[-1:] in ("省", "市") and where[-1] + name in explicit:
+            dept = explicit[where[-1] + name]  # 山东省档案馆: 山东 + 省档案馆, not 山东省 + 档案馆
         if dept is None:  # no unit of this level goes by the short name: keep it as written
             out.append(Mention(m.start(), m.end(), m.group(0), False, at))
         elif where and not _same_place(where, place):

@@ -36,7 +36,7 @@ DOC_NUMBER = re.compile(rf"({NUMBER_PREFIX})〔((?:19|20)\d\d)〕(\d{{1,5}})号"
 # 人力资源社会保障部令第25号.
 DECREE_NUMBER = re.compile(rf"(?:中华人民共和国)?([{CJK}]{{1,16}}?)令\s*第\s*(\d{{1,5}})\s*号")
 # Routing numbers of the confidential-mail office (鲁机发532号): metadata, not the document's number.
-ROUTING_NUMBER = re.compile(r"[鲁京津沪渝冀晋辽吉黑苏浙皖闽赣豫鄂湘粤桂琼川贵黔云滇藏陕甘青宁新蒙]机发\s*\d*\s*号")
+ROUTING_NUMBER = re.compile(r"[\u4e00-\u9fff]机发\s*\d*\s*号")
 # Urgency and transmission marks above a telegram's title: 等级特急·明电, 特提, 签批盖章 …
 TELEGRAM_NOISE = re.compile(
     r"(?:发电单位|签批盖章|签发盖章|签发人[：:]?|发电(?=发电单位|等级|签)"

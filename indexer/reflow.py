@@ -15,6 +15,7 @@ import re
 from .patterns import (
     CJK,
     DOC_NUMBER,
+    ISSUER_START,
     ORG_SUFFIX,
     ROUTING_NUMBER,
     TELEGRAM_NOISE,
@@ -35,8 +36,9 @@ _SENTENCE_END = "。；：:！？!?）)”"
 
 def is_run_on(text: str) -> bool:
     """Whether the text's first line runs on past any header."""
-    first = next((line for line in text.split("\n") if line.strip()), "")
-    return len(first) >= RUN_ON_CHARS
+    lines = [line for line in text.split("\n") if line.strip()]
+    first = lines[0] if lines else ""
+    return len(first) >= RUN_ON_CHARS or (len(lines) == 1 and len(first) >= 80)
 
 
 def reflow(text: str) -> str:
@@ -139,14 +141,22 @@ def break_body(text: str, issuers: list[str]) -> list[str]:
         cuts |= {m.start(), m.end()}
     for m in _DATE.finditer(text):
         if _is_signature_date(text, m):
-            start = m.start()
-            for name in sorted(issuers, key=len, reverse=True):
-                if name and text[:start].endswith(name):
-                    start -= len(name)
-                    break
+            start = _signer_start(text, m.start(), issuers)
             cuts |= {start, m.start(), m.end() + (2 if text[m.end():m.end() + 2] == "印发" else 0)}
     pieces = [text[a:b] for a, b in zip([0, *sorted(cuts)], [*sorted(cuts), len(text)])]
     return _subpoints([p for p in pieces if p])
+
+
+def _signer_start(text: str, at: int, issuers: list[str]) -> int:
+    """Where the office's name before a signature date at ``at`` begins."""
+    for name in sorted(issuers, key=len, reverse=True):
+        if name and text[:at].endswith(name):
+            return at - len(name)
+    seg = re.split(r"[。；：，:;,\s]", text[max(0, at - 40):at])[-1]
+    if seg and re.fullmatch(rf"[\u4e00-\u9fff（）()]+?(?:{ORG_SUFFIX})", seg):
+        return at - len(seg)
+    m = re.search(rf"(?:{ISSUER_START})[\u4e00-\u9fff（）()]{{0,30}}?(?:{ORG_SUFFIX})$", text[max(0, at - 45):at])
+    return at - len(m.group(0).lstrip("年月日号")) if m else at  # …5月11日 / 示例省…办公室
 
 
 def _numbered(text: str, pattern: re.Pattern, number_of) -> set[int]:

@@ -24,8 +24,12 @@ _CO_AFTER = ("配合", "等部门配合", "协助", "参与", "等配合")
 _UNIT = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:管委会|委员会|办公室|局|委|办|集团|公司|中心|支队|总队)")
 # A city unit the gazetteer lacks, anywhere: 市X局 / 市X集团 …, not 城市… or 上市….
 _CITY_UNIT = re.compile(
-    r"(?<![城都上超门股夜集])市(?!场)[\u4e00-\u9fff]{1,8}?(?:局(?![面势])|委(?!托)|办(?![法理事公])|集团|公司|中心|支队)"
+    r"(?<![城都上超门股夜集])市(?!场|长)[\u4e00-\u9fff]{1,8}?(?:局(?![面势])|委(?!托)|办(?![法理事公])|集团|公司|中心|支队)"
 )
+# Words inside a match that show it is a phrase, not a unit's name (受委托, 其委托, 第十二条…委员会, 请你公司).
+_NOT_A_UNIT = re.compile(r"或者|以上|以下|有关|相关|其|我|你|本|该|受|第[一二三四五六七八九十百\d]+条|承办|牵头")
+_WORD_GOES_ON = set("托员理法事")  # 委托, 委员, 办理, 办法, 办事: the suffix began another word
+_LABEL = re.compile(r"^(?:（[一二三四五六七八九十\d]{1,3}）|\d{1,2}[.．、]|[①-⑳])")  # （三）市X局要…: still the subject
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
 _GENERIC = re.compile(r"^(?:各|有关|相关|市各|市有关|市相关|市级)")
 # A unit named as one of a kind (各设区市发展改革委, 计划单列市财政局): no unit in particular.
@@ -42,7 +46,8 @@ def _mentions(clause: str, level: str, place: str) -> list[tuple[int, int, str, 
 def _unknown_after(clause: str, at: int, known: list, level: str) -> tuple[int, int, str, bool, str] | None:
     """A unit named at ``at`` that the gazetteer does not know."""
     m = _UNIT.match(clause, at)
-    if not m or _GENERIC.match(m.group()) or m.group().startswith(("由", "会")):
+    if not m or _GENERIC.match(m.group()) or m.group().startswith(("由", "会")) or _NOT_A_UNIT.search(m.group()) \
+            or clause[m.end():m.end() + 1] in _WORD_GOES_ON:
         return None
     if any(s < m.end() and m.start() < e for s, e, *_ in known):
         return None  # overlaps a known name
@@ -66,7 +71,7 @@ def _role(clause: str, start: int, end: int, mentions: list) -> str:
         return CO_LEAD
     if tail.startswith(_CO_AFTER):
         return CO_LEAD
-    if not head.strip() and tail.startswith(_SUBJECT_VERBS):
+    if not _LABEL.sub("", head).strip() and tail.startswith(_SUBJECT_VERBS):
         return LEAD
     return MENTIONED
 

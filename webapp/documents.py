@@ -14,7 +14,7 @@ def _item_json(doc: indexer.Document, item: indexer.Item) -> dict:
         "title": item.title,
         "text": item.text,
         "anchor": f"item-{item.number}",
-        "citation": indexer.citation(doc.title, doc.doc_number, item.number),
+        "citation": indexer.citation(doc.title, doc.doc_number, item.number, issuer=doc.issuer, date=doc.date),
         "action": item.action,
         "decision": item.decision,
         "reviewed": list(item.reviewed),
@@ -26,7 +26,8 @@ def _item_json(doc: indexer.Document, item: indexer.Item) -> dict:
         "subpoints": [
             {"number": sp.number, "label": sp.label, "text": sp.text,
              "anchor": f"item-{item.number}-{sp.number}",
-             "citation": indexer.citation(doc.title, doc.doc_number, item.number, sp.number)}
+             "citation": indexer.citation(doc.title, doc.doc_number, item.number, sp.number,
+                                          issuer=doc.issuer, date=doc.date)}
             for sp in item.subpoints
         ],
     }
@@ -53,7 +54,7 @@ def document_json(doc: indexer.Document) -> dict:
         "public": doc.public,
         "metadata": [{"label": k, "value": v} for k, v in doc.metadata],
         "preamble": doc.preamble,
-        "citation": indexer.citation(doc.title, doc.doc_number),
+        "citation": indexer.citation(doc.title, doc.doc_number, issuer=doc.issuer, date=doc.date),
         "items": [_item_json(doc, item) for item in doc.items],
         "attendance": {
             "present": list(doc.attendance.present),
