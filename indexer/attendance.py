@@ -24,8 +24,15 @@ _UNKNOWN_ENTRY = re.compile(
 
 
 def names(text: str) -> tuple[str, ...]:
-    """Persons listed with spaces, line breaks, 、 or ， between them."""
-    return tuple(n for n in re.split(r"[、，,；;。\s]+", text) if n)
+    """Persons listed with spaces, line breaks, 、 or ， between them. Names masked
+    as XXX and run together (XXXXXXXXX) are three persons, not one."""
+    out = []
+    for name in re.split(r"[、，,；;。\s]+", text):
+        if re.fullmatch(r"(?:XXX)+", name):
+            out.extend(["XXX"] * (len(name) // 3))
+        elif name:
+            out.append(name)
+    return tuple(out)
 
 
 def _flatten(text: str) -> tuple[str, list[str]]:
@@ -88,7 +95,7 @@ def attending(text: str, level: str = "", place: str = "") -> tuple[tuple[str, .
             out.append(current)
         return tuple(n for chunk in out for n in _NAME_SEPARATORS.split(chunk) if n)
 
-    bare = persons(0, units[0][0] if units else len(flat), by_line=True)
+    bare = tuple(n for name in persons(0, units[0][0] if units else len(flat), by_line=True) for n in names(name))
     listed = []
     for i, (start, end, name, known, unit_level) in enumerate(units):
         stop = units[i + 1][0] if i + 1 < len(units) else len(flat)

@@ -30,7 +30,11 @@ _TITLES = r"常务副市长|副市长|市长|副省长|省长|副区长|区长|�
 _CHAIR = re.compile(
     rf"(?:([\u4e00-\u9fff]{{2,3}}?)({_TITLES})|({_TITLES})([\u4e00-\u9fff]{{2,3}}?))(?:同志)?(?:在[^，。]{{0,20}})?主持"
 )
-_LABEL = re.compile(r"^(出席|列席|请假|记录|分送|抄送|主送|附件)[：:]\s*(.*)$")
+_LABEL = re.compile(r"^(出席|列席|参会人员|参会|参加人员|邀请|请假|记录|分送|抄送|主送|附件)[：:]\s*(.*)$")
+# Other words minutes use for the same blocks: 参会 is who attended, 邀请 who was invited to sit in.
+_LABEL_AS = {"参会人员": "出席", "参会": "出席", "参加人员": "出席", "邀请": "列席"}
+# Topic meetings go by what they did: 讨论会, 座谈会, 协调会 … are 专题会议.
+_TOPIC_MEETING = re.compile(r"(?:讨论|座谈|协调|论证|推进|调度|评审|对接)会(?:议)?纪要")
 _LIST_LABELS = {"出席", "列席", "请假", "分送", "抄送", "主送", "附件"}
 _ISSUED = re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日)\s*印发\s*$")
 _COMPILED = re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日)\s*整理[）)]?\s*$|整理[：:]\s*(\d{4}年\d{1,2}月\d{1,2}日)")
@@ -70,8 +74,8 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
     # Where the meeting, its session and chair are stated: before the first item.
     head_text = norm[: preamble_span[1]] if item_spans else norm[: body_start + 600]
     minutes = doc_type == "会议纪要"
-    meeting_kind = (header.meeting_kind or next((k for k in MEETING_KINDS if k in title or k in head_text[:300]), "")) \
-        if minutes else ""
+    meeting_kind = (header.meeting_kind or next((k for k in MEETING_KINDS if k in title or k in head_text[:300]), "")
+                    or ("专题会议" if _TOPIC_MEETING.search(title) else "")) if minutes else ""
     chair = _CHAIR.search(head_text) if minutes else None
     chair_name, chair_title = (
         (chair.group(1), chair.group(2)) if chair and chair.group(1) else
@@ -171,7 +175,7 @@ def _read_closing(lines: list[Line], first: int) -> dict[str, str] | None:
         kind = _closing_kind(lines, i)
         if kind == "label":
             m = _LABEL.match(text)
-            label = m.group(1)
+            label = _LABEL_AS.get(m.group(1), m.group(1))
             blocks[label] = (blocks.get(label, "") + "；" + m.group(2)).lstrip("；") if label in blocks else m.group(2)
             if label not in ("出席", "列席", "请假") and m.group(2).endswith("。"):
                 label = None  # 分送：…单位。 the list is closed
