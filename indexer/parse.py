@@ -90,7 +90,7 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
         or signed or closing.get("issued", "") or named
         or (str(header_year) if (header_year := _number_year(header.number)) else _meeting_date(preamble))
     )
-    issuers = issuers or split_issuers(signer)
+    issuers = _located(issuers or split_issuers(signer), header.metadata)
     issuer = "、".join(issuers)
     number = header.number
     m = DOC_NUMBER.fullmatch(number)
@@ -280,6 +280,17 @@ def _date_in_name(source: str) -> str:
     date, or when it is later than the history the text lists (a revision it omits)."""
     m = _NAME_DATE.search(Path(source).stem) if source else None
     return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else ""
+
+
+def _located(issuers: tuple[str, ...], metadata: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """市政府 on a page of a city's site is that city's: 来源：苏州市人民政府办公室 → 苏州市人民政府."""
+    if not issuers or not re.match(r"^市(?:人民)?政府", issuers[0]):
+        return issuers
+    for _, value in metadata:
+        m = re.search(r"([\u4e00-\u9fff]{2,4}?市)(?:人民)?政府", value)
+        if m:
+            return (m.group(1) + "人民政府" + re.sub(r"^市(?:人民)?政府", "", issuers[0]), *issuers[1:])
+    return issuers
 
 
 def _qualified(government: str, title: str) -> str:

@@ -12,7 +12,7 @@ SITE_PAGE = """<html><head><title>示例市政府第51次常务会议纪要_示�
 <div class="article">{crumb}
 <{tag} class="title">市政府第51次常务会议纪要</{tag}>
 <p>常务会议纪要〔2023〕37号</p>
-<div class="info">时间：2023-06-02 来源：市政府办公室 访问量：1024</div>
+<div class="info">时间：2023-06-02 09:20 来源：示例市人民政府办公室 访问量：</div>
 <p>2023年5月30日，王明市长主持召开市政府第51次常务会议。会议议定以下事项：</p>
 <p>一、审议《示例市城市更新条例（草案）》</p>
 <p>会议原则同意《示例市城市更新条例（草案）》，由市住建局会同市司法局根据会议意见修改后，按程序提请市人大常委会审议。</p>
@@ -36,6 +36,7 @@ def test_minutes_saved_from_a_government_site(tmp_path, crumb, tag):
     assert (doc.title, doc.doc_type, doc.doc_number, doc.number_year, doc.number_seq) == (
         "市政府第51次常务会议纪要", "会议纪要", "〔2023〕37号", 2023, 37)
     assert (doc.session, doc.meeting_kind, doc.date, doc.chair) == ("第51次常务会议", "常务会议", "2023-05-30", "王明市长")
+    assert (doc.issuer, doc.issuer_level) == ("示例市人民政府", "city")  # 市政府, of the site's city (来源)
     assert [i.title for i in doc.items] == ["审议《示例市城市更新条例（草案）》", "研究防汛工作"]
     assert doc.items[0].leads == ("市住建局",) and doc.items[1].leads == ("市水务局",)
     labels = [label for label, _ in doc.metadata]
