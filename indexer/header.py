@@ -36,6 +36,7 @@ from .patterns import (
 from .sections import ITEM, Line
 
 _HEAD_LINES = 30
+MAX_TITLE = 80
 _MAX_TITLE_LINE = 150
 _META = re.compile(
     r"^【([^】]{1,20})】\s*(.*)$"
@@ -213,6 +214,9 @@ def parse_header(lines: list[Line]) -> Header:
         title = next((ln.text.strip() for ln in lines if ln.text.strip()), "")
     if page_title and (len(title) > 80 or DOC_NUMBER.search(title)):
         title = page_title
+    if len(title) > MAX_TITLE:  # no head found: never a wall of text above the hits
+        first = re.split(r"[。；：:，]", title)[0]
+        title = first if len(first) <= MAX_TITLE else first[:MAX_TITLE - 1] + "…"
     body_start = min(end + 1, lines[-1].end) if end else 0
     date = date or _history_date(history)
     issuers = _issuers(title, red, page_issuer, decree, history)

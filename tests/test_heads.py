@@ -115,3 +115,11 @@ def test_work_report_speaker_gives_the_issuer():
     doc = parse_text("政府工作报告\n——2030年3月5日在第九届全国人民代表大会第一次会议上\n国务院总理 某某\n各位代表：\n"
                      "现在，我代表国务院，向大会报告政府工作。\n一、过去一年工作回顾\n经济平稳。\n")
     assert (doc.doc_type, doc.issuer, doc.issuer_level, doc.date) == ("政府工作报告", "国务院", "state", "2030-03-05")
+
+
+def test_text_without_a_head_gets_a_short_title():
+    """Whatever a file holds, the title is never a wall of text (80 characters at most)."""
+    doc = parse_text("这段文字没有标题，" * 30 + "也没有文号。\n")
+    assert doc.title == "这段文字没有标题"
+    doc = parse_text("这段文字没有标题也没有标点" * 10 + "\n第二行。\n")
+    assert len(doc.title) == 80 and doc.title.endswith("…")
