@@ -1,20 +1,35 @@
-"""Relevance benchmark: the judged query set in scripts/eval_queries.tsv, run
-against our pipeline and against the naive baseline (jieba's ChineseAnalyzer on
-one Whoosh field) built from the same samples in the same run.
+"""Relevance benchmark: two judged query sets, each run against our pipeline
+and against the naive baseline (jieba's ChineseAnalyzer on one Whoosh field)
+built from the same files in the same run.
+
+1. The specimens: scripts/eval_queries.tsv over samples/corpus, judged per
+   record (agenda item or preamble).
+2. The real corpus: scripts/eval_real_queries.tsv over ../shared/corpus (read in
+   place, never copied), judged per document: a system's answer is the list of
+   distinct documents in the order of their first hit, and the relevant ones are
+   the documents the judgments name by path. Item numbers depend on the parser,
+   paths do not. Quoted phrases are stored as {quote:PATH:OFFSET:LENGTH}
+   locators and read from the files at run time. When the folder is absent the
+   block is skipped with a line saying why; MINUTES_REQUIRE_REAL_CORPUS=1 makes
+   that an error (exit 1).
 
 Prints MRR, nDCG@10, recall@10 and the zero-result rate, overall and per query
 class. A benchmark, not a test: it asserts nothing and prints figures.
 
-    scripts/eval                 # samples/corpus
-    scripts/eval --show-misses   # also list queries whose first relevant hit is not first
+    scripts/eval                           # both blocks
+    scripts/eval --show-misses             # also list queries whose first relevant hit is not first
+    scripts/eval --real-corpus /path/to/corpus
 """
 from __future__ import annotations
 
 import argparse
 import math
+import os
+import re
 import sys
 import tempfile
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import indexer
@@ -22,6 +37,14 @@ from indexer import naive
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 10
+REAL_CORPUS = Path(os.environ.get("MINUTES_REAL_CORPUS") or ROOT.parent / "shared" / "corpus")
+REAL_QUERIES = ROOT / "scripts" / "eval_real_queries.tsv"
+REQUIRE_REAL = "MINUTES_REQUIRE_REAL_CORPUS"
+# {quote:PATH:OFFSET:LENGTH}: LENGTH characters at character OFFSET of the file's UTF-8 text.
+QUOTE = re.compile(r"\{quote:([^{}]+):(\d+):(\d+)\}")
+# Records of one document fetched per page when collecting a ranked list of documents,
+# and the most pages read (500 records: more than any query here needs for ten documents).
+PAGE_SIZE, MAX_PAGES = 100, 5
 
 
 def load_queries(path: Path) -> list[tuple[str, str, list[str]]]:
@@ -77,13 +100,7 @@ def table(title: str, rows: dict[str, dict[str, list[dict]]]) -> None:
         print(f"{name:<14}{n:>4}  " + "  ".join(f"{c:>13}" for c in cells))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", default=str(ROOT / "samples" / "corpus"))
-    parser.add_argument("--queries", default=str(ROOT / "scripts" / "eval_queries.tsv"))
-    parser.add_argument("--show-misses", action="store_true")
-    args = parser.parse_args()
-
+def specimen_block(args) -> None:
     files, _ = indexer.collect_files([args.corpus])
     docs = [indexer.read_document(f) for f in files]
     resolve = resolver(docs)
@@ -117,6 +134,157 @@ def main() -> None:
         print("\nqueries whose first relevant record is not ranked first:")
         for cls, q, mrr, top in misses:
             print(f"  [{cls}] {q}: MRR {mrr:.3f}; top: {', '.join(top)}")
+
+
+# --- the real corpus -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RealQuery:
+    cls: str
+    written: str  # as in the file, with locators
+    text: str  # as searched, locators replaced by the quoted text
+    relevant: tuple[str, ...]  # paths relative to the corpus folder
+    quotes: tuple[tuple[str, int, int, str], ...]  # (path, offset, length, text) of each locator
+
+
+def read_quote(corpus: Path, path: str, offset: int, length: int) -> str:
+    """LENGTH characters at character OFFSET of the file's UTF-8 text (no newline translation)."""
+    text = (corpus / path).read_bytes().decode("utf-8")
+    return text[offset:offset + length]
+
+
+def load_real_queries(path: Path, corpus: Path) -> list[RealQuery]:
+    """The judged set, locators resolved against ``corpus``. Raises ValueError naming
+    the line for a malformed row, a judged path that is not a file, or a locator that
+    reads nothing, runs past its file or spans a line break."""
+    queries = []
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 3 or not cells[2].split():
+            raise ValueError(f"{path.name}:{n}: expected class<TAB>query<TAB>relevant paths, got {line!r}")
+        cls, written, refs = cells
+        relevant = tuple(dict.fromkeys(ref.partition("#")[0] for ref in refs.split()))
+        for rel in relevant:
+            if not (corpus / rel).is_file():
+                raise ValueError(f"{path.name}:{n}: judged document {rel!r} is not a file in {corpus}")
+        quotes = []
+        for m in QUOTE.finditer(written):
+            rel, offset, length = m.group(1), int(m.group(2)), int(m.group(3))
+            if not (corpus / rel).is_file():
+                raise ValueError(f"{path.name}:{n}: quoted file {rel!r} is not a file in {corpus}")
+            quote = read_quote(corpus, rel, offset, length)
+            if length == 0 or len(quote) != length or "\n" in quote or "\r" in quote:
+                raise ValueError(f"{path.name}:{n}: {m.group(0)} reads {quote!r}, not {length} characters on one line")
+            quotes.append((rel, offset, length, quote))
+        text = QUOTE.sub(lambda m: read_quote(corpus, m.group(1), int(m.group(2)), int(m.group(3))), written)
+        queries.append(RealQuery(cls, written, text, relevant, tuple(quotes)))
+    return queries
+
+
+def first_documents(hits, doc_of) -> list[str]:
+    """Distinct documents in the order of their first hit."""
+    return list(dict.fromkeys(doc_of(hit) for hit in hits))
+
+
+def ours_documents(index: indexer.SearchIndex, q: str, path_of: dict[str, str]) -> list[str]:
+    ranked: list[str] = []
+    for page in range(1, MAX_PAGES + 1):
+        result = index.search(indexer.SearchRequest(q=q, size=PAGE_SIZE, page=page))
+        ranked = list(dict.fromkeys(ranked + first_documents(result.hits, lambda h: path_of.get(h.doc_id, h.doc_id))))
+        if len(ranked) >= K or page >= result.pages:
+            return ranked
+    return ranked
+
+
+def naive_documents(index: naive.NaiveIndex, q: str, path_of: dict[str, str]) -> list[str]:
+    ids, _ = index.search(q, PAGE_SIZE * MAX_PAGES)
+    return first_documents(ids, lambda rid: path_of.get(rid.partition("#")[0], rid))
+
+
+def short(path: str) -> str:
+    return path.rpartition("/")[2]
+
+
+def real_block(args) -> int:
+    corpus = Path(args.real_corpus)
+    print(f"\n\nreal corpus ({corpus})")
+    if not corpus.is_dir():
+        why = (f"real corpus: skipped, no folder at {corpus} (expected ../shared/corpus beside the repository; "
+               "--real-corpus PATH or MINUTES_REAL_CORPUS=PATH point elsewhere)")
+        if os.environ.get(REQUIRE_REAL) == "1":
+            print(f"{why}; {REQUIRE_REAL}=1 makes this an error", file=sys.stderr)
+            return 1
+        print(why)
+        return 0
+    try:
+        queries = load_real_queries(Path(args.real_queries), corpus)
+    except ValueError as e:
+        print(f"real corpus: {e}", file=sys.stderr)
+        return 1
+
+    files, _ = indexer.collect_files([corpus])
+    docs, path_of, unparsed = [], {}, []
+    for f in files:
+        try:
+            doc = indexer.read_document(f)
+        except indexer.MinutesError as e:
+            unparsed.append(f"{f.relative_to(corpus).as_posix()}: {e}")
+            continue
+        docs.append(doc)
+        path_of[doc.id] = f.relative_to(corpus).as_posix()
+    with tempfile.TemporaryDirectory() as tmp:
+        report = indexer.index_paths([corpus], Path(tmp) / "ours")
+        naive.build(docs, Path(tmp) / "naive")
+        ours, base = indexer.SearchIndex(Path(tmp) / "ours"), naive.NaiveIndex(Path(tmp) / "naive")
+        rows: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {"ours": [], "naive": []})
+        misses = []
+        for query in queries:
+            relevant = set(query.relevant)
+            mine_ranked = ours_documents(ours, query.text, path_of)
+            theirs_ranked = naive_documents(base, query.text, path_of)
+            mine, theirs = metrics(mine_ranked, relevant), metrics(theirs_ranked, relevant)
+            for key in (query.cls, "overall"):
+                rows[key]["ours"].append(mine)
+                rows[key]["naive"].append(theirs)
+            if mine["mrr"] < 1 or theirs["mrr"] < 1 or mine["ndcg"] < theirs["ndcg"]:
+                misses.append((query, mine, theirs, mine_ranked[:3], theirs_ranked[:3]))
+        ours.close()
+        base.close()
+    overall = rows.pop("overall")
+    print(f"judged queries: {len(queries)} over {len(path_of)} documents in {corpus}")
+    print("judged per DOCUMENT: each system's ranked list is its distinct documents in the order of their "
+          "first hit; relevant = the documents the judgments name (item numbers depend on the parser)")
+    for failure in [f"{f.path}: {f.reason}" for f in report.failed] + unparsed:
+        print(f"  not indexed: {failure}")
+    table("real corpus, per class (document level)", dict(rows))
+    table("real corpus, overall (document level)", {"overall": overall})
+    if args.show_misses:
+        print("\nreal corpus: queries where either system's first relevant document is not first, "
+              "or ours has the lower nDCG@10 (MRR ours / naive; top 3 documents):")
+        for query, mine, theirs, mine_top, theirs_top in misses:
+            flag = "  OURS WORSE" if mine["ndcg"] < theirs["ndcg"] or mine["mrr"] < theirs["mrr"] else ""
+            print(f"  [{query.cls}] {query.text}: MRR {mine['mrr']:.3f} / {theirs['mrr']:.3f}{flag}")
+            print(f"      ours:  {', '.join(map(short, mine_top)) or '(nothing)'}")
+            print(f"      naive: {', '.join(map(short, theirs_top)) or '(nothing)'}")
+            print(f"      judged: {', '.join(map(short, query.relevant))}")
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", default=str(ROOT / "samples" / "corpus"))
+    parser.add_argument("--queries", default=str(ROOT / "scripts" / "eval_queries.tsv"))
+    parser.add_argument("--real-corpus", default=str(REAL_CORPUS),
+                        help="the real corpus folder (default: ../shared/corpus beside the repository, "
+                             "or $MINUTES_REAL_CORPUS)")
+    parser.add_argument("--real-queries", default=str(REAL_QUERIES))
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    specimen_block(args)
+    sys.exit(real_block(args))
 
 
 if __name__ == "__main__":
