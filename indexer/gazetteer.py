@@ -166,6 +166,8 @@ def find_departments(text: str, level: str = "", place: str = "") -> list[Mentio
     municipality = place[:-1] if place.endswith("市") and places().get(place) == PROVINCE else ""
     for m in _pattern().finditer(text):
         name, where = m.group("name"), m.group("place") or ""
+        if text[m.end():m.end() + 1] == "门" and name.endswith("部"):
+            continue  # 财政部门, 民政部门: a kind of department, not the ministry
         where_level = places().get(where, "")
         if name in explicit:
             dept = explicit[name]

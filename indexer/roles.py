@@ -27,7 +27,8 @@ _CITY_UNIT = re.compile(
     r"(?<![城都上超门股夜集])市(?!场|长)[\u4e00-\u9fff]{1,8}?(?:局(?![面势])|委(?!托)|办(?![法理事公])|集团|公司|中心|支队)"
 )
 # Words inside a match that show it is a phrase, not a unit's name (受委托, 其委托, 第十二条…委员会, 请你公司).
-_NOT_A_UNIT = re.compile(r"或者|以上|以下|有关|相关|其|我|你|本|该|受|第[一二三四五六七八九十百\d]+条|承办|牵头")
+_NOT_A_UNIT = re.compile(r"或者|以上|以下|有关|相关|其|我|你|本|该|受|第[一二三四五六七八九十百\d]+条|承办|牵头"
+                         r"|^(?:配合|领导|协助|负责|组织|督促|指导|支持|请|经|在|对|向|与|和|及|将|把|按照|根据)")
 _WORD_GOES_ON = set("托员理法事")  # 委托, 委员, 办理, 办法, 办事: the suffix began another word
 _LABEL = re.compile(r"^(?:（[一二三四五六七八九十\d]{1,3}）|\d{1,2}[.．、]|[①-⑳])")  # （三）市X局要…: still the subject
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
