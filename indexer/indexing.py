@@ -19,7 +19,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from . import gazetteer
+from . import gazetteer, numbers
 from .analysis import with_keywords
 from .errors import IndexLocked, IndexNotFound, IndexOutdated, MinutesError, ParseError
 from .lifecycle import WRITER_TIMEOUT_S, clear_scratch, scratch_dir, swap_in, writer_lock
@@ -88,7 +88,7 @@ def _records(doc: Document) -> Iterable[dict]:
     common = dict(
         doc_id=doc.id, source=doc.source, content_hash=doc.content_hash, doc_title=doc.title,
         doc_number=doc.doc_number, doc_type=doc.doc_type, session=doc.session, meeting=doc.meeting,
-        number_key=f"〔{doc.number_year}〕{doc.number_seq}号" if doc.number_year and doc.number_seq else "",
+        number_key=",".join(numbers.document_keys(doc.doc_number, doc.number_aliases, doc.number_year, doc.number_seq)),
         date=doc.date, year=doc.year,
     )
     people = _people(doc)
@@ -105,7 +105,8 @@ def _records(doc: Document) -> Iterable[dict]:
             people=people,
             titles=doc.title,
             body=doc.preamble,
-            body_bigram=f"{doc.title}。{doc.preamble}",
+            body_bigram=f"{doc.title}\n\n{doc.preamble}",
+            body_joins=f"{doc.title}\n\n{doc.preamble}",
             dept=",".join(r.name for r in roles),
             topic=",".join(t.topic for t in gazetteer.find_topics(doc.preamble)),
         )
@@ -121,8 +122,10 @@ def _records(doc: Document) -> Iterable[dict]:
             item_title=item.title,
             body=item.text,
             # The title too, so a run of characters in it is found whatever jieba made of the
-            # title; the 。 keeps phrases from running across the join.
-            body_bigram=f"{doc.title}。{item.text}",
+            # title; the blank line keeps phrases from running across the join. The joins
+            # field reads the same text (see indexer.analysis).
+            body_bigram=f"{doc.title}\n\n{item.text}",
+            body_joins=f"{doc.title}\n\n{item.text}",
             reviewed="\n".join(item.reviewed),
             titles="\n".join((doc.title, *item.reviewed)),
             dept=",".join(item.departments),

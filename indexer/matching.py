@@ -9,6 +9,14 @@ cheaper branch has matched already — so the bigram phrase that catches a
 segmentation mismatch costs almost nothing when the jieba words matched. The
 check itself intersects the words' position arrays, shifted by their place in
 the phrase, with numpy.
+
+A quoted phrase (:class:`~indexer.query.QuotedPhrase`) finds each of its bigrams
+in the bigram field or, where the text has punctuation inside it, as the two
+halves of a join in the joins field at one position (see
+:class:`~indexer.analysis.JoinTokenizer`): its position array is the bigram's
+merged with the positions both halves share. An unquoted run of characters that
+holds a Latin word or number (:class:`~indexer.query.CharRun`) must have no mark
+of the joins field inside it.
 """
 from __future__ import annotations
 
@@ -20,7 +28,9 @@ from whoosh import query as wq
 
 from .errors import SearchTimeout
 from .facets import as_mask, from_mask, iter_bits, to_bits
+from .analysis import JOIN_MARK, join_terms
 from .postings import Postings
+from .query import CharRun, QuotedPhrase
 
 TERM_CACHE_SIZE = 2048
 
@@ -80,6 +90,8 @@ class Matcher:
         return to_bits(self.searcher.docs_for_query(q), self.size)  # prefixes, wildcards, ranges: small
 
     def _phrase(self, q: wq.Phrase, scope: int) -> int:
+        if isinstance(q, QuotedPhrase):
+            return self._quoted(q, scope)
         candidates = scope
         for word in q.words:
             candidates &= self._term(q.fieldname, word)
@@ -89,19 +101,83 @@ class Matcher:
             return candidates
         if q.slop != 1:
             return self._phrase_by_whoosh(q, candidates)
-        # The words side by side: occurrence keys (docnum << 32 | position), each word's
-        # shifted back by its place in the phrase, intersected — what is left starts a match.
         keep = as_mask(candidates, self.size)
+        starts = self._starts(q.words, lambda word: self.postings.positions(q.fieldname, word, keep), keep)
+        if isinstance(q, CharRun):
+            starts = self._unmarked(q, starts, keep)
+        return self._records(starts)
+
+    def _starts(self, words, positions, keep: np.ndarray) -> np.ndarray:
+        """The words side by side: occurrence keys (docnum << 32 | position), each word's
+        shifted back by its place in the phrase, intersected — what is left starts a match."""
         starts = None
-        for i, word in enumerate(q.words):
-            keys = self.postings.positions(q.fieldname, word, keep)
+        for i, word in enumerate(words):
+            keys = positions(word)
             keys = keys[keep[keys >> 32]] - i
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
             if not len(starts):
-                return 0
+                break
+        return starts
+
+    def _records(self, starts: np.ndarray) -> int:
         found = np.zeros(self.size, dtype=bool)
         found[starts >> 32] = True
         return from_mask(found)
+
+    def _quoted(self, q, scope: int) -> int:
+        """Each place in the bigram field, or in one of its other ways in the joins
+        field (:func:`~indexer.analysis.join_terms`: terms that stand together at the
+        place's position)."""
+        joins = q.joins in self.searcher.schema
+        ways = [[((q.fieldname, word),), *(tuple((q.joins, t) for t in terms)
+                                           for terms in (join_terms(q.words, i) if joins else ()))]
+                for i, word in enumerate(q.words)]
+        candidates = scope
+        for place in ways:
+            bits = 0
+            for way in place:
+                together = candidates
+                for fieldname, term in way:
+                    together &= self._term(fieldname, term)
+                bits |= together
+            candidates &= bits
+            if not candidates:
+                return 0
+        if len(ways) == 1:
+            # One place: the records holding it in the bigram field match; only the others
+            # need the positions of its other ways.
+            plain = candidates & self._term(q.fieldname, q.words[0])
+            rest = candidates & ~plain
+            if not rest or len(ways[0]) == 1:
+                return candidates
+            keep = as_mask(rest, self.size)
+            keys = np.unique(np.concatenate([self._together(way, keep) for way in ways[0][1:]]))
+            return plain | self._records(keys[keep[keys >> 32]])
+        keep = as_mask(candidates, self.size)
+
+        def positions(i):
+            keys = [self._together(way, keep) for way in ways[i]]
+            return keys[0] if len(keys) == 1 else np.unique(np.concatenate(keys))
+
+        return self._records(self._starts(range(len(ways)), positions, keep))
+
+    def _together(self, way: tuple[tuple[str, str], ...], keep: np.ndarray) -> np.ndarray:
+        """Occurrence keys where every term of ``way`` stands."""
+        keys = None
+        for fieldname, term in way:
+            found = self.postings.positions(fieldname, term, keep)
+            keys = found if keys is None else np.intersect1d(keys, found, assume_unique=True)
+        return keys
+
+    def _unmarked(self, q: CharRun, starts: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        """The starts of the occurrences with no mark inside, that is at none of the
+        positions ``s + 1 … s + n - 1`` (a mark stands at the token after the punctuation)."""
+        marks = self.postings.positions(q.joins, JOIN_MARK, keep) if q.joins in self.searcher.schema else ()
+        if not len(marks):
+            return starts
+        inside = (np.searchsorted(marks, starts + len(q.words) - 1, side="right")
+                  - np.searchsorted(marks, starts + 1, side="left"))
+        return starts[inside == 0]
 
     def _phrase_by_whoosh(self, q: wq.Phrase, candidates: int) -> int:
         """Positions checked by Whoosh's phrase matcher, skipping to each candidate."""

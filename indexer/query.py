@@ -9,10 +9,17 @@ Like SearXNG's query parsing, each part of the language is a small parser with
 - field prefixes, with ASCII or full-width colons: ``部门：市发改委`` (aliases resolve),
   ``主题：安全生产``, ``文号：〔2021〕9号``, ``会议：第128次``, ``年份：2021``,
   ``日期：2020-01..2021-06``, ``类型：纪要``;
-- document numbers (〔2021〕9号, [2021]9号, (2021)9号, 2021年9号, 国发〔2019〕5号) and sessions
-  (第128次常务会议), matched exactly and ranked first;
+- document numbers (〔2021〕9号, [2021]9号, (2021)9号, 2021年9号, 国发〔2019〕5号, 国务院令第706号,
+  with any brackets and spaces) and sessions (第128次常务会议): the document's records are ranked
+  first, above every record that only mentions it (:attr:`ParsedQuery.pinned`);
 - any other word: all words must match, each by its jieba words, as an exact run
-  of characters (bigrams), or through an alias or synonym.
+  of characters (bigrams) that does not cross punctuation, or through an alias or synonym.
+
+A quoted phrase ignores punctuation and spaces: "加强统筹、压实责任" matches the
+text with 、, with ，, or with none, and so does the phrase typed without it. Its
+characters must run together once punctuation is set aside (the bigram field is
+read that way, see :mod:`indexer.analysis`); highlighting marks the text's own
+span, punctuation included (:class:`~indexer.highlight.PhraseTerm`).
 
 The result is a :class:`ParsedQuery`: the Whoosh query, a looser one to fall back
 on when nothing matches, a cheaper query to score with, and the terms to highlight.
@@ -24,23 +31,61 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from . import gazetteer
-from .analysis import bigrams, fold, words
+from . import gazetteer, numbers
+from .analysis import bigrams, fold, phrase_bigrams, words
+from .highlight import PhraseTerm
 from .normalize import normalize
 
 TEXT_FIELDS = ("body", "item_title", "doc_title", "reviewed", "people")
 REFERENCE_BOOST = 20.0
 SYNONYM_BOOST = 0.6
 
-_TOKEN = re.compile(
-    r'-?(?:[\u4e00-\u9fff]{2}[:：])?(?:"[^"]*"?|“[^”]*”?|「[^」]*」?|[^\s"“「]+)'
+# A token's head: an optional exclusion and field prefix; then a quoted phrase or a bare word.
+_HEAD = re.compile(r"-?(?:[\u4e00-\u9fff]{2}[:：])?")
+_BARE = re.compile(r'[^\s"“「]+')
+_QUOTES = {'"': '"', "“": "”", "「": "」"}
+# Spaces typed inside a document number ("〔2021〕 9号", "国务院令 第706号") do not split it.
+_NUMBER_SPACES = re.compile(
+    r"[〔\[【﹝(]\s*(?:19|20)\d\d\s*[〕\]】﹞)]\s*第?\s*\d{1,5}\s*号"
+    r"|(?:19|20)\d\d\s*年\s*第?\s*\d{1,5}\s*号|令\s*第?\s*\d{1,5}\s*号|第\s*\d{1,5}\s*号\s*令"
 )
-_QUOTED = re.compile(r'^(?:"([^"]*)"?|“([^”]*)”?|「([^」]*)」?)$')
 _FIELD = re.compile(r"^(部门|主题|文号|会议|年份|日期|类型)[:：](.*)$")
-_DOC_NUMBER = re.compile(r"^([\u4e00-\u9fff]{0,12}?)[〔\[［(（【]?((?:19|20)\d\d)[〕\]］)）】]?年?第?(\d{1,4})号$")
 _SESSION = re.compile(r"^(?:[\u4e00-\u9fff]{0,12}?)第(\d{1,4})次(常务会议|专题会议|办公会议|全体会议|现场办公会)?$")
 _DATE_BOUND = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 _DOC_TYPE_ALIASES = {"纪要": "会议纪要", "会议": "会议纪要", "报告": "报告"}
+
+
+class QuotedPhrase(wq.Phrase):
+    """A quoted phrase's characters in a row, punctuation and spaces set aside: its
+    places in the bigram numbering (:func:`~indexer.analysis.phrase_bigrams`), each
+    found in the bigram field or, where the text has punctuation between the two
+    characters, in the joins field. :mod:`indexer.matching` evaluates it; anything
+    that evaluates it as a plain phrase of the bigram field gets the matches without
+    punctuation inside."""
+
+    def __init__(self, fieldname: str, words: list[str], joins: str = "body_joins", boost: float = 1.0,
+                 scored: tuple[str, ...] = ()):
+        super().__init__(fieldname, words, boost=boost)
+        self.joins = joins
+        self.scored = scored or tuple(words)  # the places to score by: those with no punctuation in the query
+
+    def __repr__(self):
+        return f"QuotedPhrase({self.fieldname!r}, {self.words!r})"
+
+
+class CharRun(wq.Phrase):
+    """An unquoted word's characters in a row in the bigram field, when they hold a
+    Latin word or number: besides the phrase, no mark of the joins field (a Latin
+    token meeting other text across punctuation) may stand inside it, because the
+    bigram field leaves no gap there. (Between CJK characters it does: a plain
+    phrase never crosses punctuation.) Evaluated as a plain phrase, a superset."""
+
+    def __init__(self, fieldname: str, words: list[str], joins: str = "body_joins", boost: float = 1.0):
+        super().__init__(fieldname, words, boost=boost)
+        self.joins = joins
+
+    def __repr__(self):
+        return f"CharRun({self.fieldname!r}, {self.words!r})"
 
 
 @dataclass(frozen=True)
@@ -48,9 +93,12 @@ class ParsedQuery:
     query: wq.Query
     relaxed: wq.Query | None  # any-word recall, for when ``query`` finds nothing
 
-    terms: tuple[str, ...]  # what to highlight, longest first
+    terms: tuple[str, ...]  # what to highlight, longest first (quoted phrases as PhraseTerm)
     words: tuple[str, ...]  # the plain words, for "did you mean"
     is_empty: bool
+    # Records the query names outright (a document number or session typed as a word): ranked
+    # before every other match, whatever their scores.
+    pinned: wq.Query | None = None
 
 
 @dataclass
@@ -60,6 +108,7 @@ class _State:
     loose: list[wq.Query] = field(default_factory=list)  # clauses for the relaxed query
     highlight: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    pinned: list[wq.Query] = field(default_factory=list)
     join_next: bool = False
 
     def add(self, q: wq.Query, negate: bool) -> None:
@@ -94,10 +143,13 @@ def _or(clauses) -> wq.Query | None:
 
 
 def text_query(word: str, boost: float = 1.0) -> wq.Query | None:
-    """A word in any text field: all its jieba words, or its characters in a row."""
+    """A word in any text field: all its jieba words, or its characters in a row
+    (never across punctuation)."""
     tokens = words(word)
     clauses = [_all(f, tokens) for f in TEXT_FIELDS]
-    clauses.append(_phrase("body_bigram", bigrams(word)))
+    grams = bigrams(word)
+    latin = len(grams) > 1 and any(g.isascii() for g in grams)
+    clauses.append(CharRun("body_bigram", grams) if latin else _phrase("body_bigram", grams))
     clauses = [c for c in clauses if c is not None]
     if not clauses:
         return None
@@ -105,19 +157,23 @@ def text_query(word: str, boost: float = 1.0) -> wq.Query | None:
 
 
 def phrase_query(text: str) -> wq.Query | None:
+    """A quoted phrase: its words side by side in a text field, or its characters in a
+    row in the bigram field, where punctuation and spaces (the text's and the
+    phrase's) do not count."""
     tokens = words(text)
-    return _or([*(_phrase(f, tokens) for f in TEXT_FIELDS), _phrase("body_bigram", bigrams(text))])
+    places = phrase_bigrams(text)
+    quoted = QuotedPhrase("body_bigram", [w for w, _ in places], scored=tuple(w for w, joined in places if not joined))
+    return _or([*(_phrase(f, tokens) for f in TEXT_FIELDS), quoted if places else None])
 
 
 def reference_query(word: str) -> wq.Query | None:
-    """A document number or a session, if ``word`` is one."""
+    """A document number or a session, if ``word`` is one. A number is looked up by
+    its key (:mod:`indexer.numbers`): with an issuer, that document; without, the
+    number of any issuer."""
+    number = numbers.key(word)
+    if number:
+        return wq.Term("number_key", number, boost=REFERENCE_BOOST)
     canonical = normalize(word).strip()
-    m = _DOC_NUMBER.match(canonical)
-    if m:
-        number = f"〔{m.group(2)}〕{int(m.group(3))}号"
-        if m.group(1):
-            return wq.Term("doc_number", m.group(1) + number, boost=REFERENCE_BOOST)
-        return wq.Term("number_key", number, boost=REFERENCE_BOOST)  # any issuer
     m = _SESSION.match(canonical)
     if m:
         # Multi-term queries score a constant 1.0 whatever their boost: wrap them.
@@ -141,18 +197,26 @@ class _OrParser(_Parser):
         state.join_next = bool(state.must)
 
 
+def _unquote(token: str) -> str:
+    """The text inside a quoted token (the closing quote may be missing)."""
+    if token[:1] in _QUOTES:
+        closing = _QUOTES[token[0]]
+        token = token[1:-1] if len(token) > 1 and token.endswith(closing) else token[1:]
+    return token
+
+
 class _PhraseParser(_Parser):
     def check(self, token):
-        return bool(_QUOTED.match(token))
+        return token[:1] in _QUOTES
 
     def __call__(self, token, negate, state):
-        text = next(g for g in _QUOTED.match(token).groups() if g is not None).strip()
+        text = _unquote(token).strip()
         q = phrase_query(text)
         if q is None:
             return
         state.add(q, negate)
         if not negate:
-            state.highlight.append(text)
+            state.highlight.append(PhraseTerm(text))
             state.loose.append(q)
 
 
@@ -162,9 +226,7 @@ class _FieldParser(_Parser):
 
     def __call__(self, token, negate, state):
         name, value = _FIELD.match(token).groups()
-        quoted = _QUOTED.match(value)
-        value = next(g for g in quoted.groups() if g is not None) if quoted else value
-        value = value.strip()
+        value = _unquote(value).strip()
         if not value:
             return
         q = getattr(self, "_" + {"部门": "dept", "主题": "topic", "文号": "number", "会议": "meeting",
@@ -234,6 +296,8 @@ class _WordParser(_Parser):
         state.add(q, negate)
         if negate:
             return
+        if reference is not None:
+            state.pinned.append(reference)
         state.highlight.append(token)
         state.words.append(token)
         if reference is None:
@@ -246,10 +310,47 @@ class _WordParser(_Parser):
 _PARSERS: tuple[_Parser, ...] = (_OrParser(), _PhraseParser(), _FieldParser(), _WordParser())
 
 
+def tokens(text: str) -> list[str]:
+    """The query's tokens, split at spaces except inside quotes and document numbers.
+    Quotes “…” and 「…」 nest, so a pasted sentence that quotes something can itself
+    be quoted: “按照“统筹推进、压实责任”的要求”. An unclosed quote runs to the end."""
+    text = _NUMBER_SPACES.sub(lambda m: re.sub(r"\s+", "", m.group(0)), fold(text))
+    found, i = [], 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        i = _HEAD.match(text, i).end()  # an exclusion, a field prefix
+        if i < len(text) and text[i] in _QUOTES:
+            i = _closing_quote(text, i)
+        elif m := _BARE.match(text, i):
+            i = m.end()
+        found.append(text[start:i])
+    return found
+
+
+def _closing_quote(text: str, i: int) -> int:
+    """Just past the quote that closes the one at ``i`` (nesting counted), or the end."""
+    opening, closing = text[i], _QUOTES[text[i]]
+    if opening == closing:
+        end = text.find(closing, i + 1)
+        return len(text) if end < 0 else end + 1
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] == opening:
+            depth += 1
+        elif text[j] == closing:
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return len(text)
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Parse the query box's text; an empty or all-punctuation query matches everything."""
     state = _State()
-    for raw in _TOKEN.findall(fold(text)):
+    for raw in tokens(text):
         negate = raw.startswith("-") and len(raw) > 1
         token = raw[1:] if negate else raw
         for parser in _PARSERS:
@@ -265,10 +366,21 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(
         query=base,
         relaxed=relaxed,
-        terms=tuple(sorted({t for t in state.highlight if t.strip()}, key=len, reverse=True)),
+        terms=_highlight_terms(state.highlight),
         words=tuple(state.words),
         is_empty=not positives and not state.must_not,
+        pinned=_or(state.pinned),
     )
+
+
+def _highlight_terms(found: list[str]) -> tuple[str, ...]:
+    """Each term once, longest first; a quoted phrase stays a :class:`PhraseTerm`
+    when the same text is also a plain word."""
+    terms: dict[str, str] = {}
+    for t in found:
+        if t.strip() and (t not in terms or isinstance(t, PhraseTerm)):
+            terms[t] = t
+    return tuple(sorted(terms.values(), key=len, reverse=True))
 
 
 def scoring_query(q: wq.Query, frequency=None) -> wq.Query:
@@ -278,6 +390,14 @@ def scoring_query(q: wq.Query, frequency=None) -> wq.Query:
     recall across segmentations) becomes its rarest bigram — one short posting
     list instead of every record that shares a common bigram. ``frequency(field,
     text)`` gives document frequencies; without it the first bigram is used."""
+    if isinstance(q, QuotedPhrase):
+        # Like a phrase of the bigram field, by its rarest bigram; not one the query holds
+        # across punctuation (the text most likely has punctuation there too, and then
+        # the bigram is in the joins field, which does not score), nor one the bigram
+        # field lacks.
+        held = [w for w in q.scored if frequency(q.fieldname, w)] if frequency else list(q.scored)
+        rarest = min(held, key=lambda w: frequency(q.fieldname, w)) if held and frequency else (held or q.words)[0]
+        return wq.Term(q.fieldname, rarest, boost=q.boost)
     if isinstance(q, wq.Phrase):
         if q.fieldname == "body_bigram":
             rarest = min(q.words, key=lambda w: frequency(q.fieldname, w)) if frequency else q.words[0]
@@ -308,13 +428,13 @@ def proximity_bonus(text: str, words: tuple[str, ...]) -> float:
 def reference_only(text: str) -> wq.Query | None:
     """When the whole query is one document number or session (optionally with
     文号： or 会议：), the query that finds it; else None."""
-    tokens = _TOKEN.findall(fold(text))
-    if len(tokens) != 1:
+    found = tokens(text)
+    if len(found) != 1:
         return None
-    m = _FIELD.match(tokens[0])
+    m = _FIELD.match(found[0])
     if m and m.group(1) not in ("文号", "会议"):
         return None
-    return reference_query(m.group(2) if m else tokens[0])
+    return reference_query(_unquote(m.group(2)) if m else found[0])
 
 
 def highlight_terms(text: str) -> tuple[str, ...]:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from whoosh import fields
+from whoosh import fields, formats
 
 from . import analysis
 from .errors import IndexOutdated
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 META_FILE = "minutes-meta.json"
 
 # A record is an agenda item, or the preamble of a document that has items.
@@ -40,7 +40,9 @@ def build_schema() -> fields.Schema:
         content_hash=fields.ID(stored=True),
         doc_title=fields.TEXT(analyzer=word, stored=True, field_boost=0.3),  # every record has it: weak
         doc_number=fields.ID(stored=True),
-        number_key=fields.ID,  # the number without its issuer: 〔2021〕20号 finds 示府发〔2021〕20号 by one term
+        # Every spelling a number is looked up by, one term each (see indexer.numbers): 示府发〔2021〕20号
+        # and, without its issuer, 〔2021〕20号; a decree's 国务院令第706号 and its aliases (国令第706号).
+        number_key=fields.KEYWORD(commas=True),
         doc_type=fields.ID(stored=True),
         session=fields.ID(stored=True),
         meeting=fields.ID(stored=True),
@@ -50,6 +52,9 @@ def build_schema() -> fields.Schema:
         item_title=fields.TEXT(analyzer=word, stored=True, field_boost=3.0),
         body=fields.TEXT(analyzer=word, stored=True, phrase=True),
         body_bigram=fields.TEXT(analyzer=analysis.bigram_analyzer(), phrase=True),
+        # The bigrams that join characters across punctuation, as halves at body_bigram's positions
+        # (see indexer.analysis): a quoted phrase finds each of its bigrams in either field.
+        body_joins=fields.FieldType(formats.Positions(), analysis.join_analyzer(), scorable=False),
         reviewed=fields.TEXT(analyzer=word, stored=True, field_boost=2.0),  # 《…》 titles the item names
         people=fields.TEXT(analyzer=word),  # chair, 出席, 列席 persons, 请假, 记录: on the preamble record
         # The document's title and the 《…》 titles the item names, whole, one term each: the

@@ -148,13 +148,27 @@ class SearchIndex:
             did_you_mean=did_you_mean,
         )
 
+    @classmethod
+    def _by_relevance(cls, state: _SearcherState, parsed, relaxed_query, matched: int, depth: int):
+        """(stored fields, score) of the top ``depth`` matches. The records the query
+        names outright (its document numbers and sessions: ``parsed.pinned``) come
+        first, whatever BM25 thinks of the records that only mention them; then the
+        rest. Within each, by score (see :meth:`_ranked`)."""
+        scoring = scoring_query(relaxed_query or parsed.query, state.searcher.doc_frequency)
+        pinned = state.matcher.bits(parsed.pinned) & matched if parsed.pinned is not None else 0
+        final = cls._ranked(state, parsed, scoring, pinned, depth) if pinned else []
+        if len(final) < depth:
+            final += cls._ranked(state, parsed, scoring, matched & ~pinned, depth - len(final))
+        return final
+
     @staticmethod
-    def _by_relevance(state: _SearcherState, parsed, relaxed_query, matched: int, depth: int):
-        """(stored fields, score) of the top ``depth`` matches: scored by the position-free query (restricted to the
-        true matches), reranked by proximity read from the stored text; equal scores
+    def _ranked(state: _SearcherState, parsed, scoring, matched: int, depth: int):
+        """(stored fields, score) of the top ``depth`` of ``matched``: scored by the position-free query (restricted
+        to the true matches), reranked by proximity read from the stored text; equal scores
         newest first. Matches the scoring query leaves out follow, newest first."""
+        if not matched:
+            return []
         searcher = state.searcher
-        scoring = scoring_query(relaxed_query or parsed.query, searcher.doc_frequency)
         wanted = depth + RERANK_EXTRA
         scored = state.scorer.top(scoring, as_mask(matched, state.facets.size), wanted)
         if len(scored) < wanted and len(scored) < matched.bit_count():

@@ -1,5 +1,5 @@
 """The tokenizers follow Whoosh's contract: positions by token, offsets by character."""
-from indexer.analysis import bigram_analyzer, word_analyzer
+from indexer.analysis import bigram_analyzer, join_analyzer, join_terms, phrase_bigrams, word_analyzer
 
 TEXT = "会议原则同意，由市发改委牵头。第128次 5G"
 
@@ -25,12 +25,44 @@ def test_word_tokens_positions_and_offsets():
 
 
 def test_bigram_tokens_positions_and_offsets():
+    # The same tokens as ever; positions leave a place for each join across punctuation
+    # (5: 意由 across ，; 12: 头第 across 。). 第 is covered by 头第: its unigram shares 12.
     assert tokens(bigram_analyzer(), TEXT) == [
         ("会议", 0, 0, 2), ("议原", 1, 1, 3), ("原则", 2, 2, 4), ("则同", 3, 3, 5), ("同意", 4, 4, 6),
         ("由市", 6, 7, 9), ("市发", 7, 8, 10), ("发改", 8, 9, 11), ("改委", 9, 10, 12), ("委牵", 10, 11, 13),
         ("牵头", 11, 12, 14),
-        ("第", 13, 15, 16), ("128", 14, 16, 19), ("次", 15, 19, 20), ("5g", 16, 21, 23),
+        ("第", 12, 15, 16), ("128", 13, 16, 19), ("次", 14, 19, 20), ("5g", 15, 21, 23),
     ]
+
+
+def test_joins_fill_the_places_of_punctuation():
+    # A join is two halves at one place: 意| and |由 at 5 (across ，), 头| and |第 at 12 (across 。).
+    assert tokens(join_analyzer(), TEXT) == [("意|", 5, 5, 6), ("|由", 5, 7, 8), ("头|", 12, 13, 14), ("|第", 12, 15, 16)]
+    # 县 between punctuation is covered by two joins and keeps its unigram (at the place of
+    # the join before it); a number meeting text across punctuation gets a mark at the next
+    # token's place, and no gap; a space counts as punctuation between CJK characters, not
+    # next to a number or Latin word (as before); nothing runs across a blank line, which
+    # leaves an empty place (6). Where a run of CJK characters meets a number or Latin
+    # word, its edge character is noted at its first or last bigram (#以, 上#, #网).
+    text = "市、县、区 95%以上 5G网络\n\n标题"
+    assert tokens(bigram_analyzer(), text) == [
+        ("市", 0, 0, 1), ("县", 0, 2, 3), ("区", 1, 4, 5), ("95", 2, 6, 8), ("以上", 3, 9, 11),
+        ("5g", 4, 12, 14), ("网络", 5, 14, 16), ("标题", 7, 18, 20),
+    ]
+    assert tokens(join_analyzer(), text) == [
+        ("市|", 0, 0, 1), ("|县", 0, 2, 3), ("县|", 1, 2, 3), ("|区", 1, 4, 5), ("|", 3, 8, 9),
+        ("#以", 3, 9, 10), ("上#", 3, 10, 11), ("#网", 5, 14, 15),
+    ]
+    # A quoted phrase's places, and which of them the phrase itself holds across punctuation.
+    assert phrase_bigrams("“市、县、区 95%以上”") == [("市县", True), ("县区", True), ("95", False), ("以上", False)]
+    assert [w for w, _ in phrase_bigrams("市县区95以上")] == ["市县", "县区", "95", "以上"]
+
+
+def test_other_ways_a_quoted_phrases_places_stand_in_the_joins_field():
+    places = ["第", "23", "次常", "常务", "2021", "年"]
+    assert [join_terms(places, i) for i in range(len(places))] == [
+        [("第#",)], [], [("次|", "|常")], [("常|", "|务")], [], [("#年",)]]
+    assert join_terms(["县"], 0) == [] and join_terms(["5", "县", "5"], 1) == []
 
 
 def test_full_width_letters_fold_without_moving_offsets():
