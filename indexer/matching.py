@@ -10,11 +10,12 @@ segmentation mismatch costs almost nothing when the jieba words matched. The
 check itself intersects the words' position arrays, shifted by their place in
 the phrase, with numpy.
 
-A quoted phrase (:class:`~indexer.query.QuotedPhrase`) finds each of its bigrams
-in the bigram field or, where the text has punctuation inside it, as the two
-halves of a join in the joins field at one position (see
-:class:`~indexer.analysis.JoinTokenizer`): its position array is the bigram's
-merged with the positions both halves share. An unquoted run of characters that
+A quoted phrase (:class:`~indexer.query.QuotedPhrase`) finds each of its places
+in the bigram field or in one of its other ways in the joins field
+(:func:`~indexer.analysis.join_terms`): a bigram across punctuation as its two
+halves at one position, a character next to a number as the edge of a run. A
+place's position array is its own merged with the positions where all the terms
+of another way stand together. An unquoted run of characters that
 holds a Latin word or number (:class:`~indexer.query.CharRun`) must have no mark
 of the joins field inside it.
 """
@@ -26,9 +27,9 @@ from collections import OrderedDict
 import numpy as np
 from whoosh import query as wq
 
+from .analysis import JOIN_MARK, join_terms
 from .errors import SearchTimeout
 from .facets import as_mask, from_mask, iter_bits, to_bits
-from .analysis import JOIN_MARK, join_terms
 from .postings import Postings
 from .query import CharRun, QuotedPhrase
 
