@@ -87,7 +87,7 @@ def _records(doc: Document) -> Iterable[dict]:
     doc_meta = json.dumps(meta, ensure_ascii=False)
     common = dict(
         doc_id=doc.id, source=doc.source, content_hash=doc.content_hash, doc_title=doc.title,
-        doc_number=doc.doc_number, doc_type=doc.doc_type, session=doc.session, meeting=doc.meeting,
+        doc_number=doc.doc_number, issuer=doc.issuer, doc_type=doc.doc_type, session=doc.session, meeting=doc.meeting,
         number_key=",".join(numbers.document_keys(doc.doc_number, doc.number_aliases, doc.number_year, doc.number_seq)),
         date=doc.date, year=doc.year,
     )
@@ -95,7 +95,7 @@ def _records(doc: Document) -> Iterable[dict]:
     if doc.preamble and doc.items[0].number:
         # The opening paragraph (who met, when, what was heard) is searchable too,
         # and carries the names of the people at the meeting.
-        roles = department_roles(doc.preamble)
+        roles = department_roles(doc.preamble, doc.issuer_level, gazetteer.issuer_place(doc.issuer))
         yield dict(
             common,
             id=f"{doc.id}#preamble",

@@ -18,7 +18,7 @@ from whoosh import fields, formats
 from . import analysis
 from .errors import IndexOutdated
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 META_FILE = "minutes-meta.json"
 
 # A record is an agenda item, or the preamble of a document that has items.
@@ -40,6 +40,7 @@ def build_schema() -> fields.Schema:
         content_hash=fields.ID(stored=True),
         doc_title=fields.TEXT(analyzer=word, stored=True, field_boost=0.3),  # every record has it: weak
         doc_number=fields.ID(stored=True),
+        issuer=fields.ID(stored=True),  # for citations of documents without a number
         # Every spelling a number is looked up by, one term each (see indexer.numbers): 示府发〔2021〕20号
         # and, without its issuer, 〔2021〕20号; a decree's 国务院令第706号 and its aliases (国令第706号).
         number_key=fields.KEYWORD(commas=True),

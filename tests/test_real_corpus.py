@@ -186,3 +186,17 @@ def test_short_names_follow_the_issuers_level(real_docs):
     assert "中国人民银行" in names_by_level["state"] and "市人民银行" not in names_by_level["state"]
     assert "省发展改革委" in names_by_level["province"] and "市发改委" not in names_by_level["province"]
     assert "市发改委" in names_by_level["city"]
+
+
+def test_citations_name_one_document(real_docs, real_search_index):
+    """Thirteen documents are titled just 政府工作报告: a citation adds issuer and date
+    where there is no number, so no two documents are cited alike."""
+    cited: dict[str, set[str]] = {}
+    for q in ("政府工作报告", "通知", "条例"):
+        for hit in real_search_index.search(SearchRequest(q=q, size=100)).hits:
+            head = hit.citation.split("》", 1)[1].split("第", 1)[0] if "》" in hit.citation else ""
+            cited.setdefault(hit.citation.split("》")[0] + "》" + head, set()).add(hit.doc_id)
+    reports = [c for c in cited if "政府工作报告》" in c]
+    assert len(reports) == 15
+    assert all(len(ids) == 1 for ids in cited.values()), {c: ids for c, ids in cited.items() if len(ids) > 1}
+    assert "《政府工作报告》（国务院，2014年3月5日）" in reports
