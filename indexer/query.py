@@ -99,6 +99,9 @@ class ParsedQuery:
     # Records the query names outright (a document number or session typed as a word): ranked
     # before every other match, whatever their scores.
     pinned: wq.Query | None = None
+    # Records where a department the query names leads the work (部门：市发改委, or 市发改委 typed
+    # as a word): ranked before those that only mention it or give it a share.
+    preferred: wq.Query | None = None
 
 
 @dataclass
@@ -109,6 +112,7 @@ class _State:
     highlight: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     pinned: list[wq.Query] = field(default_factory=list)
+    preferred: list[wq.Query] = field(default_factory=list)
     join_next: bool = False
 
     def add(self, q: wq.Query, negate: bool) -> None:
@@ -233,6 +237,8 @@ class _FieldParser(_Parser):
                                   "年份": "year", "日期": "date", "类型": "doc_type"}[name])(value)
         if q is not None:
             state.add(q, negate)
+            if name == "部门" and not negate:
+                state.preferred.append(wq.Term("dept_lead", gazetteer.canonical_department(value)))
 
     @staticmethod
     def _dept(value):
@@ -288,7 +294,8 @@ class _WordParser(_Parser):
         clauses = [text_query(token), reference]
         for other in gazetteer.synonyms(token):
             clauses.append(text_query(other, boost=SYNONYM_BOOST))
-        if gazetteer.canonical_department(token) != token or gazetteer.is_known(token):
+        is_dept = gazetteer.canonical_department(token) != token or gazetteer.is_known(token)
+        if is_dept:
             clauses.append(wq.Term("dept", gazetteer.canonical_department(token)))
         q = _or(clauses)
         if q is None:
@@ -298,6 +305,8 @@ class _WordParser(_Parser):
             return
         if reference is not None:
             state.pinned.append(reference)
+        if is_dept:
+            state.preferred.append(wq.Term("dept_lead", gazetteer.canonical_department(token)))
         state.highlight.append(token)
         state.words.append(token)
         if reference is None:
@@ -370,6 +379,7 @@ def parse_query(text: str) -> ParsedQuery:
         words=tuple(state.words),
         is_empty=not positives and not state.must_not,
         pinned=_or(state.pinned),
+        preferred=_or(state.preferred),
     )
 
 

@@ -153,12 +153,15 @@ class SearchIndex:
         """(stored fields, score) of the top ``depth`` matches. The records the query
         names outright (its document numbers and sessions: ``parsed.pinned``) come
         first, whatever BM25 thinks of the records that only mention them; then the
-        rest. Within each, by score (see :meth:`_ranked`)."""
+        records where a department it names leads the work (``parsed.preferred``);
+        then the rest. Within each, by score (see :meth:`_ranked`)."""
         scoring = scoring_query(relaxed_query or parsed.query, state.searcher.doc_frequency)
         pinned = state.matcher.bits(parsed.pinned) & matched if parsed.pinned is not None else 0
-        final = cls._ranked(state, parsed, scoring, pinned, depth) if pinned else []
-        if len(final) < depth:
-            final += cls._ranked(state, parsed, scoring, matched & ~pinned, depth - len(final))
+        preferred = state.matcher.bits(parsed.preferred) & matched & ~pinned if parsed.preferred is not None else 0
+        final = []
+        for tier in (pinned, preferred, matched & ~pinned & ~preferred):
+            if tier and len(final) < depth:
+                final += cls._ranked(state, parsed, scoring, tier, depth - len(final))
         return final
 
     @staticmethod

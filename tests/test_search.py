@@ -253,3 +253,14 @@ def test_every_hit_satisfies_the_filters(search_index):
         assert result.hits
         for hit in result.hits:
             assert {"市市场监管局", "市住建局"} & set(hit.departments) and hit.date.startswith("2021")
+
+
+@pytest.mark.parametrize("q", ["部门：市发改委", "市发改委", "部门：市市场监管局 电梯"])
+def test_records_a_department_leads_come_first(search_index, docs, q):
+    """Asked for a department, the items it leads come before those that only mention it."""
+    leads = {f"{d.id}#item-{i.number}" for d in docs.values() for i in d.items
+             if indexer.gazetteer_canonical(q.split("：")[-1].split()[0]) in i.leads}
+    result = search_index.search(SearchRequest(q=q, size=100))
+    order = [h.id in leads for h in result.hits]
+    assert any(order) and not all(order)
+    assert order == sorted(order, reverse=True)  # every lead before every other hit
