@@ -49,6 +49,7 @@ _NUMBER_SPACES = re.compile(
     r"[〔\[【﹝(]\s*(?:19|20)\d\d\s*[〕\]】﹞)]\s*第?\s*\d{1,5}\s*号"
     r"|(?:19|20)\d\d\s*年\s*第?\s*\d{1,5}\s*号|令\s*第?\s*\d{1,5}\s*号|第\s*\d{1,5}\s*号\s*令"
 )
+_YEAR_FIRST_WORD = re.compile(r"^((?:19|20)\d\d)年([\u4e00-\u9fff].+)$")
 _FIELD = re.compile(r"^(部门|主题|文号|会议|年份|日期|类型)[:：](.*)$")
 _SESSION = re.compile(r"^(?:[\u4e00-\u9fff]{0,12}?)第(\d{1,4})次(常务会议|专题会议|办公会议|全体会议|现场办公会)?$")
 _DATE_BOUND = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -292,6 +293,10 @@ class _WordParser(_Parser):
     def __call__(self, token, negate, state):
         reference = reference_query(token)
         clauses = [text_query(token), reference]
+        dated = _YEAR_FIRST_WORD.match(token)
+        if dated and text_query(dated.group(2)) is not None:
+            # 2015年政府工作报告: the words, in a record of that year (or the run as written, above)
+            clauses.append(wq.And([text_query(dated.group(2)), wq.Term("year", dated.group(1))]))
         for other in gazetteer.synonyms(token):
             clauses.append(text_query(other, boost=SYNONYM_BOOST))
         is_dept = gazetteer.canonical_department(token) != token or gazetteer.is_known(token)

@@ -118,3 +118,12 @@ def test_preamble_hits_point_at_the_preamble(search_index, docs):
     hit = search(search_index, '"常务会议研究"').hits[0]
     assert (hit.part, hit.item_no, hit.item_title) == ("preamble", 0, "会议概况")
     assert hit.citation == "《示例市人民政府常务会议纪要》（〔2021〕12号）"
+
+
+def test_a_year_before_a_word_means_that_years_record(search_index, docs):
+    """2022年政府工作报告: the report of 2022 even where its title carries no year; and
+    the run as written still matches where it stands in the text."""
+    report = next(d for d in docs.values() if d.doc_type == "政府工作报告")
+    found = search(search_index, f"{report.year}年政府工作报告")
+    assert found.hits and found.hits[0].doc_id == report.id and not found.relaxed
+    assert search(search_index, "1999年政府工作报告").relaxed  # no record of 1999: nothing has it all
