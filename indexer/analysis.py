@@ -45,8 +45,11 @@ KEYWORDS_PER_ITEM = 8
 _BOILERPLATE = {
     "会议", "要求", "工作", "强调", "指出", "推进", "加强", "相关", "进一步", "做好", "同意", "原则", "市政府",
     "根据", "意见", "修改", "完善", "落实", "有关", "部门", "全市", "各地", "研究", "审议", "听取", "汇报",
-    "会同", "牵头", "实施", "推动", "加快", "开展", "建立", "健全", "提请", "程序", "示例", "示例市",
+    "会同", "牵头", "实施", "推动", "加快", "开展", "建立", "健全", "提请", "程序", "各部门", "国务院",
+    "省政府", "省委", "市委", "人民政府",
 }
+# Places and scopes (苏州市, 全省, 各区) say where, not what about.
+_PLACE_WORD = re.compile(r"^[\u4e00-\u9fff]{1,4}[省市县区]$")
 
 _WORDLIKE = re.compile(rf"[{CJK}A-Za-z0-9]")
 _NUMBER = re.compile(r"^[\d.%]+$")
@@ -139,6 +142,7 @@ def keywords(text: str, limit: int = KEYWORDS_PER_ITEM) -> tuple[str, ...]:
     counts = Counter(
         w for w in _segmenter().cut(fold(text))
         if len(w.strip()) >= 2 and w not in _BOILERPLATE and _WORDLIKE.search(w) and not _NUMBER.match(w)
+        and not _PLACE_WORD.match(w) and w not in gazetteer.places()
     )
     total = sum(counts.values()) or 1
     ranked = sorted(counts, key=lambda w: -counts[w] * idf.get(w, median) / total)  # stable: ties keep text order
