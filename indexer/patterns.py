@@ -18,6 +18,8 @@ MEETING_KINDS = ("常务会议", "全体会议", "专题会议", "现场办公�
 _KINDS = "|".join(MEETING_KINDS)
 # 第128次常务会议; 第五次现场办公会. Group 1: the number (digits or Chinese), group 2: the kind.
 SESSION = re.compile(rf"第\s*(\d{{1,4}}|[{CN_NUMERAL}]{{1,6}})\s*次({_KINDS})")
+# A session as staff type it into the search box: 第128次常务会议, 市政府第128次, 第128次.
+TYPED_SESSION = re.compile(rf"^(?:[\u4e00-\u9fff]{{0,12}}?)第\s*(\d{{1,4}}|[{CN_NUMERAL}]{{1,6}})\s*次(?:({_KINDS}))?$")
 # The government whose session it is, as references name it: 市政府第128次常务会议.
 SESSION_OWNER = r"(?:[\u4e00-\u9fff]{0,6}?[一二三四五六七八九十]+届人民政府|[\u4e00-\u9fff]{0,6}?(?:市|县|区|省)(?:人民)?政府)?"
 
@@ -35,6 +37,10 @@ DOC_NUMBER = re.compile(rf"({NUMBER_PREFIX})〔((?:19|20)\d\d)〕(\d{{1,5}})号"
 # Decrees are numbered without a year: 中华人民共和国国务院令第706号, 国令第706号,
 # 人力资源社会保障部令第25号.
 DECREE_NUMBER = re.compile(rf"(?:中华人民共和国)?([{CJK}]{{1,16}}?)令\s*第\s*(\d{{1,5}})\s*号")
+# Spellings staff type for a number (after normalization): 2021年9号, 2021年第9号, with an issuer
+# code in front; and decrees as 国务院令706号 or 国务院第706号令.
+TYPED_YEAR_NUMBER = re.compile(rf"({NUMBER_PREFIX})((?:19|20)\d\d)年第?(\d{{1,5}})号")
+TYPED_DECREE = re.compile(rf"(?:中华人民共和国)?([{CJK}]{{1,16}}?)(?:令第?(\d{{1,5}})号|第(\d{{1,5}})号令)")
 # Routing numbers of the confidential-mail office (鲁机发532号): metadata, not the document's number.
 ROUTING_NUMBER = re.compile(r"[\u4e00-\u9fff]机发\s*\d*\s*号")
 # Urgency and transmission marks above a telegram's title: 等级特急·明电, 特提, 签批盖章 …

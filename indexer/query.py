@@ -35,6 +35,7 @@ from . import gazetteer, numbers
 from .analysis import bigrams, fold, phrase_bigrams, words
 from .highlight import PhraseTerm
 from .normalize import normalize
+from .patterns import TYPED_SESSION, cn_to_int, session_text
 
 TEXT_FIELDS = ("body", "item_title", "doc_title", "reviewed", "people")
 REFERENCE_BOOST = 20.0
@@ -51,7 +52,6 @@ _NUMBER_SPACES = re.compile(
 )
 _YEAR_FIRST_WORD = re.compile(r"^((?:19|20)\d\d)年([\u4e00-\u9fff].+)$")
 _FIELD = re.compile(r"^(部门|主题|文号|会议|年份|日期|类型)[:：](.*)$")
-_SESSION = re.compile(r"^(?:[\u4e00-\u9fff]{0,12}?)第(\d{1,4})次(常务会议|专题会议|办公会议|全体会议|现场办公会)?$")
 _DATE_BOUND = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 _DOC_TYPE_ALIASES = {"纪要": "会议纪要", "会议": "会议纪要", "报告": "报告"}
 
@@ -179,10 +179,11 @@ def reference_query(word: str) -> wq.Query | None:
     if number:
         return wq.Term("number_key", number, boost=REFERENCE_BOOST)
     canonical = normalize(word).strip()
-    m = _SESSION.match(canonical)
+    m = TYPED_SESSION.match(canonical)
     if m:
         # Multi-term queries score a constant 1.0 whatever their boost: wrap them.
-        return wq.ConstantScoreQuery(wq.Prefix("session", f"第{int(m.group(1))}次{m.group(2) or ''}"), REFERENCE_BOOST)
+        session = session_text(m.group(1), m.group(2)) if m.group(2) else f"第{cn_to_int(m.group(1))}次"
+        return wq.ConstantScoreQuery(wq.Prefix("session", session), REFERENCE_BOOST)
     return None
 
 
