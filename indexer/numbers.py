@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import re
 
-from .normalize import DOC_NUMBER, normalize
+from .normalize import normalize
+from .patterns import DOC_NUMBER
+from .patterns import TYPED_DECREE as _DECREE  # 国务院令第999号, 国务院令999号, 国务院第999号令
+from .patterns import TYPED_YEAR_NUMBER as _YEAR_FIRST  # 2021年9号, 2021年第9号, with an issuer or not
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# 2021年9号, 2021年第9号 (with an optional issuer in front): the year written out.
-_YEAR_FIRST = re.compile(rf"([{_CJK}]{{0,16}}?)((?:19|20)\d\d)年第?(\d{{1,5}})号")
-# Decrees: 国务院令第999号, 国务院令999号, 国务院第999号令.
-_DECREE = re.compile(rf"(?:中华人民共和国)?([{_CJK}]{{1,16}}?)(?:令第?(\d{{1,5}})号|第(\d{{1,5}})号令)")
 _SPACE = re.compile(r"\s+")
 
 
