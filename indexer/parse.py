@@ -18,14 +18,13 @@ from .formats import SUPPORTED_SUFFIXES, read_file
 from .header import Header, parse_header, represented_issuer, split_issuers
 from .model import Attendance, AttendingUnit, Document, Item
 from .normalize import DATE, find_dates, normalize, parse_date
-from .patterns import BOOK_TITLE, DOC_NUMBER, MEETING_KINDS, SESSION, SHORT_NAME, doc_type_of, session_text
+from .patterns import BOOK_TITLE, DECREE_NUMBER, DOC_NUMBER, MEETING_KINDS, SESSION, SHORT_NAME, doc_type_of, session_text
 from .reflow import is_run_on, reflow
 from .roles import department_roles
 from .sections import ITEM, Line, lines_of
 
 __all__ = ["SUPPORTED_SUFFIXES", "parse_file", "parse_text"]
 
-_DECREE_SEQ = re.compile(r"^(.+?)令第(\d+)号$")
 _TITLES = r"常务副市长|副市长|市长|副省长|省长|副区长|区长|副县长|县长|副秘书长|秘书长|副主任|主任"
 _CHAIR = re.compile(
     rf"(?:([\u4e00-\u9fff]{{2,3}}?)({_TITLES})|({_TITLES})([\u4e00-\u9fff]{{2,3}}?))(?:同志)?(?:在[^，。]{{0,20}})?主持"
@@ -94,7 +93,7 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
     issuer = "、".join(issuers)
     number = header.number
     m = DOC_NUMBER.fullmatch(number)
-    decree = _DECREE_SEQ.search(number) if not m else None
+    decree = DECREE_NUMBER.fullmatch(number) if not m else None
     attending_persons, attending_units = attendance.attending(closing.get("列席", ""), level, place)
     return Document(
         id=_doc_id(issuer, number, norm),
