@@ -183,30 +183,64 @@ def test_unknown_document(search_index):
         search_index.document("nope")
 
 
+def segment_sizes(index_dir):
+    """Records (live or deleted) in each of the index's segments, as Whoosh sees them."""
+    from indexer.indexing import open_whoosh_index
+
+    ix = open_whoosh_index(index_dir)
+    try:
+        with ix.reader() as reader:
+            return [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()]
+    finally:
+        ix.close()
+
+
 def test_searcher_is_reopened_not_refreshed_after_a_merge(tmp_path):
     """Regression for whoosh-reloaded 2.7.5, where Searcher.refresh() after a merge
     returns old and new segments together (duplicate hits). We reopen instead;
-    this must hold whichever Whoosh distribution is installed."""
-    index_dir = tmp_path / "ix"
-    first = tmp_path / "a"
-    first.mkdir()
-    shutil.copy(CORPUS / "示例市政府常务会议纪要-2021-09.txt", first)
-    indexer.index_paths([first], index_dir)
-    ix = indexer.SearchIndex(index_dir)
-    before = search(ix, "电梯安全", size=100)
-    assert {h.doc_number for h in before.hits} == {"〔2021〕9号"}
+    this must hold whichever Whoosh distribution is installed.
 
-    # Several more commits, so Whoosh merges segments.
-    for name in ["示例市政府专题会议纪要-2021-03.txt", "示例市政府常务会议纪要-2021-12-gb18030.txt",
-                 "示例市政府关于印发电梯安全管理办法的通知-2021-20.txt"]:
-        shutil.copy(CORPUS / name, first)
-        indexer.index_paths([first], index_dir)
+    Each ``index_paths`` run is one commit and one new segment; Whoosh's merge policy
+    (MERGE_SMALL) merges small segments once there are five, so the sixth commit,
+    which also replaces a document held in the first segment, merges them. One
+    searcher stays open throughout and is compared after every commit with an
+    oracle computed from the parsed files: every record once, none of the old ones."""
+    index_dir, folder = tmp_path / "ix", tmp_path / "a"
+    folder.mkdir()
+    names = ["示例市政府专题会议纪要-2021-03.txt", "示例市政府关于印发电梯安全管理办法的通知-2021-20.txt",
+             "示例市政府常务会议纪要-2021-09.txt", "示例市政府办公室关于加快发展保障性租赁住房的实施意见-2022-05.txt",
+             "示例市政府工作报告-2022.txt", "示例市政府常务会议纪要-2021-12-gb18030.txt"]
+    ix = None
 
-    after = search(ix, "电梯安全", size=100)
-    ids = [h.id for h in after.hits]
-    assert len(ids) == len(set(ids)), "duplicate hits after the index changed"
-    assert {h.doc_number for h in after.hits} == {"〔2021〕9号", "〔2021〕3号", "示府发〔2021〕20号"}
-    assert after.total == len(ids)
+    def check():
+        expected = item_texts({f.name: indexer.read_document(f) for f in folder.iterdir()})
+        everything = search(ix, size=100)
+        assert sorted(h.id for h in everything.hits) == sorted(expected)  # each record once
+        assert everything.total == len(expected)
+        lift = search(ix, '"电梯"', size=100)
+        assert sorted(h.id for h in lift.hits) == sorted(k for k, t in expected.items() if "电梯" in t)
+        assert lift.total == len(lift.hits)
+
+    for n, name in enumerate(names[:5], 1):
+        shutil.copy(CORPUS / name, folder)
+        indexer.index_paths([folder], index_dir)
+        ix = ix or indexer.SearchIndex(index_dir)
+        check()
+        assert len(segment_sizes(index_dir)) == n  # one segment per commit so far
+    assert len(search(ix, '"电梯"', size=100).hits) > len(search(ix, '"扶梯"', size=100).hits) == 0
+
+    # The sixth commit: a new file, and the first file changed (its records in the first
+    # segment deleted and written anew), with 电梯 become 扶梯.
+    shutil.copy(CORPUS / names[5], folder)
+    first = folder / names[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("电梯", "扶梯"), encoding="utf-8")
+    before = segment_sizes(index_dir)
+    indexer.index_paths([folder], index_dir)
+    after = segment_sizes(index_dir)
+    assert len(after) < len(before) == 5, (before, after)  # the commit merged segments
+    check()
+    assert sum(after) == search(ix).total  # the merged segment holds no deleted (replaced) record
+    assert search(ix, '"扶梯"', size=100).total > 0
     ix.close()
 
 
