@@ -5,6 +5,7 @@ A stable contract for scripts: extend it, don't break it. Library errors become
 """
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from dataclasses import asdict
@@ -75,8 +76,41 @@ def index_cmd(paths, index_dir, rebuild, prune, if_needed, procs):
         sys.exit(1)
 
 
-@cli.command("search")
-@click.argument("query", default="")
+class QueryCommand(click.Command):
+    """A command whose query words may start with a minus, as exclusions do in the
+    query language (``minutes search 电梯 -加装``, ``minutes search -电梯``).
+
+    click would take any word that starts with ``-`` for an option. Here a word
+    with one leading minus that names none of the command's options is a query
+    word; an unknown ``--word`` is still an error (a mistyped option must not
+    become a search), and everything after ``--`` is a query word, as usual."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {name: not (param.is_flag or param.count)
+                       for param in self.get_params(ctx) if isinstance(param, click.Option)
+                       for name in (*param.opts, *param.secondary_opts)}
+        options, words = [], []
+        rest = iter(args)
+        for arg in rest:
+            if arg == "--":
+                words.extend(rest)
+                break
+            name = arg.split("=", 1)[0]
+            if name in takes_value:
+                options.append(arg)
+                if takes_value[name] and "=" not in arg:
+                    options.extend(itertools.islice(rest, 1))  # the option's value, whatever it looks like
+            elif arg.startswith("-") and not arg.startswith("--"):
+                words.append(arg)
+            elif arg.startswith("-"):
+                options.append(arg)  # an unknown --option: click reports it
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, [*options, "--", *words])
+
+
+@cli.command("search", cls=QueryCommand)
+@click.argument("query", nargs=-1)
 @click.option("--index", "index_dir", help=INDEX_HELP)
 @click.option("--dept", multiple=True, help="Department (repeatable; values OR-ed).")
 @click.option("--topic", multiple=True, help="Topic (repeatable).")
@@ -88,17 +122,19 @@ def index_cmd(paths, index_dir, rebuild, prune, if_needed, procs):
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the /api/search shape).")
 def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, page, sort, as_json):
-    """Search the index.
+    """Search the index. QUERY is the query language of the search page; its
+    words may be given apart and may start with a minus (an exclusion).
 
     \b
     Examples:
         minutes search 电梯安全
+        minutes search 电梯 -加装
         minutes search '"原则同意"' --dept 市发改委 --year 2021 --json
     """
     from webapp.presenters import result_json
 
     try:
-        request = indexer.SearchRequest(q=query, dept=dept, topic=topic, meeting=meeting, year=year,
+        request = indexer.SearchRequest(q=" ".join(query), dept=dept, topic=topic, meeting=meeting, year=year,
                                         doc_type=doc_type, page=page, size=limit, sort=sort)
         with indexer.SearchIndex(_index_dir(index_dir)) as search_index:
             result = search_index.search(request)

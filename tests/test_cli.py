@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from minutes_cli import cli
 
 from .conftest import CORPUS, MINUTES_2021_9
+from .test_search import item_texts
 
 
 @pytest.fixture
@@ -106,6 +107,27 @@ def test_search_with_filters_and_text_output(runner, index_dir):
     assert lines[2] == "1. 《示例市人民政府关于印发示例市电梯安全管理办法的通知》（示府发〔2021〕20号）第四项  2021-06-10"
     assert "【电梯】" in result.stdout
 
+
+def test_a_query_word_may_start_with_a_minus(runner, index_dir, docs):
+    """-电梯 is an exclusion in the query language, not an option: the records without
+    the word, counted from the parsed files; the words of a query may come apart, and
+    `--` still ends the options."""
+    texts = item_texts(docs)
+
+    def found(*args):
+        result = runner.invoke(cli, ["search", *args])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        return data["query"], {h["id"] for h in data["hits"]}
+
+    without = {r for r, text in texts.items() if "电梯" not in text}
+    assert found("-电梯", "--index", str(index_dir), "--json", "--limit", "100") == ("-电梯", without)
+    assert found("--index", str(index_dir), "--json", "--limit", "100", "--", "-电梯") == ("-电梯", without)
+    assert 0 < len(without) < len(texts)
+    lifts = {r for r, text in texts.items() if "电梯" in text and "加装" not in text}
+    assert found("电梯", "-加装", "--json", "--index", str(index_dir), "--limit=100") == ("电梯 -加装", lifts)
+    mistyped = runner.invoke(cli, ["search", "电梯", "--lmit", "3", "--index", str(index_dir)])
+    assert mistyped.exit_code == 2 and "No such option '--lmit'" in mistyped.stderr  # never a query word
 
 def test_search_without_index_says_how_to_build_one(runner, tmp_path):
     result = runner.invoke(cli, ["search", "电梯", "--index", str(tmp_path / "none")])
