@@ -1,4 +1,6 @@
 """Properties that hold for any input: a document or a typed error, and no text lost."""
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +18,36 @@ FRAGMENTS = [
 fragment = st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12))
 line = st.lists(fragment, max_size=8).map("".join)
 minutes_like = st.lists(line, max_size=25).map("\n".join)
+
+NUMERALS = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+NUMERALS += ["十" + n for n in NUMERALS[1:10]] + ["二十"]  # 1..20 written the usual way
+
+
+@st.composite
+def numbered_like(draw) -> str:
+    """Lines opening items 一、 and sub-points （一） in sequence, with text between, and
+    now and then a marker out of sequence (skipped ahead, repeated, unusually spelt)."""
+    out, item, sub = [], 0, 0
+    for _ in range(draw(st.integers(0, 25))):
+        kind = draw(st.sampled_from(["text", "text", "item", "item", "sub", "sub", "skip", "repeat", "odd"]))
+        if kind == "item" and item < 20:
+            item, sub = item + 1, 0
+            marker = NUMERALS[item] + "、"
+        elif kind == "sub" and sub < 20:
+            sub += 1
+            marker = f"（{NUMERALS[sub]}）"
+        elif kind == "skip":
+            marker = draw(st.sampled_from([NUMERALS[min(item + 2, 20)] + "、", f"（{NUMERALS[min(sub + 2, 20)]}）"]))
+        elif kind == "repeat":
+            marker = draw(st.sampled_from([NUMERALS[max(item, 1)] + "、", f"（{NUMERALS[max(sub, 1)]}）"]))
+        elif kind == "odd":
+            marker = draw(st.sampled_from(["一二、", "二一、", "十十、", "（一二）", "　一、", " （一）"]))
+        else:
+            marker = ""
+        out.append(marker + draw(line))
+    return "\n".join(out)
+
+
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -48,8 +80,57 @@ def check_partition(doc: Document) -> None:
     assert "".join(pieces.split()) == "".join(body.split())
 
 
+def lines_in(text: str, span) -> list[str]:
+    """The lines that start inside ``span``, cut at its end."""
+    return text[span[0]:span[1]].split("\n")
+
+
+def check_sequence(text: str, outer, parts, marker) -> None:
+    """``parts`` (items or sub-points) inside the span ``outer`` are numbered 1, 2, … n,
+    each opening at a line that starts with its marker (``marker(numeral)``), and no
+    line that starts with the next marker in sequence was left inside the text before
+    the first part or inside the part before it (where it would be lost)."""
+    numbers = [part.number for part in parts]
+    assert numbers == list(range(1, len(numbers) + 1)), numbers
+    regions = [((outer[0], parts[0].span[0] if parts else outer[1]), 1)]
+    for part in parts:
+        start, end = part.span
+        assert outer[0] <= start < end <= outer[1]
+        assert start == 0 or text[start - 1] == "\n"  # opens a line
+        opened = re.match(r"（?([一二三四五六七八九十]{1,3})[、）]", text[start:end])
+        assert opened and text[start:end].startswith(marker(opened.group(1)))
+        if opened.group(1) in NUMERALS:  # the usual spelling; an unusual one (一二、) is whatever the parser reads
+            assert NUMERALS.index(opened.group(1)) == part.number, (opened.group(), part.number)
+        line_end = text.find("\n", start, end)
+        if line_end >= 0:
+            regions.append(((line_end + 1, end), part.number + 1))
+    for span, following in regions:
+        if following < len(NUMERALS):
+            opening = marker(NUMERALS[following])
+            assert not any(line.startswith(opening) for line in lines_in(text, span)), (opening, span)
+
+
+def check_numbering(doc: Document) -> None:
+    """Items are numbered 1, 2, … n at their 一、 lines (see :func:`check_sequence`), or
+    the body is one item numbered 0; sub-points likewise within each item. An item's
+    text is its span's text, and each non-blank line of it is one paragraph, whose
+    text is that line."""
+    text = doc.text
+    if [item.number for item in doc.items] == [0]:
+        assert doc.items[0].span == doc.body_span and doc.preamble_span[0] == doc.preamble_span[1]
+        check_sequence(text, doc.body_span, (), lambda n: n + "、")
+    else:
+        check_sequence(text, doc.body_span, doc.items, lambda n: n + "、")
+    for item in doc.items:
+        assert item.text == text[slice(*item.span)].strip()
+        assert [p.text for p in item.paragraphs] == [line.strip() for line in lines_in(text, item.span) if line.strip()]
+        check_sequence(text, item.span, item.subpoints, lambda n: f"（{n}）")
+        for sp in item.subpoints:
+            assert text[slice(*sp.span)].startswith(sp.label) and sp.text == text[slice(*sp.span)].strip()
+
+
 @SETTINGS
-@given(minutes_like)
+@given(st.one_of(minutes_like, numbered_like()))
 def test_any_text_gives_a_document_or_a_parse_error(text):
     try:
         doc = parse_text(text, source="generated.txt")
@@ -57,7 +138,7 @@ def test_any_text_gives_a_document_or_a_parse_error(text):
         assert e.path == "generated.txt" and e.reason
         return
     check_partition(doc)
-    assert doc.items
+    check_numbering(doc)
 
 
 @SETTINGS
@@ -68,6 +149,7 @@ def test_any_unicode_text(text):
     except ParseError:
         return
     check_partition(doc)
+    check_numbering(doc)
 
 
 @SETTINGS
