@@ -1,5 +1,6 @@
 """Hostile input: a batch of bad files, hostile documents and queries, fuzzing."""
 import io
+import re
 import zipfile
 
 import pytest
@@ -8,8 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import indexer
+from indexer import QueryError, SearchRequest, gazetteer
 from indexer.formats import MAX_FILE_BYTES
-from indexer.query import parse_query
+from indexer.analysis import fold
+from indexer.query import TEXT_FIELDS, parse_query, tokens
+from indexer.roles import department_roles
 from minutes_cli import cli
 from webapp import create_app
 
@@ -149,11 +153,85 @@ SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 QUERY_ALPHABET = st.sampled_from(list('电梯安全会议纪要"“”「」-:：OR或 部门主题文号年份日期类型〔〕[]()（）第次号2019.*?\\/<>&%#'))
 
 
+TEXT_QUERY_FIELDS = (*TEXT_FIELDS, "body_bigram", "body_joins")
+
+
+class _Records(dict):
+    def __repr__(self):  # hypothesis prints the arguments of a failing example
+        return f"<{len(self)} records>"
+
+
+@pytest.fixture(scope="session")
+def record_facets(docs) -> dict[str, dict[str, set[str]]]:
+    """Record id → facet field → its values, computed from the parsed documents
+    (not from the index), as the oracle for filters."""
+    records = _Records()
+    for d in docs.values():
+        doc = {"meeting": {d.meeting} - {""}, "year": {d.year} - {""}, "doc_type": {d.doc_type} - {""}}
+        for i in d.items:
+            records[f"{d.id}#item-{i.number}"] = dict(doc, dept=set(i.departments), topic=set(i.topics))
+        if d.preamble and d.items[0].number:
+            roles = department_roles(d.preamble, d.issuer_level, gazetteer.issuer_place(d.issuer))
+            records[f"{d.id}#preamble"] = dict(doc, dept={r.name for r in roles},
+                                               topic={t.topic for t in gazetteer.find_topics(d.preamble)})
+    return records
+
+
+def _query_characters(text: str) -> set[str]:
+    """Every character a text-field term of the parsed query may hold: the input's own
+    (folded, either case), and those of the words the parser expands a token into
+    (synonyms and department names)."""
+    folded = fold(text)
+    allowed = set(folded) | set(folded.lower())
+    for raw in tokens(text):
+        token = raw.lstrip("-")
+        for word in {token, token.split("：")[-1].split(":")[-1], re.sub(r"^(?:19|20)\d\d年", "", token)}:
+            for other in (*gazetteer.synonyms(word), gazetteer.canonical_department(word)):
+                allowed |= set(other) | set(fold(other).lower())
+    return allowed
+
+
 @SETTINGS
-@given(st.one_of(st.text(max_size=80), st.lists(QUERY_ALPHABET, max_size=40).map("".join)))
-def test_query_parser_fuzz(text):
+@given(text=st.one_of(st.text(max_size=80), st.lists(QUERY_ALPHABET, max_size=40).map("".join)),
+       dept=st.lists(st.sampled_from(["市发改委", "市住建局", "市市场监管局", "市财政局", "市水务局", "不存在局"]),
+                     max_size=2, unique=True),
+       year=st.lists(st.sampled_from(["2020", "2021", "2022", "1999"]), max_size=2, unique=True),
+       doc_type=st.lists(st.sampled_from(["会议纪要", "通知", "意见", "批复", "报告", "函"]), max_size=2, unique=True))
+def test_query_parser_fuzz(search_index, record_facets, text, dept, year, doc_type):
+    """Any text parses (nothing raises); a request refuses it only with a QueryError on
+    ``q``; the text fields of the query hold only the input's characters and those of
+    its expansions; the words kept for "did you mean" are the input's own tokens; and
+    searching with filters gives exactly the unfiltered hits that satisfy them, each record
+    once, and facet counts that agree (both checked against the parsed documents)."""
     parsed = parse_query(text)
-    assert parsed.query is not None
+    chars = _query_characters(text)
+    for fieldname, term in parsed.query.iter_all_terms(phrases=True):
+        if fieldname in TEXT_QUERY_FIELDS:
+            term = term.decode() if isinstance(term, bytes) else term
+            assert set(term) <= chars, (fieldname, term)
+    positive = {raw for raw in tokens(text) if not (raw.startswith("-") and len(raw) > 1)}
+    assert set(parsed.words) <= positive
+    try:
+        request = SearchRequest(q=text, size=100)
+    except QueryError as e:
+        assert e.parameter == "q"
+        return
+    unfiltered = search_index.search(request)
+    assert unfiltered.total == len(unfiltered.hits) <= 100  # the samples have fewer than 100 records
+    records = record_facets
+    found = [h.id for h in unfiltered.hits]
+    assert len(found) == len(set(found)) and set(found) <= set(records)
+    filters = {"dept": tuple(dept), "year": tuple(year), "doc_type": tuple(doc_type)}
+    filtered = search_index.search(SearchRequest(q=text, size=100, **filters))
+    expected = [i for i in found if all(set(values) & records[i][name] for name, values in filters.items() if values)]
+    assert sorted(h.id for h in filtered.hits) == sorted(expected)
+    assert filtered.total == len(expected)
+    for name, shown in filtered.facets.items():  # disjunctive: every filter but the facet's own
+        base = [i for i in found if all(set(values) & records[i][other]
+                                        for other, values in filters.items() if values and other != name)]
+        for value in shown:
+            assert value.count == sum(value.value in records[i][name] for i in base), (name, value)
+            assert value.selected == (value.value in filters.get(name, ()))
 
 
 @SETTINGS
