@@ -57,6 +57,21 @@ from .schema import FACET_FIELDS
 from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
 from .search import SearchIndex
 from .suggest import Suggestion
+from .shapes import (
+    REFERENCE_KIND_LABELS,
+    ROLE_LABELS,
+    audit_dict,
+    audit_totals_dict,
+    file_audit_dict,
+    fragment_markup,
+    hit_dict,
+    place_dict,
+    policy_dict,
+    references_dict,
+    result_dict,
+    snippet_markup,
+    tasks_dict,
+)
 
 __all__ = [
     "AUDIT_TITLE_MAX_CHARS", "AUDIT_WARNINGS", "AttendanceCounts", "AuditDepartment", "AuditReport", "AuditTotals",
@@ -69,4 +84,6 @@ __all__ = [
     "MinutesError", "ParseError", "QueryError", "SearchTimeout", "SearchIndex", "SearchRequest", "SearchResult", "SubPoint", "Suggestion",
     "citation", "collect_files", "default_index_dir", "index_paths", "parse_file", "parse_text",
     "highlight_all", "item_label", "highlight_terms", "warm_up",
+    "REFERENCE_KIND_LABELS", "ROLE_LABELS", "audit_dict", "audit_totals_dict", "file_audit_dict", "fragment_markup",
+    "hit_dict", "place_dict", "policy_dict", "references_dict", "result_dict", "snippet_markup", "tasks_dict",
 ]

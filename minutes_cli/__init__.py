@@ -2,6 +2,8 @@
 
 A stable contract for scripts: extend it, don't break it. Library errors become
 ``click.ClickException`` here (exit 1, ``Error: …`` naming the file and why).
+The JSON printed is the shapes of :mod:`indexer.shapes`, the web app's objects
+without their URLs; the web app is imported only to serve it.
 """
 from __future__ import annotations
 
@@ -120,7 +122,7 @@ class QueryCommand(click.Command):
 @click.option("--limit", default=10, show_default=True, type=int, help="Hits per page.")
 @click.option("--page", default=1, show_default=True, type=int)
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the /api/search shape).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the /api/search shape, without URLs).")
 def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, page, sort, as_json):
     """Search the index. QUERY is the query language of the search page; its
     words may be given apart and may start with a minus (an exclusion).
@@ -131,8 +133,6 @@ def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, pa
         minutes search 电梯 -加装
         minutes search '"原则同意"' --dept 市发改委 --year 2021 --json
     """
-    from webapp.presenters import result_json
-
     try:
         request = indexer.SearchRequest(q=" ".join(query), dept=dept, topic=topic, meeting=meeting, year=year,
                                         doc_type=doc_type, page=page, size=limit, sort=sort)
@@ -140,7 +140,7 @@ def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, pa
             result = search_index.search(request)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
-    data = result_json(result)
+    data = indexer.result_dict(result)  # the /api/search object; URLs are the web app's
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -213,14 +213,12 @@ def audit_cmd(paths, as_json):
         minutes audit /data/minutes
         minutes audit /data/minutes --json | jq '.files[] | select(.warnings != []) | .path'
     """
-    from webapp.audits import audit_json
-
     files, _ = indexer.collect_files(paths)
     with click.progressbar(length=len(files), label="auditing", file=sys.stderr,
                            item_show_func=lambda p: p.name if p else None) as bar:
         report = indexer.audit_paths(paths, on_file=lambda path: bar.update(1, path))
     if as_json:
-        click.echo(json.dumps(audit_json(report), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(indexer.audit_dict(report), ensure_ascii=False, indent=2))
     else:
         root = Path(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else None
         for f in report.files:
@@ -297,14 +295,12 @@ def refs_cmd(doc, index_dir, as_json):
         minutes refs 〔2021〕9号
         minutes refs 979f73d70c26 --json
     """
-    from webapp.crossrefs import references_json
-
     try:
         with indexer.SearchIndex(_index_dir(index_dir)) as search_index:
             found = search_index.lookup(doc) or ((doc,) if doc in search_index.crossrefs().documents else ())
             if len(found) != 1:
                 raise indexer.DocumentNotFound(doc)
-            data = references_json(search_index.crossrefs(), found[0])
+            data = indexer.references_dict(search_index.crossrefs(), found[0])
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
     if as_json:
@@ -324,7 +320,7 @@ def refs_cmd(doc, index_dir, as_json):
 @click.option("--index", "index_dir", help=INDEX_HELP)
 @click.option("--year", default="", help="Only this year, e.g. 2021.")
 @click.option("--role", type=click.Choice(["lead", "co-lead"]), default=None, help="Only this role.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the /api/tasks shape).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the /api/tasks shape, without URLs).")
 def tasks_cmd(dept, index_dir, year, role, as_json):
     """The items that give a department work (lead or co-lead), newest first.
 
@@ -333,11 +329,9 @@ def tasks_cmd(dept, index_dir, year, role, as_json):
         minutes tasks 发改委
         minutes tasks 市住建局 --year 2021 --role lead --json
     """
-    from webapp.crossrefs import tasks_json
-
     try:
         with indexer.SearchIndex(_index_dir(index_dir)) as search_index:
-            data = tasks_json(dept, year, role or "", search_index.crossrefs().tasks(dept, year, role or ""))
+            data = indexer.tasks_dict(dept, year, role or "", search_index.crossrefs().tasks(dept, year, role or ""))
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
     if as_json:

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from minutes_cli import cli
 
 from .conftest import CORPUS, MINUTES_2021_9
+from . import oracle
 from .test_search import item_texts
 
 
@@ -87,15 +88,37 @@ def test_missing_path_is_a_failure_not_a_crash(runner, tmp_path):
     assert result.stdout.splitlines()[-1] == "indexed 1, unchanged 0, failed 1"
 
 
-def test_search_json_is_the_api_object(runner, index_dir, client):
-    result = runner.invoke(cli, ["search", "电梯安全", "--index", str(index_dir), "--json", "--limit", "5"])
-    assert result.exit_code == 0
+SEARCH_KEYS = ["ok", "query", "total", "page", "size", "pages", "sort", "elapsed_ms", "relaxed", "did_you_mean",
+               "hits", "facets"]
+HIT_KEYS = ["id", "doc_id", "doc_title", "doc_number", "doc_type", "date", "item_no", "item_title", "citation",
+            "snippet", "score", "part", "dept", "topic"]  # /api/search's, without the web app's url
+
+
+@pytest.mark.parametrize("phrase,options", [
+    ("电梯", []), ("原则同意", ["--dept", "市住建局"]), ("防汛", ["--type", "会议纪要"]),
+    ("管理", ["--dept", "市应急管理局", "--dept", "市市场监管局", "--year", "2021"]),
+    ("会议", ["--meeting", "〔2021〕9号"]), ("示例", ["--topic", "安全生产"]),
+])
+def test_search_json_is_what_the_parsed_documents_give(runner, index_dir, docs, phrase, options):
+    """`minutes search --json`: the /api/search object without URLs; its hits (every field but
+    snippet and score), total and facet counts are those computed from the parsed files."""
+    result = runner.invoke(cli, ["search", f'"{phrase}"', *options, "--index", str(index_dir), "--json",
+                                 "--limit", "100"])
+    assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    api = client.get("/api/search?q=电梯安全&size=5").get_json()
-    for obj in (data, api):
-        del obj["elapsed_ms"]
-    assert data == api
-    assert data["hits"][0]["url"] == f"/doc/{data['hits'][0]['doc_id']}#item-5"
+    filters: dict[str, tuple[str, ...]] = {}
+    for name, value in zip(options[::2], options[1::2]):
+        filters[name.removeprefix("--")] = filters.get(name.removeprefix("--"), ()) + (value,)
+    found = oracle.matching(oracle.records(docs), phrase)
+    expected = oracle.filtered(found, filters)
+    assert list(data) == SEARCH_KEYS
+    assert (data["query"], data["total"], data["pages"]) == (f'"{phrase}"', len(expected), 1)
+    assert {h["id"]: {k: v for k, v in h.items() if k not in ("snippet", "score")} for h in data["hits"]} == \
+        {rid: r.hit_fields() for rid, r in expected.items()}
+    assert all(list(h) == HIT_KEYS for h in data["hits"])
+    assert {name: {v["value"]: v["count"] for v in values if v["count"]} for name, values in data["facets"].items()} \
+        == oracle.facet_counts(found, filters)
+    assert 0 < len(expected) < len(found) or not options
 
 
 def test_search_with_filters_and_text_output(runner, index_dir):

@@ -1,10 +1,16 @@
 """The Flask app through its test client: pages, JSON twins, one error shape."""
+import ast
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from webapp import create_app
+
+from .conftest import MINUTES_2021_9
 
 HIT_KEYS = ["id", "doc_id", "doc_title", "doc_number", "doc_type", "date", "item_no", "item_title", "citation",
             "snippet", "score", "url", "part", "dept", "topic"]
@@ -128,6 +134,47 @@ def test_web_layer_never_imports_whoosh_or_jieba():
     ]
     assert offenders == []
 
+
+def _imports(path: Path) -> list[tuple[str, str]]:
+    """(module, the function the import stands in, or "") for every import of a file."""
+    found = []
+
+    def visit(node, function):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import):
+                found.extend((alias.name, function) for alias in child.names)
+            elif isinstance(child, ast.ImportFrom) and child.level == 0:
+                found.append((child.module, function))
+            visit(child, child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function)
+
+    visit(ast.parse(path.read_text("utf-8")), "")
+    return found
+
+
+def test_dependencies_point_one_way(index_dir):
+    """indexer imports neither edge nor a web library; the command line imports the web app
+    only in `minutes serve`, which starts it (as gunicorn does), and no other command loads it."""
+    root = Path(__file__).resolve().parent.parent
+    above = {"webapp", "minutes_cli", "flask", "werkzeug", "jinja2", "markupsafe", "click"}
+    assert [(path.name, module) for path in (root / "indexer").rglob("*.py") for module, _ in _imports(path)
+            if module.split(".")[0] in above] == []
+    assert [(module, function) for module, function in _imports(root / "minutes_cli" / "__init__.py")
+            if module.split(".")[0] in {"webapp", "flask"}] == [("webapp", "serve_cmd")]
+    script = """if True:
+        import json, sys
+        from click.testing import CliRunner
+        from minutes_cli import cli
+        index, document = sys.argv[1:]
+        for args in (["search", "电梯", "--json", "--index", index], ["refs", "〔2021〕9号", "--json", "--index", index],
+                     ["tasks", "发改委", "--json", "--index", index], ["audit", document, "--json"]):
+            result = CliRunner().invoke(cli, args)
+            assert result.exit_code == 0, (args, result.output)
+        print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("webapp", "flask"))))
+    """
+    run = subprocess.run([sys.executable, "-c", script, str(index_dir), str(MINUTES_2021_9)], cwd=root,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.splitlines()[-1]) == []
 
 def test_document_json_carries_the_parsed_structure(client):
     doc_id = client.get("/api/search?q=电梯安全").get_json()["hits"][0]["doc_id"]

@@ -1,5 +1,6 @@
-"""The parse audit (:mod:`indexer.audit`) into the shapes ``/audit``, ``/api/audit``
-and ``minutes audit --json`` show. ``audit_json`` is the contract they share."""
+"""The parse audit (:mod:`indexer.audit`) into the shapes ``/audit`` and ``/api/audit``
+show. A file's row is :func:`indexer.file_audit_dict`, the one ``minutes audit --json``
+prints too, here with the path under the indexed folder and the reading view's URL."""
 from __future__ import annotations
 
 import os
@@ -22,64 +23,6 @@ WARNING_LABELS = {
     "dept_below_issuer": "部门层级低于发文机关",
 }
 LEVEL_LABELS = {"state": "国家", "province": "省级", "city": "市级", "county": "县级", "": "未定级"}
-ROLE_LABELS = {indexer.LEAD: "牵头", indexer.CO_LEAD: "会同配合", indexer.MENTIONED: "提及"}
-
-
-def _warning_json(w: indexer.AuditWarning) -> dict:
-    return {"kind": w.kind, "message": w.message, "detail": w.detail}
-
-
-def file_json(f: indexer.FileAudit, path: str | None = None, url: str | None = None) -> dict:
-    """One file's row: every key always present (empty on a failed file)."""
-    a = f.attendance
-    row = {
-        "path": f.path if path is None else path,
-        "ok": f.ok,
-        "failure": f.failure,
-        "doc_id": f.doc_id,
-        "doc_type": f.doc_type,
-        "meeting_kind": f.meeting_kind,
-        "title": f.title,
-        "doc_number": f.doc_number,
-        "session": f.session,
-        "issuer": f.issuer,
-        "issuer_level": f.issuer_level,
-        "date": f.date,
-        "signed": f.signed,
-        "compiled": f.compiled,
-        "issued": f.issued,
-        "item_count": f.item_count,
-        "dept": [{"name": d.name, "level": d.level, "known": d.known, "roles": list(d.roles), "item_count": d.item_count}
-                 for d in f.departments],
-        "unknown_units": list(f.unknown_units),
-        "attendance": None if a is None else {
-            "present": a.present, "attending_units": a.attending_units, "attending_persons": a.attending_persons,
-            "absent": a.absent, "recorder": a.recorder},
-        "warnings": [_warning_json(w) for w in f.warnings],
-    }
-    if url is not None:
-        row["url"] = url
-    return row
-
-
-def totals_json(t: indexer.AuditTotals) -> dict:
-    return {
-        "files": t.files,
-        "parsed": t.parsed,
-        "failed": t.failed,
-        "with_warnings": t.with_warnings,
-        "item_count": t.item_count,
-        "doc_type": [{"value": c.value, "count": c.count} for c in t.doc_types],
-        "warnings": [{"kind": c.value, "message": indexer.AUDIT_WARNINGS[c.value], "count": c.count}
-                     for c in t.warnings],
-        "dept_level": [{"value": c.value, "count": c.count} for c in t.dept_levels],
-        "unknown_units": [{"name": u.name, "files": u.files, "mentions": u.mentions} for u in t.unknown_units],
-    }
-
-
-def audit_json(report: indexer.AuditReport) -> dict:
-    """What ``minutes audit --json`` prints: every file, then the totals."""
-    return {"ok": True, "files": [file_json(f) for f in report.files], "totals": totals_json(report.totals)}
 
 
 def relative_paths(paths: list[str]) -> dict[str, str]:
@@ -100,8 +43,8 @@ def index_audit_json(report: indexer.AuditReport, warning: str = "") -> dict:
     return {
         "ok": True,
         "warning": warning,
-        "files": [file_json(f, relative[f.path], f"/doc/{f.doc_id}") for f in files],
-        "totals": totals_json(report.totals),
+        "files": [indexer.file_audit_dict(f, relative[f.path], f"/doc/{f.doc_id}") for f in files],
+        "totals": indexer.audit_totals_dict(report.totals),
     }
 
 
@@ -118,7 +61,7 @@ def audit_page(data: dict) -> dict:
         levels: dict[str, list[dict]] = {}
         for d in row["dept"]:
             levels.setdefault(d["level"], []).append(
-                dict(d, role_labels="、".join(ROLE_LABELS[r] for r in d["roles"])))
+                dict(d, role_labels="、".join(indexer.ROLE_LABELS[r] for r in d["roles"])))
         files.append(dict(
             row,
             issuer_level_label=LEVEL_LABELS.get(row["issuer_level"], row["issuer_level"]),

@@ -5,9 +5,6 @@ import indexer
 
 from .presenters import fragment_html, quoted, search_url
 
-ROLE_LABELS = {indexer.LEAD: "牵头", indexer.CO_LEAD: "会同配合", indexer.MENTIONED: "提及"}
-
-
 def _item_json(doc: indexer.Document, item: indexer.Item) -> dict:
     return {
         "item_no": item.number,
@@ -88,7 +85,7 @@ def document_page(doc: indexer.Document, q: str = "", from_reference: bool = Fal
         item_data["subpoint_quotes"] = {sp["anchor"]: quoted(sp["text"], sp["citation"]) for sp in item_data["subpoints"]}
         item_data["quote"] = quoted(item.text, item_data["citation"])
         item_data["role_groups"] = [
-            {"label": ROLE_LABELS[role], "role": role,
+            {"label": indexer.ROLE_LABELS[role], "role": role,
              "links": [{"label": r.name, "known": r.known, "url": search_url([("dept", r.name)]),
                         "tasks_url": search_url([("dept", r.name)], "/tasks")}
                        for r in item.roles if r.role == role]}

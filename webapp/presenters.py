@@ -1,8 +1,8 @@
-"""Search results into the shapes the pages, the JSON API and the CLI show.
+"""Search results into the shapes the pages and the JSON API show.
 
-This is the one place where hits become URLs and highlight spans become
-markup. ``result_json`` is the contract shared by ``/api/search`` and
-``minutes search --json``.
+This is the one place where hits become URLs. The JSON shape itself is
+:func:`indexer.result_dict`, which ``minutes search --json`` prints too;
+``result_json`` adds each hit's ``url``.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import csv
 import io
 from urllib.parse import urlencode
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 import indexer
 
@@ -52,59 +52,21 @@ def hit_url(hit: indexer.Hit, q: str = "") -> str:
 
 
 def fragment_html(fragment: indexer.Fragment) -> Markup:
-    """Escaped text with our own ``<mark>`` tags and nothing else."""
-    out, last = [], 0
-    for start, end in fragment.highlights:
-        out.append(escape(fragment.text[last:start]))
-        out.append(Markup("<mark>") + escape(fragment.text[start:end]) + Markup("</mark>"))
-        last = end
-    out.append(escape(fragment.text[last:]))
-    return Markup("").join(out)
+    """Escaped text with our own ``<mark>`` tags and nothing else (:func:`indexer.fragment_markup`)."""
+    return Markup(indexer.fragment_markup(fragment))
 
 
 def snippet_html(fragments: tuple[indexer.Fragment, ...]) -> Markup:
-    return Markup("…").join(fragment_html(f) for f in fragments)
+    return Markup(indexer.snippet_markup(fragments))
 
 
 def hit_json(hit: indexer.Hit) -> dict:
-    return {
-        "id": hit.id,
-        "doc_id": hit.doc_id,
-        "doc_title": hit.doc_title,
-        "doc_number": hit.doc_number,
-        "doc_type": hit.doc_type,
-        "date": hit.date,
-        "item_no": hit.item_no,
-        "item_title": hit.item_title,
-        "citation": hit.citation,
-        "snippet": str(snippet_html(hit.fragments)),
-        "score": hit.score,
-        "url": hit_url(hit),
-        "part": hit.part,
-        "dept": list(hit.departments),
-        "topic": list(hit.topics),
-    }
+    return indexer.hit_dict(hit, url=hit_url(hit))
 
 
 def result_json(result: indexer.SearchResult) -> dict:
-    """The object ``/api/search`` returns and ``minutes search --json`` prints."""
-    return {
-        "ok": True,
-        "query": result.request.q,
-        "total": result.total,
-        "page": result.request.page,
-        "size": result.request.size,
-        "pages": result.pages,
-        "sort": result.request.sort,
-        "elapsed_ms": round(result.elapsed_ms, 1),
-        "relaxed": result.relaxed,
-        "did_you_mean": result.did_you_mean,
-        "hits": [hit_json(h) for h in result.hits],
-        "facets": {
-            name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
-            for name, values in result.facets.items()
-        },
-    }
+    """The object ``/api/search`` returns: :func:`indexer.result_dict` with each hit's ``url``."""
+    return indexer.result_dict(result, hit_url=hit_url)
 
 
 def request_params(req: indexer.SearchRequest) -> list[tuple[str, str]]:
