@@ -36,6 +36,36 @@ def require_real_corpus() -> Path:
     pytest.skip(message)
 
 
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's, driven through executable_path
+
+
+def browser_missing() -> str:
+    """Why the browser tests cannot run here: Playwright or chromium missing ("" when both are there)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as e:
+        return f"Playwright is not installed ({e}); scripts/test installs it"
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"chromium is not at {CHROMIUM}; scripts/test installs Debian's chromium"
+    return ""
+
+
+def require_browser(missing: str, environ=os.environ) -> None:
+    """Skip a browser test, saying why, when ``missing`` names what it lacks; under
+    ``CI=true`` fail it instead, so that CI never passes without running them."""
+    if not missing:
+        return
+    if environ.get("CI", "").lower() in ("true", "1"):
+        pytest.fail(f"browser test cannot run: {missing}; CI=true makes this a failure", pytrace=False)
+    pytest.skip(f"browser test skipped: {missing}")
+
+
+def pytest_runtest_setup(item):
+    """Every test marked ``browser`` goes through :func:`require_browser` before its fixtures."""
+    if item.get_closest_marker("browser"):
+        require_browser(browser_missing())
+
+
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("index")
