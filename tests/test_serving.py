@@ -4,6 +4,8 @@ import concurrent.futures
 import pytest
 import requests
 
+from .test_search import item_texts
+
 pytestmark = pytest.mark.serving
 
 
@@ -22,17 +24,21 @@ def test_pages_are_served_with_their_assets(live_server):
     assert (css.status_code, js.status_code) == (200, 200)
 
 
-def test_concurrent_requests_across_workers(live_server):
-    queries = ["电梯安全", "保障性租赁住房", "防汛", '"原则同意"', "〔2021〕9号", "市发改委"] * 5
+def test_concurrent_requests_across_workers(live_server, docs):
+    """Thirty requests at once, over both workers: each answer holds exactly the records
+    the parsed documents give for its phrase (not merely the same answer every time)."""
+    texts = item_texts(docs)
+    phrases = ["电梯", "原则同意", "保障性租赁住房", "防汛", "市发改委", "会议"]
+    expected = {p: (sorted(k for k, t in texts.items() if p in t), sum(p in t for t in texts.values())) for p in phrases}
 
-    def totals(q):
-        return requests.get(live_server + "/api/search", params={"q": q}, timeout=20).json()["total"]
+    def answer(phrase):
+        data = requests.get(live_server + "/api/search", params={"q": f'"{phrase}"', "size": 100}, timeout=20).json()
+        return sorted(h["id"] for h in data["hits"]), data["total"]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-        got = list(pool.map(totals, queries))
-    # Every worker answers the same query the same way.
-    assert got == got[:6] * 5
-    assert all(n > 0 for n in got)
+        got = list(pool.map(answer, phrases * 5))
+    assert got == [expected[p] for p in phrases * 5]
+    assert all(total > 0 for _, total in got)
 
 
 def test_errors_over_http(live_server):
