@@ -25,3 +25,13 @@ def on_starting(server):
     import indexer
 
     indexer.warm_up()
+
+
+WARM_S = 10  # per new worker, well within the worker timeout
+
+
+def post_worker_init(worker):
+    # A new worker opens its index and builds what it keeps for later (cross-references,
+    # the vocabulary of suggestions) before it takes requests, so that no request pays for
+    # those first builds; what WARM_S leaves undone, requests finish under their deadlines.
+    worker.wsgi.extensions["minutes"].warm(WARM_S)

@@ -19,6 +19,7 @@ from .audit import (
 )
 from .citation import citation, item_label
 from .crossref import CrossReferences, DocRef, PolicyStep, Reference, Task
+from .deadline import NO_DEADLINE, Deadline
 from .draft import MAX_DRAFT_CHARS, Passage
 from .errors import (
     DocumentNotFound,
@@ -55,7 +56,7 @@ from .references import Citation, normalize_title
 from .query import highlight_terms
 from .schema import FACET_FIELDS
 from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
-from .search import SearchIndex
+from .search import SEARCH_TIME_LIMIT_S, SearchIndex
 from .suggest import Suggestion
 from .shapes import (
     REFERENCE_KIND_LABELS,
@@ -86,4 +87,5 @@ __all__ = [
     "highlight_all", "item_label", "highlight_terms", "warm_up",
     "REFERENCE_KIND_LABELS", "ROLE_LABELS", "audit_dict", "audit_totals_dict", "file_audit_dict", "fragment_markup",
     "hit_dict", "place_dict", "policy_dict", "references_dict", "result_dict", "snippet_markup", "tasks_dict",
+    "Deadline", "NO_DEADLINE", "SEARCH_TIME_LIMIT_S",
 ]

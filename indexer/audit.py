@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .deadline import Deadline
 from .errors import ParseError
 from .gazetteer import CITY, COUNTY, PROVINCE, STATE
 from .indexing import collect_files
@@ -294,11 +295,19 @@ def audit_documents(docs: Iterable[Document]) -> AuditReport:
     return AuditReport(tuple(files), audit_totals(files))
 
 
-def audit_index(search_index) -> AuditReport:
+def audit_index(search_index, deadline: Deadline | None = None) -> AuditReport:
     """The report for what a :class:`~indexer.search.SearchIndex` holds, by source file:
-    the documents it rebuilds from its stored fields (see :mod:`indexer.crossref`)."""
-    docs = search_index.crossrefs().documents.values()
-    return audit_documents(sorted(docs, key=lambda d: (d.source, d.id)))
+    the documents it rebuilds from its stored fields (see :mod:`indexer.crossref`),
+    under the deadline (by default, the index's time limit from now)."""
+    deadline = deadline or search_index.deadline()
+    docs = sorted(search_index.crossrefs(deadline).documents.values(), key=lambda d: (d.source, d.id))
+
+    def checked():
+        for doc in docs:
+            deadline.check()
+            yield doc
+
+    return audit_documents(checked())
 
 
 def audit_paths(paths: Iterable[str | Path], on_file: Callable[[Path], None] | None = None) -> AuditReport:

@@ -2,16 +2,21 @@
 path through meetings, and each department's assigned tasks.
 
 Everything here is built from stored fields once per searcher and cached with
-it (see :class:`indexer.search.SearchIndex`), then answered from memory.
+it (see :class:`indexer.search.SearchIndex`), then answered from memory. The
+build is done in steps (:meth:`CrossReferences.steps`: a record read, an item
+rebuilt, a document's citations found) so that requests can carry it out under
+their deadlines (:class:`indexer.deadline.Resumable`).
 """
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Generator
 from dataclasses import dataclass, replace
 
 from . import gazetteer
 from .citation import citation
+from .deadline import NO_DEADLINE, Deadline
 from .indexing import item_from_record
 from .model import CO_LEAD, LEAD, Document, Item, from_dict
 from .references import TITLE, Citation, Registry, citations, normalize_title
@@ -56,21 +61,36 @@ class Task:
 
 
 class CrossReferences:
-    def __init__(self, searcher):
-        self.documents: dict[str, Document] = {}
+    @classmethod
+    def steps(cls, searcher) -> Generator[None, None, CrossReferences]:
+        """The build, yielding after each step; returns the cross-references."""
         records: dict[str, list[dict]] = {}
         for stored in searcher.all_stored_fields():
             if stored.get("part") != PREAMBLE:
                 records.setdefault(stored["doc_id"], []).append(stored)
+            yield
+        documents: dict[str, Document] = {}
         for doc_id, rows in records.items():
             rows.sort(key=lambda r: r["item_no"])
             meta = json.loads(rows[0]["doc_meta"])
-            items = tuple(item_from_record(r) for r in rows)
-            self.documents[doc_id] = replace(from_dict(Document, {**meta, "items": []}), items=items)
-        self.registry = Registry.build(
-            (d.id, d.title, d.doc_number, d.session, d.number_aliases) for d in self.documents.values())
-        self.cites: dict[str, tuple[Citation, ...]] = {
-            doc_id: citations(doc, self.registry) for doc_id, doc in self.documents.items()}
+            items = []
+            for r in rows:
+                items.append(item_from_record(r))
+                yield
+            documents[doc_id] = replace(from_dict(Document, {**meta, "items": []}), items=tuple(items))
+        registry = Registry.build(
+            (d.id, d.title, d.doc_number, d.session, d.number_aliases) for d in documents.values())
+        cites: dict[str, tuple[Citation, ...]] = {}
+        for doc_id, doc in documents.items():
+            cites[doc_id] = citations(doc, registry)
+            yield
+        return cls(documents, registry, cites)
+
+    def __init__(self, documents: dict[str, Document], registry: Registry,
+                 cites: dict[str, tuple[Citation, ...]]):
+        self.documents = documents
+        self.registry = registry
+        self.cites = cites
         self.cited_by: dict[str, list[Reference]] = {}
         self.by_title: dict[str, list[Reference]] = {}
         for doc_id, found in self.cites.items():
@@ -104,12 +124,14 @@ class CrossReferences:
         steps.sort(key=lambda s: (s.place.date, s.place.item_no))
         return (self.summary(target) if target else None), tuple(steps)
 
-    def tasks(self, dept: str, year: str = "", role: str = "") -> tuple[Task, ...]:
+    def tasks(self, dept: str, year: str = "", role: str = "",
+              deadline: Deadline = NO_DEADLINE) -> tuple[Task, ...]:
         """Every item that gives ``dept`` (any alias) a lead or co-lead role, newest first."""
         name = gazetteer.canonical_department(dept)
         names = (name, *gazetteer.synonyms(name))
         found = []
         for doc in self.documents.values():
+            deadline.check()
             if year and not doc.date.startswith(year):
                 continue
             for item in doc.items:

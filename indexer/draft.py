@@ -1,7 +1,9 @@
 """The drafting aid: past passages closest to a paragraph being drafted.
 
 Candidates come from the index (BM25 over the draft's character bigrams, so
-segmentation never hides a match); each candidate item is cut into passages —
+segmentation never hides a match: one large OR query, scored by
+:class:`~indexer.scoring.Scorer` a term at a time under the request's deadline,
+the same scores Whoosh's search gives); each candidate item is cut into passages —
 its sub-points, else its paragraphs — and every passage is scored by the
 cosine of its bigram set with the draft's. Shared wording is any run of four
 or more characters that also occurs in the draft.
@@ -12,14 +14,17 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh import query as wq
 
 from .analysis import bigrams, fold
 from .citation import citation
+from .deadline import NO_DEADLINE, Deadline
 from .errors import QueryError
 from .indexing import item_from_record
 from .normalize import normalize
 from .schema import PREAMBLE
+from .scoring import Scorer
 
 MAX_DRAFT_CHARS = 3000
 CANDIDATE_ITEMS = 40
@@ -75,7 +80,9 @@ def _passages(stored: dict) -> list[tuple[int, str]]:
     return [(0, p.text) for p in item.paragraphs if not _HEADING.match(p.text)] or [(0, item.text)]
 
 
-def similar_passages(searcher, draft: str, limit: int = 10) -> tuple[Passage, ...]:
+def similar_passages(scorer: Scorer, live: np.ndarray, draft: str, limit: int = 10,
+                     deadline: Deadline = NO_DEADLINE) -> tuple[Passage, ...]:
+    """The passages closest to ``draft`` among the items flagged in ``live``."""
     text = normalize(draft).strip() if draft.strip() else ""
     if not text:
         raise QueryError("text", "paste a paragraph to compare")
@@ -84,11 +91,12 @@ def similar_passages(searcher, draft: str, limit: int = 10) -> tuple[Passage, ..
     draft_grams = _grams(text)
     if not draft_grams:
         return ()
-    candidates = searcher.search(wq.Or([wq.Term("body_bigram", g) for g in sorted(draft_grams)]),
-                                 limit=CANDIDATE_ITEMS)
+    candidates = scorer.top(wq.Or([wq.Term("body_bigram", g) for g in sorted(draft_grams)]), live,
+                            CANDIDATE_ITEMS, deadline)
     found = []
-    for hit in candidates:
-        stored = hit.fields()
+    for docnum, _ in candidates:
+        deadline.check()
+        stored = scorer.searcher.stored_fields(docnum)
         for subpoint, passage in _passages(stored):
             grams = _grams(passage)
             if not grams:

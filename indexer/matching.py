@@ -18,17 +18,19 @@ place's position array is its own merged with the positions where all the terms
 of another way stand together. An unquoted run of characters that
 holds a Latin word or number (:class:`~indexer.query.CharRun`) must have no mark
 of the joins field inside it.
+
+Every step checks the request's :class:`~indexer.deadline.Deadline`: each node of
+the query, and each candidate that Whoosh's phrase matcher checks.
 """
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
 
 from .analysis import JOIN_MARK, join_terms
-from .errors import SearchTimeout
+from .deadline import NO_DEADLINE, Deadline
 from .facets import as_mask, from_mask, iter_bits, to_bits
 from .postings import Postings
 from .query import CharRun, QuotedPhrase
@@ -37,18 +39,16 @@ TERM_CACHE_SIZE = 2048
 
 
 class Matcher:
-    def __init__(self, postings: Postings, live: int, time_limit: float):
+    def __init__(self, postings: Postings, live: int):
         self.postings = postings
         self.searcher = postings.searcher
         self.size = postings.size
         self.live = live
-        self.time_limit = time_limit
         self._terms: OrderedDict[tuple[str, str], int] = OrderedDict()
-        self._deadline = 0.0
 
-    def bits(self, q: wq.Query) -> int:
-        self._deadline = time.monotonic() + self.time_limit
-        return self._eval(q, self.live) & self.live
+    def bits(self, q: wq.Query, deadline: Deadline = NO_DEADLINE) -> int:
+        """The live records ``q`` matches, as a bitset; stops with SearchTimeout past ``deadline``."""
+        return self._eval(q, self.live, deadline) & self.live
 
     def _term(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)
@@ -61,36 +61,35 @@ class Matcher:
             self._terms.popitem(last=False)
         return bits
 
-    def _eval(self, q: wq.Query, scope: int) -> int:
+    def _eval(self, q: wq.Query, scope: int, deadline: Deadline) -> int:
         """The matches of ``q`` among ``scope`` (records outside it may be left out)."""
-        if time.monotonic() > self._deadline:
-            raise SearchTimeout(self.time_limit)
+        deadline.check()
         if isinstance(q, wq.Term):
             return self._term(q.fieldname, q.text)
         if isinstance(q, wq.Every):
             return self.live
         if isinstance(q, wq.Phrase):
-            return self._phrase(q, scope)
+            return self._phrase(q, scope, deadline)
         if isinstance(q, wq.AndNot):
-            positive = self._eval(q.a, scope)
-            return positive & ~self._eval(q.b, positive) if positive else 0
+            positive = self._eval(q.a, scope, deadline)
+            return positive & ~self._eval(q.b, positive, deadline) if positive else 0
         if isinstance(q, wq.And):
             acc = scope
             for child in sorted(q.subqueries, key=lambda c: isinstance(c, (wq.Phrase, wq.CompoundQuery))):
-                acc &= self._eval(child, acc)
+                acc &= self._eval(child, acc, deadline)
                 if not acc:
                     return 0
             return acc
         if isinstance(q, wq.Or):
             acc = 0
             for child in sorted(q.subqueries, key=lambda c: isinstance(c, (wq.Phrase, wq.CompoundQuery))):
-                acc |= self._eval(child, scope & ~acc)
+                acc |= self._eval(child, scope & ~acc, deadline)
             return acc
         if isinstance(q, wq.ConstantScoreQuery):
-            return self._eval(q.child, scope)
+            return self._eval(q.child, scope, deadline)
         return to_bits(self.searcher.docs_for_query(q), self.size)  # prefixes, wildcards, ranges: small
 
-    def _phrase(self, q: wq.Phrase, scope: int) -> int:
+    def _phrase(self, q: wq.Phrase, scope: int, deadline: Deadline) -> int:
         if isinstance(q, QuotedPhrase):
             return self._quoted(q, scope)
         candidates = scope
@@ -101,7 +100,7 @@ class Matcher:
         if len(q.words) == 1:
             return candidates
         if q.slop != 1:
-            return self._phrase_by_whoosh(q, candidates)
+            return self._phrase_by_whoosh(q, candidates, deadline)
         keep = as_mask(candidates, self.size)
         starts = self._starts(q.words, lambda word: self.postings.positions(q.fieldname, word, keep), keep)
         if isinstance(q, CharRun):
@@ -180,11 +179,12 @@ class Matcher:
                   - np.searchsorted(marks, starts + 1, side="left"))
         return starts[inside == 0]
 
-    def _phrase_by_whoosh(self, q: wq.Phrase, candidates: int) -> int:
+    def _phrase_by_whoosh(self, q: wq.Phrase, candidates: int, deadline: Deadline) -> int:
         """Positions checked by Whoosh's phrase matcher, skipping to each candidate."""
         matcher = q.matcher(self.searcher)
         found = bytearray((self.size >> 3) + 1)
         for docnum in iter_bits(candidates, self.size):
+            deadline.check()
             if not matcher.is_active():
                 break
             if matcher.id() < docnum:

@@ -12,6 +12,7 @@ them, and inside an item to exactly one paragraph.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from dataclasses import dataclass, field
 
@@ -190,12 +191,20 @@ class IndexReport:
 def from_dict(cls, data):
     """Rebuild a (nested) frozen dataclass from ``dataclasses.asdict`` output,
     e.g. after a JSON round trip: lists become tuples again."""
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     values = {}
     for f in dataclasses.fields(cls):
         if f.name in data:
             values[f.name] = _convert(hints[f.name], data[f.name])
     return cls(**values)
+
+
+@functools.cache
+def _hints(cls) -> dict:
+    """A dataclass's resolved field types, once per class: resolving them anew for every
+    record (string annotations are evaluated each time) took most of the time of
+    rebuilding an index's documents (cross-references, the parse audit)."""
+    return typing.get_type_hints(cls)
 
 
 def _convert(hint, value):

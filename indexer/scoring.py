@@ -9,6 +9,8 @@ gives its score) — but
 computed a posting list at a time instead of a document at a time. A test
 compares the two on every query class. Query types this module does not know
 (wildcards, ranges) are scored by Whoosh's own matcher; they are small.
+The request's :class:`~indexer.deadline.Deadline` is checked at every node of the
+query (a term's posting list at a time) and every posting Whoosh's matcher gives.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
+from .deadline import NO_DEADLINE, Deadline
 from .postings import Postings
 
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F's defaults, which our searchers use
@@ -30,11 +33,12 @@ class Scorer:
         self._schema = self.searcher.schema
         self._doc_count = self.searcher.doc_count_all()
 
-    def top(self, q: wq.Query, among: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    def top(self, q: wq.Query, among: np.ndarray, limit: int,
+            deadline: Deadline = NO_DEADLINE) -> list[tuple[int, float]]:
         """The ``limit`` best (docnum, score) among the records flagged in ``among``,
         best first, equal scores in document-number order (as Whoosh's collector).
         Records the query does not match are left out."""
-        scores = self.scores(q)
+        scores = self.scores(q, deadline)
         if scores is None:
             return []
         scores = np.where(among, scores, 0.0)
@@ -46,21 +50,22 @@ class Scorer:
         order = np.lexsort((candidates, -scores[candidates]))[:limit]
         return [(int(d), float(scores[d])) for d in candidates[order]]
 
-    def scores(self, q: wq.Query) -> np.ndarray | None:
+    def scores(self, q: wq.Query, deadline: Deadline = NO_DEADLINE) -> np.ndarray | None:
         """Each record's score (0 where ``q`` does not match), or None when nothing matches."""
         if isinstance(q, (wq.And, wq.Or)) and len(q.subqueries) > 1 and q.boost != 1.0:
-            inner = self._unboosted(q)
+            inner = self._unboosted(q, deadline)
             return None if inner is None else inner * q.boost
-        return self._unboosted(q)
+        return self._unboosted(q, deadline)
 
-    def _unboosted(self, q: wq.Query) -> np.ndarray | None:
+    def _unboosted(self, q: wq.Query, deadline: Deadline) -> np.ndarray | None:
         """The scores before a compound query's own boost (a term's boost is part of its score)."""
+        deadline.check()
         if isinstance(q, wq.Term):
             return self._term(q)
         if isinstance(q, wq.And):
             total = None
             for child in q.subqueries:
-                s = self.scores(child)
+                s = self.scores(child, deadline)
                 if s is None:
                     return None
                 total = s if total is None else np.where((total > 0) & (s > 0), total + s, 0.0)
@@ -68,16 +73,16 @@ class Scorer:
         if isinstance(q, wq.Or):
             total = None
             for child in q.subqueries:
-                s = self.scores(child)
+                s = self.scores(child, deadline)
                 if s is not None:
                     total = s if total is None else total + s
             return total
         if isinstance(q, wq.AndNot):
-            return self.scores(q.a)  # matches are decided elsewhere; exclusions do not score
+            return self.scores(q.a, deadline)  # matches are decided elsewhere; exclusions do not score
         if isinstance(q, wq.ConstantScoreQuery):
-            inner = self.scores(q.child)
+            inner = self.scores(q.child, deadline)
             return None if inner is None else np.where(inner > 0, q.score, 0.0)
-        return self._by_whoosh(q)
+        return self._by_whoosh(q, deadline)
 
     def _term(self, q: wq.Term) -> np.ndarray | None:
         fieldname, text = q.fieldname, q.text
@@ -100,7 +105,7 @@ class Scorer:
         out[ids] = values
         return out
 
-    def _by_whoosh(self, q: wq.Query) -> np.ndarray | None:
+    def _by_whoosh(self, q: wq.Query, deadline: Deadline) -> np.ndarray | None:
         try:
             m = q.matcher(self.searcher, self.searcher.context())
         except TermNotFound:
@@ -108,6 +113,7 @@ class Scorer:
         out = np.zeros(self.postings.size, dtype=np.float64)
         found = False
         while m.is_active():
+            deadline.check()
             out[m.id()] = m.score()
             found = True
             m.next()

@@ -5,17 +5,27 @@ reopens the searcher when the index has changed. It never calls Whoosh's
 ``Searcher.refresh()``: on whoosh-reloaded 2.7.5 that returns the old and the
 new segments together after a merge (duplicate hits), and a reopen costs the
 same.
+
+Every method that reads the index takes the request's
+:class:`~indexer.deadline.Deadline` (without one, a new one of the index's time
+limit) and passes it to every step, so the whole request runs under the limit:
+matching, scoring, reading and reranking the top records, snippets,
+corrections, the drafting aid, and the first builds of the cross-references and
+the vocabulary (see :mod:`indexer.deadline`).
 """
 from __future__ import annotations
 
 import json
 import threading
 import time
-from dataclasses import dataclass, replace
+import types
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .citation import citation
 from .crossref import CrossReferences
+from .deadline import Deadline, Resumable
 from .draft import Passage, similar_passages
 from .errors import DocumentNotFound, IndexNotFound
 from .facets import FacetTable, as_mask, filter_and_count
@@ -25,15 +35,16 @@ from .lifecycle import folder_identity
 from .matching import Matcher
 from .model import Document, from_dict
 from .postings import Postings
-from .query import parse_query, proximity_bonus, reference_only, scoring_query
-from .results import Hit, IndexStats, SearchRequest, SearchResult
+from .query import ParsedQuery, parse_query, proximity_bonus, reference_only, scoring_query
+from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
 from .schema import PREAMBLE
 from .scoring import Scorer
 from .suggest import Suggestion, Vocabulary
 from .tables import Tables
 
-SEARCH_TIME_LIMIT_S = 3.0
+SEARCH_TIME_LIMIT_S = 3.0  # an index's time limit per call, unless it is opened with another
 RERANK_EXTRA = 20  # hits beyond the page that the proximity bonus may lift onto it
+
 
 @dataclass
 class _SearcherState:
@@ -41,18 +52,37 @@ class _SearcherState:
     tables: Tables
     matcher: Matcher
     scorer: Scorer
+    # Built on first use, under the deadlines of the requests that need them.
+    vocabulary: Resumable[Vocabulary] = field(init=False)  # suggestions and corrections
+    crossrefs: Resumable[CrossReferences] = field(init=False)  # citations, policies, tasks
+
+    def __post_init__(self):
+        self.vocabulary = Resumable(lambda: Vocabulary.steps(self.searcher, self.matches))
+        self.crossrefs = Resumable(lambda: CrossReferences.steps(self.searcher))
 
     @property
     def facets(self) -> FacetTable:
         return self.tables.facets
+
+    def matches(self, q, deadline: Deadline) -> bool:
+        return bool(self.matcher.bits(q, deadline))
 
     def order(self, sort: str, matched: int, limit: int) -> list[int]:
         """The first ``limit`` matches by date (newest or oldest first, then item number)."""
         order = self.tables.order(sort)
         return order[as_mask(matched, self.facets.size)[order]][:limit].tolist()
 
-    vocabulary: Vocabulary | None = None  # built on first use: suggestions and corrections
-    crossrefs: CrossReferences | None = None  # built on first use: citations, policies, tasks
+
+@dataclass(frozen=True)
+class _Matches:
+    """What a request matches, before ranking."""
+
+    parsed: ParsedQuery
+    query: object  # the query that matched: the request's, or its relaxed form
+    relaxed: bool
+    matched: int  # bitset, after the filters
+    facets: dict[str, tuple[FacetValue, ...]]
+    sort: str
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -60,10 +90,15 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 class SearchIndex:
-    """An open index. Create one per process (gunicorn worker) and reuse it."""
+    """An open index. Create one per process (gunicorn worker) and reuse it.
 
-    def __init__(self, index_dir: str | Path):
+    ``time_limit`` is the seconds a call made without a deadline may take: by default
+    ``SEARCH_TIME_LIMIT_S`` as it is when the index is opened; None for no limit
+    (the command line: the user who waits is the one who asked)."""
+
+    def __init__(self, index_dir: str | Path, time_limit: float | None | types.EllipsisType = ...):
         self.path = Path(index_dir)
+        self.time_limit = SEARCH_TIME_LIMIT_S if time_limit is ... else time_limit
         self._ix = open_whoosh_index(self.path)
         self._identity = folder_identity(self.path)
         self._state: _SearcherState | None = None
@@ -100,7 +135,7 @@ class SearchIndex:
                 searcher = self._ix.searcher()
                 postings = Postings(searcher)
                 tables = Tables.load(self.path, searcher) or Tables.build(postings)
-                matcher = Matcher(postings, tables.facets.live, SEARCH_TIME_LIMIT_S)
+                matcher = Matcher(postings, tables.facets.live)
                 state = self._state = _SearcherState(searcher, tables, matcher, Scorer(postings))
             return state
 
@@ -111,61 +146,98 @@ class SearchIndex:
         mtime = max((p.stat().st_mtime for p in self.path.iterdir() if p.is_file()), default=0.0)
         return IndexStats(documents=documents, records=searcher.doc_count(), last_modified=mtime, path=str(self.path))
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def deadline(self) -> Deadline:
+        """A new deadline, this index's time limit from now."""
+        return Deadline.after(self.time_limit)
+
+    def _deadline(self, deadline: Deadline | None) -> Deadline:
+        return deadline if deadline is not None else self.deadline()
+
+    def search(self, request: SearchRequest, deadline: Deadline | None = None) -> SearchResult:
         started = time.perf_counter()
+        deadline = self._deadline(deadline)
         state = self._current()
-        searcher = state.searcher
-        parsed = parse_query(request.q)
-        filters = request.filters()
-        query, relaxed = parsed.query, False
-        candidates = self._docs(state, query)
-        if not candidates and parsed.relaxed is not None:
-            query, relaxed = parsed.relaxed, True  # nothing has every word: show what has some
-            candidates = self._docs(state, query)
-        matched, facets = filter_and_count(state.facets, candidates, filters)
-        sort = request.sort if request.sort != "relevance" or not parsed.is_empty else "newest"
+        found = self._match(state, request, deadline)
         offset = (request.page - 1) * request.size
-        depth = offset + request.size
-        if not matched:
-            ranked: list[tuple[dict, float | None]] = []
-        elif sort == "relevance":
-            ranked = self._by_relevance(state, parsed, query if relaxed else None, matched, depth)
-        else:
-            ranked = [(searcher.stored_fields(d), None) for d in state.order(sort, matched, depth)[offset:]]
-            offset = 0
-        hits = tuple(self._hit(stored, parsed.terms, score) for stored, score in ranked[offset:offset + request.size])
+        hits = self._hits(self._ranked(state, found, offset, request.size, deadline), found.parsed.terms, deadline)
         did_you_mean = ""
-        if parsed.words and (relaxed or not matched):
-            did_you_mean = self._vocabulary(state).correct(request.q, parsed.words)
+        if found.parsed.words and (found.relaxed or not found.matched):
+            vocabulary = state.vocabulary.result(deadline)
+            did_you_mean = vocabulary.correct(request.q, found.parsed.words, deadline)
         return SearchResult(
             request=request,
-            total=matched.bit_count(),
+            total=found.matched.bit_count(),
             hits=hits,
-            facets=facets,
-            terms=parsed.terms,
+            facets=found.facets,
+            terms=found.parsed.terms,
             elapsed_ms=(time.perf_counter() - started) * 1000,
-            relaxed=relaxed,
+            relaxed=found.relaxed,
             did_you_mean=did_you_mean,
         )
 
+    def hits(self, request: SearchRequest, limit: int, deadline: Deadline | None = None) -> tuple[Hit, ...]:
+        """The first ``limit`` hits of ``request`` in its order (its page and size aside),
+        from one search: for exports, which want more than a page."""
+        deadline = self._deadline(deadline)
+        state = self._current()
+        found = self._match(state, request, deadline)
+        return self._hits(self._ranked(state, found, 0, limit, deadline), found.parsed.terms, deadline)
+
+    @staticmethod
+    def _match(state: _SearcherState, request: SearchRequest, deadline: Deadline) -> _Matches:
+        """Every record the request matches (see :mod:`indexer.matching`), filtered, with facet counts."""
+        parsed = parse_query(request.q)
+        query, relaxed = parsed.query, False
+        candidates = state.matcher.bits(query, deadline)
+        if not candidates and parsed.relaxed is not None:
+            query, relaxed = parsed.relaxed, True  # nothing has every word: show what has some
+            candidates = state.matcher.bits(query, deadline)
+        matched, facets = filter_and_count(state.facets, candidates, request.filters())
+        deadline.check()
+        sort = request.sort if request.sort != "relevance" or not parsed.is_empty else "newest"
+        return _Matches(parsed, query, relaxed, matched, facets, sort)
+
     @classmethod
-    def _by_relevance(cls, state: _SearcherState, parsed, relaxed_query, matched: int, depth: int):
+    def _ranked(cls, state: _SearcherState, found: _Matches, offset: int, count: int,
+                deadline: Deadline) -> list[tuple[dict, float | None]]:
+        """(stored fields, score) of matches ``offset`` to ``offset + count`` in the request's order."""
+        if not found.matched:
+            return []
+        if found.sort == "relevance":
+            ranked = cls._by_relevance(state, found.parsed, found.query if found.relaxed else None, found.matched,
+                                       offset + count, deadline)
+            return ranked[offset:offset + count]
+        return [(state.searcher.stored_fields(d), None)
+                for d in _checked(state.order(found.sort, found.matched, offset + count)[offset:], deadline)]
+
+    @classmethod
+    def _hits(cls, ranked: list[tuple[dict, float | None]], terms: tuple[str, ...],
+              deadline: Deadline) -> tuple[Hit, ...]:
+        hits = []
+        for stored, score in ranked:
+            hits.append(cls._hit(stored, terms, score))
+            deadline.check()  # after each hit's snippets
+        return tuple(hits)
+
+    @classmethod
+    def _by_relevance(cls, state: _SearcherState, parsed, relaxed_query, matched: int, depth: int, deadline: Deadline):
         """(stored fields, score) of the top ``depth`` matches. The records the query
         names outright (its document numbers and sessions: ``parsed.pinned``) come
         first, whatever BM25 thinks of the records that only mention them; then the
         records where a department it names leads the work (``parsed.preferred``);
-        then the rest. Within each, by score (see :meth:`_ranked`)."""
+        then the rest. Within each, by score (see :meth:`_by_score`)."""
         scoring = scoring_query(relaxed_query or parsed.query, state.searcher.doc_frequency)
-        pinned = state.matcher.bits(parsed.pinned) & matched if parsed.pinned is not None else 0
-        preferred = state.matcher.bits(parsed.preferred) & matched & ~pinned if parsed.preferred is not None else 0
+        pinned = state.matcher.bits(parsed.pinned, deadline) & matched if parsed.pinned is not None else 0
+        preferred = (state.matcher.bits(parsed.preferred, deadline) & matched & ~pinned
+                     if parsed.preferred is not None else 0)
         final = []
         for tier in (pinned, preferred, matched & ~pinned & ~preferred):
             if tier and len(final) < depth:
-                final += cls._ranked(state, parsed, scoring, tier, depth - len(final))
+                final += cls._by_score(state, parsed, scoring, tier, depth - len(final), deadline)
         return final
 
     @staticmethod
-    def _ranked(state: _SearcherState, parsed, scoring, matched: int, depth: int):
+    def _by_score(state: _SearcherState, parsed, scoring, matched: int, depth: int, deadline: Deadline):
         """(stored fields, score) of the top ``depth`` of ``matched``: scored by the position-free query (restricted
         to the true matches), reranked by proximity read from the stored text; equal scores
         newest first. Matches the scoring query leaves out follow, newest first."""
@@ -173,50 +245,55 @@ class SearchIndex:
             return []
         searcher = state.searcher
         wanted = depth + RERANK_EXTRA
-        scored = state.scorer.top(scoring, as_mask(matched, state.facets.size), wanted)
+        scored = state.scorer.top(scoring, as_mask(matched, state.facets.size), wanted, deadline)
         if len(scored) < wanted and len(scored) < matched.bit_count():
             seen = {d for d, _ in scored}
             scored += [(d, 0.0) for d in state.order("newest", matched, wanted) if d not in seen][:wanted - len(scored)]
         final = []
         for docnum, score in scored:
+            deadline.check()
             stored = searcher.stored_fields(docnum)  # read once: the rerank and the hit both use it
             final.append((stored, score * proximity_bonus(stored.get("body", ""), parsed.words)))
         final.sort(key=lambda t: t[0].get("date", ""), reverse=True)
         final.sort(key=lambda t: -t[1])  # stable: equal scores stay newest first
         return final
 
-    def lookup(self, q: str) -> tuple[str, ...]:
+    def lookup(self, q: str, deadline: Deadline | None = None) -> tuple[str, ...]:
         """The documents a query names outright by number or session (〔2021〕9号,
         第128次常务会议), in date order; empty when the query is anything else."""
         reference = reference_only(q)
         if reference is None:
             return ()
+        deadline = self._deadline(deadline)
         searcher = self._current().searcher
         found = {}
-        for hit in searcher.search(reference, limit=None):
+        for hit in _checked(searcher.search(reference, limit=None), deadline):
             found.setdefault(hit["doc_id"], hit.get("date", ""))
         return tuple(sorted(found, key=found.get, reverse=True))
 
-    def similar(self, draft: str, limit: int = 10) -> tuple[Passage, ...]:
+    def similar(self, draft: str, limit: int = 10, deadline: Deadline | None = None) -> tuple[Passage, ...]:
         """Past passages closest to a paragraph being drafted."""
-        return similar_passages(self._current().searcher, draft, limit)
-
-    def crossrefs(self) -> CrossReferences:
-        """Citations, policy paths and department tasks over the whole index."""
         state = self._current()
-        if state.crossrefs is None:
-            state.crossrefs = CrossReferences(state.searcher)
-        return state.crossrefs
+        return similar_passages(state.scorer, as_mask(state.facets.live, state.facets.size), draft, limit,
+                                self._deadline(deadline))
 
-    def suggest(self, prefix: str, limit: int = 10) -> tuple[Suggestion, ...]:
+    def crossrefs(self, deadline: Deadline | None = None) -> CrossReferences:
+        """Citations, policy paths and department tasks over the whole index (built on
+        first use: a build cut short by the deadline goes on at the next call)."""
+        return self._current().crossrefs.result(self._deadline(deadline))
+
+    def suggest(self, prefix: str, limit: int = 10, deadline: Deadline | None = None) -> tuple[Suggestion, ...]:
         """Completions for what is typed so far: departments, topics, titles, frequent terms."""
-        return self._vocabulary(self._current()).complete(prefix, limit)
+        deadline = self._deadline(deadline)
+        return self._current().vocabulary.result(deadline).complete(prefix, limit, deadline)
 
-    @staticmethod
-    def _vocabulary(state: _SearcherState) -> Vocabulary:
-        if state.vocabulary is None:
-            state.vocabulary = Vocabulary.build(state.searcher, lambda q: bool(state.matcher.bits(q)))
-        return state.vocabulary
+    def warm(self, deadline: Deadline | None = None) -> None:
+        """Build what the searcher keeps for later (the cross-references, the vocabulary)
+        now, before requests need it; what the deadline leaves undone, requests finish."""
+        deadline = self._deadline(deadline)
+        state = self._current()
+        state.crossrefs.result(deadline)
+        state.vocabulary.result(deadline)
 
     @staticmethod
     def _hit(f: dict, terms: tuple[str, ...], score: float | None) -> Hit:
@@ -232,16 +309,19 @@ class SearchIndex:
             departments=_split(f.get("dept", "")), topics=_split(f.get("topic", "")),
         )
 
-    @staticmethod
-    def _docs(state: _SearcherState, query) -> int:
-        """Every record the query matches, as a bitset (see :mod:`indexer.matching`)."""
-        state.matcher.time_limit = SEARCH_TIME_LIMIT_S
-        return state.matcher.bits(query)
-
-    def document(self, doc_id: str) -> Document:
+    def document(self, doc_id: str, deadline: Deadline | None = None) -> Document:
+        deadline = self._deadline(deadline)
         records = sorted(self._current().searcher.documents(doc_id=doc_id), key=lambda r: r["item_no"])
         if not records:
             raise DocumentNotFound(doc_id)
         records = [r for r in records if r.get("part") != PREAMBLE]
         meta = json.loads(records[0]["doc_meta"])
-        return replace(from_dict(Document, {**meta, "items": []}), items=tuple(item_from_record(r) for r in records))
+        items = tuple(item_from_record(r) for r in _checked(records, deadline))
+        return replace(from_dict(Document, {**meta, "items": []}), items=items)
+
+
+def _checked(values: Iterable, deadline: Deadline):
+    """The values, the deadline checked before each."""
+    for value in values:
+        deadline.check()
+        yield value

@@ -5,13 +5,20 @@ TypeError on jieba-analysed queries, and with either distribution it corrects
 single tokens, while a Chinese query word is several. Here a word is checked
 as a run of characters, and a misspelt one is replaced by the closest known
 name or term (edit distance 1, or 2 for long words), the most frequent first.
+
+The vocabulary is built in steps, a known name or term at a time
+(:meth:`Vocabulary.steps`), so that requests can carry the build out under their
+deadlines (:class:`indexer.deadline.Resumable`); completions and corrections check
+the deadline as they go through it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 from . import gazetteer
 from .analysis import fold
+from .deadline import NO_DEADLINE, Deadline
 from .query import text_query
 
 KIND_ORDER = {"dept": 0, "topic": 1, "title": 2, "term": 3}
@@ -45,16 +52,17 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 class Vocabulary:
     """Everything worth suggesting, with a weight (how many items use it)."""
 
-    def __init__(self, entries: dict[str, tuple[str, str, int]], present):
+    def __init__(self, entries: dict[str, tuple[str, str, int]], present: Callable[[str, Deadline], bool]):
         self._entries = entries  # key → (value, kind, weight)
-        self._present = present  # word → bool: does the index contain it as a run of characters?
+        self._present = present  # (word, deadline) → bool: does the index contain it as a run of characters?
         self._by_length: dict[int, list[tuple[int, str]]] = {}  # key length → (entry order, key), for corrections
         for n, key in enumerate(entries):
             self._by_length.setdefault(len(key), []).append((n, key))
 
     @classmethod
-    def build(cls, searcher, matches) -> Vocabulary:
-        """``matches(query)`` says whether a query matches any record."""
+    def steps(cls, searcher, matches) -> Generator[None, None, Vocabulary]:
+        """The build, yielding after each name or term; returns the vocabulary.
+        ``matches(query, deadline)`` says whether a query matches any record."""
         entries: dict[str, tuple[str, str, int]] = {}
 
         def add(value: str, kind: str, weight: int) -> None:
@@ -69,29 +77,36 @@ class Vocabulary:
             weight = searcher.doc_frequency("dept", dept.name)
             for name in (dept.name, *dept.aliases, *dept.short):
                 add(name, "dept", weight)
+                yield
         for topic in gazetteer.topics():
             add(topic.name, "topic", searcher.doc_frequency("topic", topic.name))
+            yield
         for title, info in searcher.reader().iter_field("titles"):
             add(title.decode("utf-8") if isinstance(title, bytes) else title, "title", info.doc_frequency())
+            yield
         for term in gazetteer.policy_terms():
             add(term, "term", 1)
+            yield
         for term, info in searcher.reader().iter_field("body"):
             text = term.decode("utf-8") if isinstance(term, bytes) else term
             if info.doc_frequency() >= 2 and len(text) >= 2 and not text.isdigit():
                 add(text, "term", info.doc_frequency())
+            yield
 
-        def present(word: str) -> bool:
+        def present(word: str, deadline: Deadline) -> bool:
             q = text_query(word)
-            return q is not None and matches(q)
+            return q is not None and matches(q, deadline)
 
         return cls(entries, present)
 
-    def complete(self, prefix: str, limit: int = 10) -> tuple[Suggestion, ...]:
+    def complete(self, prefix: str, limit: int = 10, deadline: Deadline = NO_DEADLINE) -> tuple[Suggestion, ...]:
         key = _key(prefix)
         if not key:
             return ()
         starts, inside = [], []
-        for entry_key, (value, kind, weight) in self._entries.items():
+        for n, (entry_key, (value, kind, weight)) in enumerate(self._entries.items()):
+            if n % 1024 == 0:
+                deadline.check()
             if entry_key == key:
                 continue
             if entry_key.startswith(key):
@@ -101,24 +116,25 @@ class Vocabulary:
         ranked = sorted(starts) + sorted(inside)
         return tuple(Suggestion(value, kind) for *_, value, kind in ranked[:limit])
 
-    def correct(self, query: str, words: tuple[str, ...]) -> str:
+    def correct(self, query: str, words: tuple[str, ...], deadline: Deadline = NO_DEADLINE) -> str:
         """``query`` with each word the index does not contain replaced by the
         nearest known word; "" when nothing was replaced."""
         corrected = query
         for word in words:
-            if self._present(word):
+            if self._present(word, deadline):
                 continue
-            best = self._nearest(word)
+            best = self._nearest(word, deadline)
             if best:
                 corrected = corrected.replace(word, best)
         return corrected if corrected != query else ""
 
-    def _nearest(self, word: str) -> str:
+    def _nearest(self, word: str, deadline: Deadline) -> str:
         key = _key(word)
         limit = 1 if len(key) <= 4 else 2
         best = None
         nearby = (k for n in range(len(key) - limit, len(key) + limit + 1) for k in self._by_length.get(n, ()))
         for n, entry_key in nearby:  # an edit distance within the limit needs a length within it
+            deadline.check()
             value, kind, weight = self._entries[entry_key]
             distance = edit_distance(key, entry_key, limit)
             if distance <= limit:

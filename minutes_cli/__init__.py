@@ -2,6 +2,7 @@
 
 A stable contract for scripts: extend it, don't break it. Library errors become
 ``click.ClickException`` here (exit 1, ``Error: …`` naming the file and why).
+Commands run without the web app's time limit: the one who waits is the one who asked.
 The JSON printed is the shapes of :mod:`indexer.shapes`, the web app's objects
 without their URLs; the web app is imported only to serve it.
 """
@@ -136,7 +137,7 @@ def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, pa
     try:
         request = indexer.SearchRequest(q=" ".join(query), dept=dept, topic=topic, meeting=meeting, year=year,
                                         doc_type=doc_type, page=page, size=limit, sort=sort)
-        with indexer.SearchIndex(_index_dir(index_dir)) as search_index:
+        with indexer.SearchIndex(_index_dir(index_dir), time_limit=None) as search_index:
             result = search_index.search(request)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
@@ -296,7 +297,7 @@ def refs_cmd(doc, index_dir, as_json):
         minutes refs 979f73d70c26 --json
     """
     try:
-        with indexer.SearchIndex(_index_dir(index_dir)) as search_index:
+        with indexer.SearchIndex(_index_dir(index_dir), time_limit=None) as search_index:
             found = search_index.lookup(doc) or ((doc,) if doc in search_index.crossrefs().documents else ())
             if len(found) != 1:
                 raise indexer.DocumentNotFound(doc)
@@ -330,7 +331,7 @@ def tasks_cmd(dept, index_dir, year, role, as_json):
         minutes tasks 市住建局 --year 2021 --role lead --json
     """
     try:
-        with indexer.SearchIndex(_index_dir(index_dir)) as search_index:
+        with indexer.SearchIndex(_index_dir(index_dir), time_limit=None) as search_index:
             data = indexer.tasks_dict(dept, year, role or "", search_index.crossrefs().tasks(dept, year, role or ""))
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None

@@ -111,7 +111,7 @@ def real_index_dir(real_corpus, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_search_index(real_index_dir) -> indexer.SearchIndex:
-    ix = indexer.SearchIndex(real_index_dir)
+    ix = indexer.SearchIndex(real_index_dir, time_limit=None)  # correctness, not speed: no time limit
     yield ix
     ix.close()
 

@@ -8,10 +8,15 @@ from urllib.parse import quote
 
 import pytest
 
+import indexer
+import indexer.search
 from indexer import FACET_FIELDS
 from indexer.roles import department_roles
 from indexer.gazetteer import find_topics
+from webapp import create_app, presenters
 
+from . import oracle
+from .conftest import MINUTES_2021_9
 from .test_search import item_texts
 
 
@@ -142,16 +147,84 @@ def test_document_number_typed_alone_opens_the_document(client):
     assert client.get(f"/search?q={quote('电梯安全')}").status_code == 200
 
 
-def test_csv_export(client):
-    response = client.get("/search.csv?q=电梯&dept=市市场监管局")
+def _reading_view(record: oracle.Record) -> str:
+    return f"/doc/{record.doc.id}#" + (f"item-{record.item_no}" if record.item else "preamble")
+
+
+MINUTES = 30  # seven records each: more than two pages of 100
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    """(client, parsed documents) for an index of 30 executive-meeting minutes, each of its own date."""
+    folder = tmp_path_factory.mktemp("many")
+    template = MINUTES_2021_9.read_text("utf-8")
+    for n in range(1, MINUTES + 1):
+        text = (template.replace("〔2021〕9号", f"〔2019〕{n}号").replace("第128次", f"第{1000 + n}次")
+                .replace("2021年5月17日", f"2019年{1 + n // 28}月{1 + n % 28}日"))
+        (folder / f"minutes-{n:02d}.txt").write_text(text, "utf-8")
+    index = tmp_path_factory.mktemp("many-index")
+    assert indexer.index_paths([folder], index).failed == ()
+    files, _ = indexer.collect_files([folder])
+    app = create_app({"INDEX": str(index), "TESTING": True, "SEARCH_TIME_LIMIT": None})
+    yield app.test_client(), {f.name: indexer.read_document(f) for f in files}
+    app.extensions["minutes"].close()
+
+
+def csv_rows(response) -> list[dict]:
+    assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == "attachment; filename=minutes-search.csv"
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text[1:])))
-    api = client.get("/api/search?q=电梯&dept=市市场监管局&size=100").get_json()
-    assert [r["citation"] for r in rows] == [h["citation"] for h in api["hits"]]
-    assert all("市市场监管局" in r["dept"] for r in rows)
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def csv_row(record: oracle.Record) -> dict:
+    """A record's CSV row from the parsed document (snippet aside)."""
+    fields = record.hit_fields()
+    return {"citation": fields["citation"], "doc_title": fields["doc_title"], "doc_number": fields["doc_number"],
+            "doc_type": fields["doc_type"], "date": fields["date"], "item_no": str(fields["item_no"]),
+            "item_title": fields["item_title"], "dept": "、".join(fields["dept"]), "topic": "、".join(fields["topic"]),
+            "url": _reading_view(record)}
+
+
+@pytest.mark.parametrize("params,phrase,sort", [
+    ("sort=newest", "", "newest"), ("q=%22示例%22&sort=oldest", "示例", "oldest"),
+    ("q=%22会议%22", "会议", "relevance"), ("q=%22会同%22&dept=市住建局&dept=市财政局", "会同", "relevance"),
+])
+def test_csv_export_is_one_search_of_every_row(many, monkeypatch, params, phrase, sort):
+    """Every matching record once, from one search (not a search per page of 100): the rows are the
+    records computed from the parsed files, in date order when sorted by date."""
+    client, docs = many
+    searches = []
+    parse = indexer.search.parse_query
+    monkeypatch.setattr(indexer.search, "parse_query", lambda q: searches.append(q) or parse(q))
+    rows = csv_rows(client.get(f"/search.csv?{params}"))
+    assert len(searches) == 1
+    filters = {"dept": ("市住建局", "市财政局")} if "dept=" in params else {}
+    records = oracle.records(docs)
+    expected = oracle.filtered(oracle.matching(records, phrase), filters)
+    assert len(expected) > 100
+    assert sorted((r["citation"] for r in rows)) == sorted(r.citation for r in expected.values())
+    by_citation = {r.citation: r for r in expected.values()}
+    assert all({k: v for k, v in row.items() if k != "snippet"} == csv_row(by_citation[row["citation"]])
+               for row in rows)
+    assert all(row["snippet"] and all(part in by_citation[row["citation"]].text for part in row["snippet"].split("…"))
+               for row in rows)
+    if sort != "relevance":
+        order = oracle.oldest_first(expected)
+        if sort == "newest":
+            order = sorted(order, key=lambda rid: expected[rid].doc.date, reverse=True)
+        assert [row["citation"] for row in rows] == [expected[rid].citation for rid in order]
+
+
+def test_csv_export_stops_at_its_cap(many, monkeypatch):
+    client, docs = many
+    monkeypatch.setattr(presenters, "CSV_MAX_ROWS", 150)
+    rows = csv_rows(client.get("/search.csv?sort=oldest"))
+    records = oracle.records(docs)
+    assert [row["citation"] for row in rows] == [records[rid].citation for rid in oracle.oldest_first(records)][:150]
 
 
 def test_openapi_describes_every_json_endpoint(client, app):

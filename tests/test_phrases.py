@@ -104,7 +104,7 @@ def matcher(index_dir):
     with open_whoosh_index(index_dir).searcher() as searcher:
         postings = Postings(searcher)
         table = FacetTable.build(postings)
-        yield Matcher(postings, table.live, 10.0), searcher, table.size
+        yield Matcher(postings, table.live), searcher, table.size
 
 
 def record_ids(searcher, bits, size) -> set[str]:

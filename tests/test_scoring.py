@@ -132,7 +132,7 @@ def test_phrases_match_whooshs_phrase_matcher(tmp_path, monkeypatch, partial):
     with open_whoosh_index(index_dir).searcher() as searcher:
         postings = Postings(searcher)
         table = FacetTable.build(postings)
-        matcher = Matcher(postings, table.live, 10.0)
+        matcher = Matcher(postings, table.live)
         phrases = ["原则同意", "由市发改委牵头", "电梯安全", "安全安全", "会议研究", "市政府", "工作", "的的"]
         checked = 0
         for text in phrases:

@@ -16,6 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         INDEX=str(indexer.default_index_dir()),
         PAGE_SIZE=10,
+        SEARCH_TIME_LIMIT=indexer.SEARCH_TIME_LIMIT_S,  # seconds per request (MINUTES_SEARCH_TIME_LIMIT); None: none
         JSON_AS_ASCII=False,
     )
     app.config.from_pyfile("config.py", silent=True)

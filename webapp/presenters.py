@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlencode
 
 from markupsafe import Markup
@@ -161,17 +162,24 @@ CSV_COLUMNS = ["citation", "doc_title", "doc_number", "doc_type", "date", "item_
                "url", "snippet"]
 
 
-def hits_csv(hits: list[indexer.Hit]) -> str:
-    """A result list as CSV, with a BOM so spreadsheet programs read it as UTF-8."""
+def hits_csv(hits: Iterable[indexer.Hit]) -> Iterator[str]:
+    """A result list as CSV, a row at a time, after a BOM so spreadsheet programs read it as UTF-8."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+
+    def line(values: list) -> str:
+        writer.writerow(values)
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text
+
+    yield "\ufeff" + line(CSV_COLUMNS)
     for hit in hits:
         row = hit_json(hit)
         row.update(dept="、".join(hit.departments), topic="、".join(hit.topics),
                    snippet="…".join(f.text for f in hit.fragments))
-        writer.writerow([row[c] for c in CSV_COLUMNS])
-    return "\ufeff" + out.getvalue()
+        yield line([row[c] for c in CSV_COLUMNS])
 
 
 def group_by_document(hits: list[dict]) -> list[dict]:

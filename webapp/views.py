@@ -3,7 +3,6 @@ hand the result to a presenter. Every HTML page has a JSON twin built from the
 same data."""
 from __future__ import annotations
 
-from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
@@ -12,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 import indexer
 
 from . import audits, crossrefs, documents, drafts, openapi, presenters
-from .index_holder import get_index
+from .index_holder import deadline, get_index
 
 bp = Blueprint("minutes", __name__)
 
@@ -51,28 +50,22 @@ def search():
     req = _request()
     if req.q and req.page == 1 and not req.filters() and not {"list", "sort"} & set(request.args):
         # A document number or session typed on its own opens that document.
-        found = get_index().lookup(req.q)
+        found = get_index().lookup(req.q, deadline())
         if len(found) == 1:
             return redirect(f"/doc/{found[0]}?" + urlencode({"q": req.q, "from": "reference"}))
-    return render_template("search.html", **presenters.search_page(get_index().search(req)))
+    return render_template("search.html", **presenters.search_page(get_index().search(req, deadline())))
 
 
 @bp.get("/api/search")
 @bp.get("/search.json")
 def search_json():
-    return jsonify(presenters.result_json(get_index().search(_request())))
+    return jsonify(presenters.result_json(get_index().search(_request(), deadline())))
 
 
 @bp.get("/search.csv")
 def search_csv():
-    req = _request()
-    index = get_index()
-    hits = []
-    for page in range(1, presenters.CSV_MAX_ROWS // 100 + 1):
-        result = index.search(replace(req, page=page, size=100))
-        hits.extend(result.hits)
-        if page >= result.pages:
-            break
+    # One search for every row (up to the cap), under the request's deadline; then rows are written as they go.
+    hits = get_index().hits(_request(), presenters.CSV_MAX_ROWS, deadline())
     return Response(presenters.hits_csv(hits), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=minutes-search.csv"})
 
@@ -81,7 +74,7 @@ def _policy_data() -> dict:
     title = request.args.get("title", "").strip().strip("《》")
     if not title:
         raise indexer.QueryError("title", "name a document, e.g. 示例市电梯安全条例（草案）")
-    target, steps = get_index().crossrefs().policy(title)
+    target, steps = get_index().crossrefs(deadline()).policy(title)
     return crossrefs.policy_json(indexer.normalize_title(title), target, steps)
 
 
@@ -105,7 +98,8 @@ def _tasks_data() -> dict:
         raise indexer.QueryError("year", f"{year!r} is not a four-digit year")
     if role not in ("", indexer.LEAD, indexer.CO_LEAD):
         raise indexer.QueryError("role", f"must be {indexer.LEAD} or {indexer.CO_LEAD}")
-    return crossrefs.tasks_json(dept, year, role, get_index().crossrefs().tasks(dept, year, role))
+    tasks = get_index().crossrefs(deadline()).tasks(dept, year, role, deadline())
+    return crossrefs.tasks_json(dept, year, role, tasks)
 
 
 @bp.get("/tasks")
@@ -128,7 +122,7 @@ def _audit_data() -> dict:
     warning = request.args.get("warning", "").strip()
     if warning and warning not in indexer.AUDIT_WARNINGS:
         raise indexer.QueryError("warning", f"must be one of {', '.join(indexer.AUDIT_WARNINGS)}")
-    return audits.index_audit_json(indexer.audit_index(get_index()), warning)
+    return audits.index_audit_json(indexer.audit_index(get_index(), deadline()), warning)
 
 
 @bp.get("/audit")
@@ -150,7 +144,7 @@ def openapi_json():
 def suggest_json():
     prefix = request.args.get("q", "").strip()[:50]
     limit = min(max(_int(request.args, "limit", 10), 1), 20)
-    return jsonify(presenters.suggestions_json(prefix, get_index().suggest(prefix, limit)))
+    return jsonify(presenters.suggestions_json(prefix, get_index().suggest(prefix, limit, deadline())))
 
 
 def _draft_text() -> str:
@@ -165,14 +159,14 @@ def _draft_text() -> str:
 @bp.route("/draft", methods=["GET", "POST"])
 def draft():
     text = _draft_text()
-    passages = get_index().similar(text) if text.strip() else None
+    passages = get_index().similar(text, deadline=deadline()) if text.strip() else None
     return render_template("draft.html", **drafts.draft_page(text, passages))
 
 
 @bp.route("/api/draft", methods=["GET", "POST"])
 def draft_json():
     text = _draft_text()
-    return jsonify(drafts.draft_json(text, get_index().similar(text)))
+    return jsonify(drafts.draft_json(text, get_index().similar(text, deadline=deadline())))
 
 
 @bp.get("/help")
@@ -187,17 +181,17 @@ def help_json():
 
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str):
-    doc = get_index().document(doc_id)
+    doc = get_index().document(doc_id, deadline())
     page = documents.document_page(doc, request.args.get("q", ""), request.args.get("from") == "reference")
-    page.update(crossrefs.references_json(get_index().crossrefs(), doc_id))
+    page.update(crossrefs.references_json(get_index().crossrefs(deadline()), doc_id))
     return render_template("doc.html", doc=page)
 
 
 @bp.get("/api/doc/<doc_id>")
 @bp.get("/doc/<doc_id>.json")
 def document_json(doc_id: str):
-    data = documents.document_json(get_index().document(doc_id))
-    data.update(crossrefs.references_json(get_index().crossrefs(), doc_id))
+    data = documents.document_json(get_index().document(doc_id, deadline()))
+    data.update(crossrefs.references_json(get_index().crossrefs(deadline()), doc_id))
     return jsonify(data)
 
 
