@@ -3,7 +3,8 @@
     gunicorn -c gunicorn.conf.py 'webapp:create_app()'
 
 Environment: MINUTES_BIND (default 127.0.0.1:8000), MINUTES_WORKERS (default 2),
-MINUTES_INDEX (index folder, read by the app itself).
+MINUTES_INDEX (index folder, read by the app itself; default: the project's
+index/ folder, wherever gunicorn is started from).
 """
 import os
 
@@ -20,11 +21,12 @@ loglevel = "info"
 
 def on_starting(server):
     # The word dictionary takes about a second to load; do it once in the master
-    # so forked workers share it. The index itself is opened in each worker, on
-    # first use: open files must not be shared across a fork.
+    # so forked workers share it, from the cache in the app's own index folder (the
+    # app is loaded already: preload_app). The index itself is opened in each worker,
+    # on first use: open files must not be shared across a fork.
     import indexer
 
-    indexer.warm_up()
+    indexer.warm_up(server.app.wsgi().config["INDEX"])
 
 
 WARM_S = 10  # per new worker, well within the worker timeout

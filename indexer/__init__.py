@@ -3,7 +3,6 @@
 Only this package imports Whoosh or jieba. Everything the web app and the CLI
 need is re-exported here; the modules behind it are private to the package.
 """
-from .analysis import warm_up
 from .audit import TITLE_MAX_CHARS as AUDIT_TITLE_MAX_CHARS
 from .audit import WARNINGS as AUDIT_WARNINGS
 from .audit import (
@@ -30,10 +29,12 @@ from .errors import (
     ParseError,
     QueryError,
     SearchTimeout,
+    SourcesMissing,
 )
 from .gazetteer import canonical_department as gazetteer_canonical
 from .highlight import Fragment, highlight_all
-from .indexing import collect_files, default_index_dir, index_paths, read_document
+from .indexing import collect_files, index_paths, read_document, warm_up
+from .lifecycle import default_index_dir, index_location
 from .model import (
     CO_LEAD,
     LEAD,
@@ -41,11 +42,13 @@ from .model import (
     ROLES,
     Attendance,
     AttendingUnit,
+    Copy,
     DepartmentRole,
     Document,
     FileFailure,
     IndexReport,
     Item,
+    Moved,
     Paragraph,
     Point,
     SubPoint,
@@ -82,8 +85,8 @@ __all__ = [
     "read_document",
     "Attendance", "Document", "DocumentNotFound", "FACET_FIELDS", "FacetValue", "FileFailure", "Fragment",
     "Hit", "IndexLocked", "IndexNotFound", "IndexOutdated", "IndexReport", "IndexStats", "Item",
-    "MinutesError", "ParseError", "QueryError", "SearchTimeout", "SearchIndex", "SearchRequest", "SearchResult", "SubPoint", "Suggestion",
-    "citation", "collect_files", "default_index_dir", "index_paths", "parse_file", "parse_text",
+    "MinutesError", "ParseError", "SourcesMissing", "Copy", "Moved", "QueryError", "SearchTimeout", "SearchIndex", "SearchRequest", "SearchResult", "SubPoint", "Suggestion",
+    "citation", "collect_files", "default_index_dir", "index_location", "index_paths", "parse_file", "parse_text",
     "highlight_all", "item_label", "highlight_terms", "warm_up",
     "REFERENCE_KIND_LABELS", "ROLE_LABELS", "audit_dict", "audit_totals_dict", "file_audit_dict", "fragment_markup",
     "hit_dict", "place_dict", "policy_dict", "references_dict", "result_dict", "snippet_markup", "tasks_dict",

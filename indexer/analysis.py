@@ -64,20 +64,37 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+_cache_folder: Path | None = None  # set by use_cache_folder: the index's cache/
+
+
+def use_cache_folder(folder: Path | None) -> None:
+    """Where the segmenter keeps its word table: the cache folder inside the index folder
+    (``indexer.lifecycle.cache_dir``), told by whatever opens or writes an index before the
+    segmenter is built. Without one (``minutes parse``), no cache file is written."""
+    global _cache_folder
+    _cache_folder = Path(folder) if folder is not None else None
+
+
 @lru_cache(maxsize=1)
 def _segmenter() -> jieba.Tokenizer:
     """One jieba tokenizer per process, with the gazetteer's names as words.
 
     Its word table (half a million entries) is kept in a cache file of our own:
     jieba's marshal cache takes ~0.5 s to load, this one ~0.1 s — most of a web
-    worker's start. It holds only strings and numbers (no pickle), in the user's
-    cache folder, named by the analyzer's fingerprint; any trouble with it and
-    the table is built as before."""
+    worker's start. It holds only strings and numbers (no pickle), in the index's
+    cache folder (see :func:`use_cache_folder`), named by the analyzer's fingerprint;
+    any trouble with it and the table is built as before."""
     jieba.setLogLevel(logging.WARNING)
     seg = jieba.Tokenizer()
     path = _dictionary_cache()
     if path is not None and _load_dictionary(seg, path):
         return seg
+    if path is not None and path.parent.parent.is_dir():
+        try:  # jieba's own cache too, rather than in the system's temporary folder
+            path.parent.mkdir(exist_ok=True)
+            seg.tmp_dir = str(path.parent)
+        except OSError:
+            pass
     seg.initialize()
     for name in gazetteer.user_words():
         seg.add_word(name, freq=max(2000, 100 * len(name)))
@@ -87,11 +104,7 @@ def _segmenter() -> jieba.Tokenizer:
 
 
 def _dictionary_cache() -> Path | None:
-    try:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    except RuntimeError:  # no home folder to be found
-        return None
-    return base / "minutes-search" / f"jieba-{fingerprint()}.npz"
+    return _cache_folder / f"jieba-{fingerprint()}.npz" if _cache_folder is not None else None
 
 
 def _load_dictionary(seg: jieba.Tokenizer, path: Path) -> bool:
@@ -107,17 +120,21 @@ def _load_dictionary(seg: jieba.Tokenizer, path: Path) -> bool:
 
 
 def _save_dictionary(seg: jieba.Tokenizer, path: Path) -> None:
-    """Best effort: a read-only or missing home only costs the faster start."""
+    """Best effort: an index folder that is missing or read-only only costs the faster start.
+    Tables of other fingerprints (and jieba's own cache) are removed: one file per index."""
     words = list(seg.FREQ)
-    if any("\0" in w for w in words):
-        return
+    if any("\0" in w for w in words) or not path.parent.parent.is_dir():
+        return  # no index folder (yet): never create one just for a cache
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(exist_ok=True)
         fd, scratch = tempfile.mkstemp(dir=path.parent, suffix=".npz")
         with os.fdopen(fd, "wb") as f:
             np.savez(f, words=np.array("\0".join(words)), freqs=np.array(list(seg.FREQ.values()), dtype=np.int64),
                      total=np.array(seg.total))
         os.replace(scratch, path)
+        for other in path.parent.iterdir():
+            if other != path:
+                other.unlink(missing_ok=True)
     except OSError:
         pass
 
@@ -154,8 +171,11 @@ def with_keywords(doc: Document) -> Document:
     return replace(doc, items=tuple(replace(item, keywords=keywords(item.text)) for item in doc.items))
 
 
-def warm_up() -> None:
-    """Load the word dictionary now (about a second) rather than on the first query."""
+def warm_up(cache_folder: Path | None = None) -> None:
+    """Load the word dictionary now (about a second) rather than on the first query,
+    from the cache in ``cache_folder`` when given (see :func:`use_cache_folder`)."""
+    if cache_folder is not None:
+        use_cache_folder(cache_folder)
     _segmenter()
 
 

@@ -39,6 +39,10 @@ class IndexOutdated(MinutesError):
         self.reason = reason
 
 
+class SourcesMissing(MinutesError):
+    """A rebuild would lose documents whose files cannot be read again; nothing was changed."""
+
+
 class QueryError(MinutesError):
     """A search request is invalid (bad parameter value)."""
 

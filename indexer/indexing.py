@@ -6,7 +6,6 @@ replaced together in one writer commit, never half.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -19,23 +18,31 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from . import gazetteer, numbers
-from .analysis import with_keywords
-from .errors import IndexLocked, IndexNotFound, IndexOutdated, MinutesError, ParseError
-from .lifecycle import WRITER_TIMEOUT_S, clear_scratch, scratch_dir, swap_in, writer_lock
-from .model import Document, FileFailure, IndexReport, Item, from_dict
+from . import analysis, gazetteer, numbers
+from .analysis import use_cache_folder, with_keywords
+from .errors import IndexLocked, IndexNotFound, IndexOutdated, MinutesError, ParseError, SourcesMissing
+from . import lifecycle
+from .lifecycle import (
+    CRASH_ENV,
+    cache_dir,
+    clear_scratch,
+    crash_point,
+    index_location,
+    is_legacy,
+    live_dir,
+    scratch_dir,
+    swap_in,
+    writer_lock,
+)
+from .model import Document, FileFailure, IndexReport, Item, Moved, from_dict
 from .formats import MARKDOWN_SUFFIXES
 from .normalize import CJK
 from .parse import SUPPORTED_SUFFIXES, parse_file
 from .postings import Postings
 from .roles import department_roles
 from .schema import ITEM, PREAMBLE, PREAMBLE_TITLE, PREAMBLE_TITLES, build_schema, check_meta, write_meta
+from .sources import LEGACY_ROOT, Found, Indexed, Location, Plan, Roots, indexed_documents, lost, plan, triage
 from .tables import Tables
-
-
-def default_index_dir() -> Path:
-    """``$MINUTES_INDEX`` if set, else ``index/`` in the working directory."""
-    return Path(os.environ.get("MINUTES_INDEX") or "index")
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileFailure]]:
@@ -74,19 +81,26 @@ def _chinese_markdown(path: Path) -> bool:
     return bool(re.search(f"[{CJK}]", first))
 
 
+def warm_up(index_dir: str | Path | None = None) -> None:
+    """Load the segmenter's word table now (about a second) rather than on the first query:
+    from the cache in the index folder when one is named (written there if missing)."""
+    analysis.warm_up(cache_dir(index_location(index_dir)) if index_dir else None)
+
+
 def read_document(path: str | Path) -> Document:
     """Parse a file and add what analysis derives (keywords)."""
     return with_keywords(parse_file(path))
 
 
-def _records(doc: Document) -> Iterable[dict]:
+def _records(doc: Document, location: Location) -> Iterable[dict]:
     # Items have records of their own; spans are kept inside them. (asdict of the whole
     # document would convert every item only to drop it: 6% of indexing time.)
     meta = asdict(replace(doc, items=(), text=""))
     del meta["items"], meta["text"]
     doc_meta = json.dumps(meta, ensure_ascii=False)
     common = dict(
-        doc_id=doc.id, source=doc.source, content_hash=doc.content_hash, doc_title=doc.title,
+        doc_id=doc.id, root=location.root, source=location.path, file=location.key, content_hash=doc.content_hash,
+        doc_title=doc.title,
         doc_number=doc.doc_number, issuer=doc.issuer, doc_type=doc.doc_type, session=doc.session, meeting=doc.meeting,
         number_key=",".join(numbers.document_keys(doc.doc_number, doc.number_aliases, doc.number_year, doc.number_seq)),
         date=doc.date, year=doc.year,
@@ -165,52 +179,6 @@ def _people(doc: Document) -> str:
     return " ".join(p for p in persons if p)
 
 
-def index_state(index_dir: Path) -> str:
-    """"current", "missing", or why the index is outdated."""
-    if not whoosh_index.exists_in(str(index_dir)):
-        return "missing"
-    try:
-        check_meta(index_dir)
-    except IndexOutdated as e:
-        return e.reason
-    return "current"
-
-
-def index_paths(
-    paths: Iterable[str | Path],
-    index_dir: str | Path | None = None,
-    *,
-    rebuild: bool = False,
-    prune: bool = False,
-    if_needed: bool = False,
-    procs: int = 1,
-    on_file: Callable[[Path], None] | None = None,
-) -> IndexReport:
-    """Index files and folders; unchanged files (same content hash) are skipped.
-
-    ``rebuild`` builds a fresh index beside the live one and swaps it in
-    atomically; ``prune`` drops documents whose file is gone; ``if_needed``
-    does nothing when a current index exists, and rebuilds an outdated one.
-    ``procs`` > 1 analyses in that many processes when building a fresh index
-    (offline rebuilds; a web worker never does this).
-    """
-    index_dir = Path(index_dir) if index_dir else default_index_dir()
-    with writer_lock(index_dir):
-        clear_scratch(index_dir)
-        state = index_state(index_dir)
-        if if_needed and state == "current":
-            return IndexReport(indexed=(), unchanged=(), failed=(), skipped=True)
-        if state not in ("current", "missing") and not (rebuild or if_needed):
-            raise IndexOutdated(str(index_dir), state)
-        if rebuild or state != "current":
-            target = scratch_dir(index_dir) if state != "missing" else index_dir
-            report = _index_into(_create(target), paths, on_file, prune=False, procs=procs)
-            if target != index_dir:
-                swap_in(target, index_dir)
-            return replace(report, rebuilt=state != "missing")
-        return _index_into(whoosh_index.open_dir(str(index_dir)), paths, on_file, prune=prune)
-
-
 PARALLEL_PARSE_MIN = 64  # files; fewer are parsed in this process
 
 
@@ -231,6 +199,246 @@ def _parse_all(paths: list[Path], procs: int) -> Iterator[Document | FileFailure
         yield from pool.map(_parse_one, paths, chunksize=16)
 
 
+def index_state(index_dir: Path) -> str:
+    """"current", "missing", or why the index is outdated."""
+    if is_legacy(index_dir):
+        return LEGACY_REASON
+    live = live_dir(index_dir)
+    if not whoosh_index.exists_in(str(live)):
+        return "missing"
+    try:
+        check_meta(live, index_dir)
+    except IndexOutdated as e:
+        return e.reason
+    return "current"
+
+
+def index_paths(
+    paths: Iterable[str | Path],
+    index_dir: str | Path | None = None,
+    *,
+    rebuild: bool = False,
+    prune: bool = False,
+    if_needed: bool = False,
+    procs: int = 1,
+    on_file: Callable[[Path], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
+    lock_timeout: float | None = None,
+) -> IndexReport:
+    """Index files and folders; unchanged files (same place, same content hash) are skipped,
+    copies of indexed files are reported and left alone, and a source folder that moved is
+    re-linked (see :mod:`indexer.sources`). Without ``paths``, the recorded sources are read.
+
+    ``rebuild`` builds a fresh index from every recorded source plus ``paths`` and swaps
+    it in atomically; it refuses (:class:`SourcesMissing`, nothing changed) when documents
+    of the index could not be read again, unless ``prune``. ``prune`` also drops documents
+    whose file is gone. ``if_needed`` does nothing when a current index exists, builds a
+    missing one and rebuilds an outdated one (the same rule). ``procs`` > 1 analyses in
+    that many processes when building a fresh index. ``on_plan`` is told how many files
+    will be looked at, ``on_file`` each one. ``lock_timeout``: seconds to wait for
+    another writer (default ``lifecycle.WRITER_TIMEOUT_S``).
+    """
+    index_dir = index_location(index_dir)
+    paths = list(paths)
+    use_cache_folder(cache_dir(index_dir))  # before anything builds the segmenter
+    with writer_lock(index_dir, lock_timeout):
+        clear_scratch(index_dir)
+        state = index_state(index_dir)
+        if if_needed and state == "current":
+            return IndexReport(indexed=(), unchanged=(), failed=(), skipped=True)
+        if state not in ("current", "missing") and not (rebuild or if_needed):
+            raise IndexOutdated(str(index_dir), state)
+        run = _Run(index_dir, prune, procs, on_file, on_plan, lock_timeout)
+        if state == "missing":
+            if not paths:
+                raise MinutesError(f"no index at {index_dir} yet: name the files or folders to index")
+            live = live_dir(index_dir)
+            return run.apply(_create(live), live, Roots(), {}, paths, fresh=True)
+        if rebuild or state != "current":
+            return run.rebuild(paths)
+        live = live_dir(index_dir)
+        ix = whoosh_index.open_dir(str(live))
+        with ix.searcher() as searcher:
+            known, records = indexed_documents(searcher)
+        roots = Roots.load(live)
+        if not paths:
+            paths = _recorded_paths(roots, known)
+            if not paths:
+                raise MinutesError(f"the index at {index_dir} records no sources: name the files or folders to index")
+        report = run.apply(ix, live, roots, known, paths)
+        return replace(report, was_documents=len(known), was_records=records)
+
+
+LEGACY_REASON = "built by an older version, with its files directly in the index folder"
+MAX_LISTED = 10  # files named in an error message
+
+
+def _recorded_paths(roots: Roots, known: dict[str, Indexed]) -> list[Path]:
+    """What a run without paths reads: the roots documents come from, and the files of an
+    older index (which recorded no roots), those that still exist."""
+    used = {doc.location.root for doc in known.values()}
+    paths = [roots.path(r) for r in roots.ids() if r in used and roots.path(r).exists()]
+    paths += sorted(roots.file(d.location) for d in known.values()
+                    if d.location.root == LEGACY_ROOT and roots.file(d.location).exists())
+    return paths
+
+
+class _Run:
+    """One ``minutes index`` run under the writer lock."""
+
+    def __init__(self, index_dir: Path, prune: bool, procs: int, on_file, on_plan, lock_timeout: float | None):
+        self.index_dir, self.prune, self.procs = index_dir, prune, procs
+        self.on_file, self.on_plan = on_file or (lambda path: None), on_plan or (lambda n: None)
+        self.lock_timeout = lifecycle.WRITER_TIMEOUT_S if lock_timeout is None else lock_timeout
+
+    def rebuild(self, paths: list) -> IndexReport:
+        """A fresh index of every recorded source plus ``paths``, swapped in only when
+        no document of the old one is lost (or ``prune`` allows it)."""
+        live = live_dir(self.index_dir)
+        data = live if live.exists() else self.index_dir  # an older version's layout
+        try:
+            ix = whoosh_index.open_dir(str(data))
+            with ix.searcher() as searcher:
+                known, records = indexed_documents(searcher)
+            ix.close()
+        except Exception as e:  # noqa: BLE001 - an index of another version may fail in any way (its schema is a pickle)
+            if not self.prune:
+                raise MinutesError(
+                    f"not rebuilt: cannot read which files the index at {self.index_dir} holds ({type(e).__name__}: "
+                    f"{e}); add --prune to replace it with an index of the paths given only") from None
+            known, records = {}, 0
+        roots = Roots.load(data)
+        found = plan([*paths, *_recorded_paths(roots, known)], roots, known, collect_files)
+        missing = lost(known, roots, {f.path for f in found.files}, {f.digest for f in found.files})
+        if missing and not self.prune:
+            raise SourcesMissing(self._missing_message(known, roots, missing, {}))
+        if not found.files and not found.missing:
+            raise MinutesError(f"nothing to index: the index at {self.index_dir} records no sources that exist; "
+                               "name the files or folders to index")
+        scratch = scratch_dir(self.index_dir)
+        report = self.apply(_create(scratch), scratch, roots, {}, (), fresh=True, planned=found)
+        failures = {f.path: f.reason for f in report.failed}
+        kept = {Path(p) for p in (*report.indexed, *(c.path for c in report.copies))}  # their content is in it
+        dropped = lost(known, roots, kept, {f.digest for f in found.files if f.path in kept})
+        if dropped and not self.prune:
+            clear_scratch(self.index_dir)
+            raise SourcesMissing(self._missing_message(known, roots, dropped, failures))
+        crash_point("swap")
+        swap_in(scratch, self.index_dir)
+        return replace(report, rebuilt=True, pruned=tuple(str(path) for _, path in dropped),
+                       was_documents=len(known), was_records=records)
+
+    def _missing_message(self, known, roots: Roots, lost_docs, failures: dict[str, str]) -> str:
+        lines = [f"  {path} ({'failed: ' + failures[str(path)] if str(path) in failures else 'gone'})"
+                 for _, path in lost_docs[:MAX_LISTED]]
+        if len(lost_docs) > MAX_LISTED:
+            lines.append(f"  … and {len(lost_docs) - MAX_LISTED} more")
+        used = {doc.location.root for doc, _ in lost_docs}
+        folders = [str(roots.path(r)) for r in roots.ids() if r in used and not roots.path(r).exists()]
+        where = f" (source folder missing: {', '.join(folders)})" if folders else ""
+        return (f"not rebuilt: {len(lost_docs)} of the {len(known)} documents in the index at {self.index_dir} "
+                f"could not be read again{where}:\n" + "\n".join(lines) + "\n"
+                f"Restore them, index their new place (minutes index NEWPATH --index {self.index_dir}), or add "
+                "--prune to rebuild without them. The index is unchanged.")
+
+    def apply(self, ix, data: Path, roots: Roots, known: dict[str, Indexed], paths, *, fresh: bool = False,
+              planned: Plan | None = None) -> IndexReport:
+        """Bring the index in ``data`` up to date with ``paths``."""
+        before = roots.copy()
+        found = planned or plan(paths, roots, known, collect_files)
+        self.on_plan(len(found.files))
+        sorted_ = triage(found.files, roots, known)
+        copied = {c.path for c in sorted_.copies}
+        for f in (*sorted_.unchanged, *(f for f in found.files if str(f.path) in copied)):
+            self.on_file(f.path)  # not parsed
+        failed = list(found.missing)
+        place = {doc.doc_id: doc.location for doc in known.values()}  # what the index will hold
+        by_place = {doc.location: doc.doc_id for doc in known.values()}
+        docs: list[tuple[Document, Found]] = []
+        for f, parsed in zip(sorted_.todo, _parse_all([f.path for f in sorted_.todo], self.procs)):
+            self.on_file(f.path)
+            if isinstance(parsed, FileFailure):
+                failed.append(parsed)
+                continue
+            doc = replace(parsed, source=f.location.path)
+            owner = place.get(doc.id)
+            if owner and owner != f.location and f.location not in sorted_.moved_from and roots.file(owner).exists():
+                failed.append(FileFailure(str(f.path), f"duplicate document: {doc.doc_number or 'same text'} "
+                                                       f"is already indexed from {roots.file(owner)}"))
+                continue
+            if f.location in by_place:
+                place.pop(by_place.pop(f.location), None)  # the file's previous document
+            place[doc.id] = f.location
+            docs.append((doc, f))
+        gone = [doc for doc in known.values() if self.prune and doc.doc_id in place
+                and place[doc.doc_id] == doc.location and not roots.file(doc.location).exists()]
+        for doc in (*gone, *sorted_.dropped):
+            place.pop(doc.doc_id, None)
+        roots_changed = roots != before
+        if roots_changed or fresh:
+            roots.save(data)  # before the commit: every root a committed record names is recorded
+        if docs or gone or sorted_.dropped:
+            self.to_add, self.added = len(docs), 0
+            self._write(ix, docs, [*gone, *sorted_.dropped], fresh)
+            crash_point("tables")
+        _write_tables(ix)
+        records = ix.doc_count()
+        ix.close()
+        moved = tuple(Moved(str(roots.file(sorted_.moved_from[f.location].location)), str(f.path))
+                      for _, f in docs if f.location in sorted_.moved_from)
+        pruned = tuple(str(roots.file(doc.location)) for doc in gone)
+        used = {location.root for location in place.values()}
+        if set(roots.ids()) - used:
+            roots.keep_only(used)  # after the commit: until then the old records name them
+            roots.save(data)
+        return IndexReport(
+            indexed=tuple(str(f.path) for _, f in docs), unchanged=tuple(str(f.path) for f in sorted_.unchanged),
+            failed=tuple(failed), pruned=pruned,
+            copies=tuple(sorted_.copies), moved=moved, relinked=tuple(found.relinked),
+            documents=len(place), records=records,
+        )
+
+    def _write(self, ix, docs: list[tuple[Document, Found]], removed: list[Indexed], fresh: bool) -> None:
+        options = {"procs": self.procs, "multisegment": True} if fresh and self.procs > 1 else {}
+        _arm_toc_crash(ix)
+        try:
+            # Not compound: Whoosh reads a compound segment's parts through BytesIO copies
+            # (~16 ms per part and every part's size in each process); separate files are read in place.
+            writer = ix.writer(timeout=self.lock_timeout, limitmb=256, compound=False, **options)
+        except LockError:  # only if a writer ignored our lock file
+            raise IndexLocked(str(self.index_dir)) from None
+        with writer:
+            for doc in removed:
+                writer.delete_by_term("file", doc.location.key)
+                writer.delete_by_term("doc_id", doc.doc_id)
+            for doc, f in docs:
+                if not fresh:
+                    writer.delete_by_term("file", f.location.key)
+                    writer.delete_by_term("doc_id", doc.id)
+                for record in _records(doc, f.location):
+                    writer.add_document(**record)
+                self.added += 1
+                if self.added == (self.to_add + 1) // 2:  # more than half of the run's documents
+                    crash_point("add")
+            crash_point("commit")
+
+
+def _arm_toc_crash(ix) -> None:
+    """Test-only (see :func:`indexer.lifecycle.crash_point`): the ``toc`` stage lies inside
+    Whoosh's commit, where it writes the new table of contents."""
+    if os.environ.get(CRASH_ENV) != "toc":
+        return
+    storage = ix.storage
+    create_file = storage.create_file
+
+    def create(name, *args, **kwargs):
+        if ".toc" in name:
+            crash_point("toc")
+        return create_file(name, *args, **kwargs)
+
+    storage.create_file = create
+
+
 def _write_tables(ix) -> None:
     """Facet table and date orders for the committed state, so web workers load them
     instead of building them (see :mod:`indexer.tables`)."""
@@ -240,13 +448,6 @@ def _write_tables(ix) -> None:
             Tables.build(Postings(searcher)).save(folder, searcher)
 
 
-def _digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""  # parsing will report why
-
-
 def _create(target: Path):
     target.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(target), build_schema())
@@ -254,76 +455,18 @@ def _create(target: Path):
     return ix
 
 
-def _index_into(ix, paths, on_file, *, prune: bool, procs: int = 1) -> IndexReport:
-    files, failed = collect_files(paths)
-    known: dict[str, str] = {}  # source file → content hash
-    owners: dict[str, str] = {}  # doc id → source file
-    with ix.searcher() as searcher:
-        for stored in searcher.all_stored_fields():
-            known[stored["source"]] = stored["content_hash"]
-            owners[stored["doc_id"]] = stored["source"]
-    docs: list[Document] = []
-    unchanged: list[str] = []
-    gone = sorted(src for src in known if not Path(src).exists()) if prune else []
-    todo = []
-    for path in files:
-        source = str(path.resolve())  # identifies the file whatever folder the command ran from
-        if source in known and _digest(path) == known[source]:
-            if on_file:
-                on_file(path)
-            unchanged.append(source)  # same bytes: not even parsed
-            continue
-        todo.append((path, source))
-    for (path, source), parsed in zip(todo, _parse_all([p for p, _ in todo], procs)):
-        if on_file:
-            on_file(path)
-        if isinstance(parsed, FileFailure):
-            failed.append(parsed)
-            continue
-        doc = replace(parsed, source=source)
-        if known.get(doc.source) == doc.content_hash:
-            unchanged.append(doc.source)
-            continue
-        owner = owners.get(doc.id)
-        if owner and owner != doc.source and Path(owner).exists():
-            failed.append(FileFailure(str(path), f"duplicate document: {doc.doc_number or 'same text'} "
-                                                  f"is already indexed from {owner}"))
-            continue
-        owners[doc.id] = doc.source
-        docs.append(doc)
-    if docs or gone:
-        fresh = ix.doc_count_all() == 0
-        options = {"procs": procs, "multisegment": True} if fresh and procs > 1 else {}
-        try:
-            # Not compound: Whoosh reads a compound segment's parts through BytesIO copies
-            # (~16 ms per part and every part's size in each process); separate files are read in place.
-            writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=256, compound=False, **options)
-        except LockError:  # only if a writer ignored our lock file
-            raise IndexLocked(str(ix.storage.folder)) from None
-        with writer:
-            for source in gone:
-                writer.delete_by_term("source", source)
-            for doc in docs:
-                if not fresh:
-                    writer.delete_by_term("source", doc.source)
-                    writer.delete_by_term("doc_id", doc.id)
-                for record in _records(doc):
-                    writer.add_document(**record)
-    _write_tables(ix)
-    ix.close()
-    return IndexReport(
-        indexed=tuple(d.source for d in docs), unchanged=tuple(unchanged), failed=tuple(failed),
-        pruned=tuple(gone),
-    )
-
-
 def open_whoosh_index(index_dir: str | Path):
-    """Open an existing index after checking its schema version and analyzer."""
+    """Open an existing index (the index folder's ``live/``) after checking its schema
+    version and analyzer."""
     index_dir = Path(index_dir)
-    if not whoosh_index.exists_in(str(index_dir)):
+    if is_legacy(index_dir):
+        raise IndexOutdated(str(index_dir), LEGACY_REASON)
+    live = live_dir(index_dir)
+    if not whoosh_index.exists_in(str(live)):
         raise IndexNotFound(str(index_dir))
-    check_meta(index_dir)
+    use_cache_folder(cache_dir(index_dir))
+    check_meta(live, index_dir)
     try:
-        return whoosh_index.open_dir(str(index_dir))
+        return whoosh_index.open_dir(str(live))
     except (OSError, ValueError) as e:  # corrupt or unreadable table of contents
         raise MinutesError(f"cannot open index at {index_dir}: {e}") from None

@@ -179,13 +179,39 @@ class FileFailure:
 
 
 @dataclass(frozen=True)
+class Moved:
+    """A file that is indexed from another place now (``was`` is gone), or a whole
+    source root re-linked to the folder it moved to."""
+
+    was: str
+    now: str
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A file with the same content as a file already indexed (``indexed``): not indexed again."""
+
+    path: str
+    indexed: str
+
+
+@dataclass(frozen=True)
 class IndexReport:
+    """What one ``minutes index`` run did. Paths are the files' absolute paths."""
+
     indexed: tuple[str, ...]
     unchanged: tuple[str, ...]
     failed: tuple[FileFailure, ...]
-    pruned: tuple[str, ...] = ()  # sources removed because their file is gone
+    pruned: tuple[str, ...] = ()  # documents removed because their file is gone
     rebuilt: bool = False  # a fresh index was swapped in
     skipped: bool = False  # --if-needed found a current index
+    copies: tuple[Copy, ...] = ()
+    moved: tuple[Moved, ...] = ()  # files re-read at their new place
+    relinked: tuple[Moved, ...] = ()  # source roots that moved: their documents stay, nothing is re-read
+    documents: int = 0  # in the index after the run
+    records: int = 0
+    was_documents: int = 0  # before it
+    was_records: int = 0
 
 
 def from_dict(cls, data):

@@ -4,7 +4,7 @@ Field names are the project's vocabulary: the same word is the facet, the URL
 parameter, the CLI option and the JSON key (``dept``, ``topic``, ``meeting``,
 ``year``, ``doc_type``).
 
-A small JSON file beside the index records the schema version and the
+A small JSON file in the index records the schema version and the
 analyzer's fingerprint; :func:`check_meta` reports an index built with other
 settings as outdated instead of searching it with a mismatched analyzer.
 """
@@ -18,7 +18,7 @@ from whoosh import fields, formats
 from . import analysis
 from .errors import IndexOutdated
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 META_FILE = "minutes-meta.json"
 
 # A record is an agenda item, or the preamble of a document that has items.
@@ -36,7 +36,11 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True),  # "<doc_id>#item-<n>" or "<doc_id>#preamble"
         part=fields.ID(stored=True),  # item or preamble
         doc_id=fields.ID(stored=True),
+        # Where the file is (see indexer.sources): its source root's id, its path under the root,
+        # and both as one term to replace or delete the file's records by.
+        root=fields.ID(stored=True),
         source=fields.ID(stored=True),
+        file=fields.ID,
         content_hash=fields.ID(stored=True),
         doc_title=fields.TEXT(analyzer=word, stored=True, field_boost=0.3),  # every record has it: weak
         doc_number=fields.ID(stored=True),
@@ -78,17 +82,16 @@ def write_meta(index_dir: Path) -> None:
     (index_dir / META_FILE).write_text(json.dumps(current_meta(), indent=2) + "\n", "utf-8")
 
 
-def check_meta(index_dir: Path) -> None:
-    """Raise :class:`IndexOutdated` unless the index was built with today's settings."""
-    path = index_dir / META_FILE
+def check_meta(data_dir: Path, index_dir: Path | None = None) -> None:
+    """Raise :class:`IndexOutdated` (naming ``index_dir``, the folder users know) unless the
+    index in ``data_dir`` was built with today's settings."""
+    path, shown = data_dir / META_FILE, str(index_dir or data_dir)
     try:
         meta = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
-        raise IndexOutdated(str(index_dir), f"{META_FILE} is missing or unreadable") from None
+        raise IndexOutdated(shown, f"{META_FILE} is missing or unreadable") from None
     want = current_meta()
     if meta.get("schema_version") != want["schema_version"]:
-        raise IndexOutdated(
-            str(index_dir), f"schema version {meta.get('schema_version')}, expected {want['schema_version']}"
-        )
+        raise IndexOutdated(shown, f"schema version {meta.get('schema_version')}, expected {want['schema_version']}")
     if meta.get("analyzer") != want["analyzer"]:
-        raise IndexOutdated(str(index_dir), "built with a different analyzer or dictionary")
+        raise IndexOutdated(shown, "built with a different analyzer or dictionary")

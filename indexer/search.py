@@ -31,7 +31,7 @@ from .errors import DocumentNotFound, IndexNotFound
 from .facets import FacetTable, as_mask, filter_and_count
 from .highlight import snippets
 from .indexing import item_from_record, open_whoosh_index
-from .lifecycle import folder_identity
+from .lifecycle import folder_identity, live_dir
 from .matching import Matcher
 from .model import Document, from_dict
 from .postings import Postings
@@ -134,7 +134,7 @@ class SearchIndex:
                     self._identity = folder_identity(self.path)
                 searcher = self._ix.searcher()
                 postings = Postings(searcher)
-                tables = Tables.load(self.path, searcher) or Tables.build(postings)
+                tables = Tables.load(live_dir(self.path), searcher) or Tables.build(postings)
                 matcher = Matcher(postings, tables.facets.live)
                 state = self._state = _SearcherState(searcher, tables, matcher, Scorer(postings))
             return state
@@ -143,7 +143,7 @@ class SearchIndex:
         state = self._current()
         searcher = state.searcher
         documents = sum(1 for _ in searcher.lexicon("doc_id"))
-        mtime = max((p.stat().st_mtime for p in self.path.iterdir() if p.is_file()), default=0.0)
+        mtime = max((p.stat().st_mtime for p in live_dir(self.path).iterdir() if p.is_file()), default=0.0)
         return IndexStats(documents=documents, records=searcher.doc_count(), last_modified=mtime, path=str(self.path))
 
     def deadline(self) -> Deadline:

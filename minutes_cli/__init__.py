@@ -18,11 +18,14 @@ import click
 
 import indexer
 
-INDEX_HELP = "Index folder (default: $MINUTES_INDEX, else ./index)."
+INDEX_HELP = "Index folder (default: $MINUTES_INDEX, else the project's index/, from any working directory)."
 
 
 def _index_dir(value: str | None) -> Path:
-    return Path(value) if value else indexer.default_index_dir()
+    try:
+        return indexer.index_location(value)
+    except indexer.MinutesError as e:
+        raise click.ClickException(str(e)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,36 +35,44 @@ def cli():
 
 
 @cli.command("index")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--index", "index_dir", help=INDEX_HELP)
 @click.option("--rebuild", is_flag=True,
-              help="Build a fresh index beside the live one and swap it in atomically.")
+              help="Build a fresh index of every source the index knows plus PATHS, and swap it in atomically; "
+                   "refused if a document could not be read again (see --prune).")
 @click.option("--prune", is_flag=True, help="Remove documents whose source file is gone.")
 @click.option("--if-needed", "if_needed", is_flag=True,
               help="Do nothing if a current index exists; build a missing one, rebuild an outdated one.")
 @click.option("--procs", default=1, show_default=True, type=click.IntRange(1, 16),
               help="Processes for analysis when building a fresh index (e.g. with --rebuild).")
-def index_cmd(paths, index_dir, rebuild, prune, if_needed, procs):
+@click.option("--wait", type=click.FloatRange(0), default=None, metavar="SECONDS",
+              help="How long to wait for another indexing run to finish (default 10).")
+def index_cmd(paths, index_dir, rebuild, prune, if_needed, procs, wait):
     """Index files and folders (.txt in UTF-8/UTF-16/GB18030, .html, .docx, .pdf).
 
-    Unchanged files are skipped; every file that fails is listed with its
-    reason, the others are still indexed, and the exit status is 1.
+    Unchanged files are skipped, and so are copies of files already indexed;
+    a folder that moved is re-linked. Every file that fails is listed with its
+    reason, the others are still indexed, and the exit status is 1. Without
+    PATHS, the files and folders the index was built from are read again.
 
     \b
     Examples:
         minutes index samples/corpus --index index/
         minutes index /data/minutes --prune          # weekly update
+        minutes index --rebuild                      # everything the index holds, afresh
         minutes index samples/corpus --if-needed     # in a start-up script
     """
     target = _index_dir(index_dir)
-    files, _ = indexer.collect_files(paths)
     try:
-        with click.progressbar(length=len(files), label="indexing", file=sys.stderr,
+        with click.progressbar(length=0, label="indexing", file=sys.stderr,
                                item_show_func=lambda p: p.name if p else None) as bar:
+            def planned(count):
+                bar.length = count
+
             def advance(path):
                 bar.update(1, path)
             report = indexer.index_paths(paths, target, rebuild=rebuild, prune=prune, if_needed=if_needed,
-                                         procs=procs, on_file=advance)
+                                         procs=procs, on_file=advance, on_plan=planned, lock_timeout=wait)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
     if report.skipped:
@@ -69,12 +80,24 @@ def index_cmd(paths, index_dir, rebuild, prune, if_needed, procs):
         return
     for failure in report.failed:
         click.echo(f"failed: {failure.path}: {failure.reason}", err=True)
+    for moved in report.relinked:
+        click.echo(f"re-linked: {moved.was} → {moved.now} (the folder moved; its documents are kept as they are)")
+    for moved in report.moved:
+        click.echo(f"moved: {moved.was} → {moved.now}")
+    if report.copies:
+        first = report.copies[0]
+        click.echo(f"already indexed: {len(report.copies)} files have the same content as indexed files "
+                   f"(e.g. {first.path} is indexed from {first.indexed}); not indexed again")
     summary = f"indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}"
+    for label, values in (("copies", report.copies), ("moved", report.moved)):
+        if values:
+            summary += f", {label} {len(values)}"
     if prune:
         summary += f", pruned {len(report.pruned)}"
-    if report.rebuilt:
-        summary += " (rebuilt and swapped in)"
     click.echo(summary)
+    if report.rebuilt:
+        click.echo(f"rebuilt: {report.records} records from {report.documents} files "
+                   f"(was {report.was_records} from {report.was_documents})")
     if report.failed:
         sys.exit(1)
 
@@ -358,6 +381,6 @@ def serve_cmd(index_dir, host, port, debug):
     from webapp import create_app
 
     app = create_app({"INDEX": str(_index_dir(index_dir))})
-    indexer.warm_up()
+    indexer.warm_up(app.config["INDEX"])
     # One thread: a worker's searcher is shared state, as under gunicorn's sync workers.
     app.run(host=host, port=port, debug=debug, threaded=False)

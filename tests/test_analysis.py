@@ -91,15 +91,20 @@ def test_one_token_object_is_reused():
     assert len(ids) == 1
 
 
-def test_word_table_cache_gives_the_same_segmenter(tmp_path, monkeypatch):
+def test_word_table_cache_gives_the_same_segmenter(tmp_path):
     from indexer import analysis
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    index_dir = tmp_path / "ix"
+    index_dir.mkdir()
+    analysis.use_cache_folder(index_dir / "cache")
+    (index_dir / "cache").mkdir()
+    (index_dir / "cache" / "jieba-0000000000000000.npz").write_bytes(b"another fingerprint's table")
     analysis._segmenter.cache_clear()
     try:
         built = analysis._segmenter()  # no cache file yet: built from jieba's dictionary, then saved
         path = analysis._dictionary_cache()
-        assert path.is_file() and path.parent.parent == tmp_path
+        assert path.is_file() and path.parent == index_dir / "cache"
+        assert list((index_dir / "cache").iterdir()) == [path]  # one table per index, jieba's own cache gone
         analysis._segmenter.cache_clear()
         loaded = analysis._segmenter()
         assert loaded is not built and loaded.FREQ == built.FREQ and loaded.total == built.total
@@ -108,5 +113,10 @@ def test_word_table_cache_gives_the_same_segmenter(tmp_path, monkeypatch):
         path.write_bytes(b"damaged")
         analysis._segmenter.cache_clear()
         assert analysis._segmenter().FREQ == built.FREQ  # a damaged file: built again
+        analysis.use_cache_folder(tmp_path / "nowhere" / "cache")
+        analysis._segmenter.cache_clear()
+        assert analysis._segmenter().FREQ == built.FREQ
+        assert not (tmp_path / "nowhere").exists()  # no index folder: no cache, and no folder made for one
     finally:
+        analysis.use_cache_folder(None)
         analysis._segmenter.cache_clear()

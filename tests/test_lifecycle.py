@@ -1,7 +1,6 @@
-"""The index on disk: one writer, atomic rebuilds, pruning, start-up checks, crashes."""
+"""The index on disk: where it is, one writer, atomic rebuilds, pruning, start-up checks, crashes."""
+import json
 import os
-import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import pytest
 import indexer
 from indexer import lifecycle
 
-from .conftest import MINUTES_2021_9
+from .conftest import CORPUS, MINUTES_2021_9, ROOT
 from .corpus_gen import write_minutes
 
 MINUTES_CLI = [sys.executable, "-c", "from minutes_cli import cli; cli()"]
@@ -23,9 +22,8 @@ def search(ix, q="", **kw):
     return ix.search(indexer.SearchRequest(q=q, size=100, **kw))
 
 
-def test_a_second_writer_waits_then_gets_a_clear_error(tmp_path, monkeypatch):
+def test_a_second_writer_waits_then_gets_a_clear_error(tmp_path):
     index_dir = tmp_path / "ix"
-    monkeypatch.setattr(lifecycle, "WRITER_TIMEOUT_S", 0.5)
     with lifecycle.writer_lock(index_dir):
         started = time.monotonic()
         with pytest.raises(indexer.IndexLocked) as e:
@@ -38,6 +36,26 @@ def test_a_second_writer_waits_then_gets_a_clear_error(tmp_path, monkeypatch):
         pass
 
 
+def test_the_writer_timeout_is_configurable_and_read_when_a_run_starts(tmp_path, monkeypatch):
+    """How long a run waits for another writer: ``lock_timeout`` when given, else
+    ``lifecycle.WRITER_TIMEOUT_S`` as it is when the run starts (10 s unless changed).
+    The bounds are far apart: a run that ignored the setting would wait 10 or 60 s."""
+    index_dir = tmp_path / "ix"
+
+    def waited(**kwargs) -> float:
+        started = time.monotonic()
+        with pytest.raises(indexer.IndexLocked):
+            indexer.index_paths([MINUTES_2021_9], index_dir, **kwargs)
+        return time.monotonic() - started
+
+    with lifecycle.writer_lock(index_dir, timeout=0):
+        monkeypatch.setattr(lifecycle, "WRITER_TIMEOUT_S", 0.3)
+        assert 0.3 <= waited() < 5
+        monkeypatch.setattr(lifecycle, "WRITER_TIMEOUT_S", 60.0)
+        assert 0.2 <= waited(lock_timeout=0.2) < 5
+    assert indexer.index_paths([MINUTES_2021_9], index_dir, lock_timeout=0).indexed  # free again
+
+
 def test_cli_reports_a_locked_index(tmp_path):
     index_dir = tmp_path / "ix"
     holder = subprocess.Popen([sys.executable, "-c", (
@@ -46,11 +64,14 @@ def test_cli_reports_a_locked_index(tmp_path):
         "    print('locked', flush=True); time.sleep(30)")], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        env = dict(os.environ)
-        result = subprocess.run([*MINUTES_CLI, "index", str(MINUTES_2021_9), "--index", str(index_dir)],
-                                capture_output=True, text=True, env=env, timeout=60)
+        assert os.listdir(tmp_path) == ["ix"] and os.listdir(index_dir) == [".lock"]  # inside the index folder
+        started = time.monotonic()
+        result = subprocess.run([*MINUTES_CLI, "index", str(MINUTES_2021_9), "--index", str(index_dir), "--wait", "0"],
+                                capture_output=True, text=True, timeout=60)
+        assert time.monotonic() - started < 8  # --wait 0, not the default 10 s (8 s leaves room for a slow start)
         assert result.returncode == 1
-        assert "is locked by another writer" in result.stderr and "另一个索引进程正在写入" in result.stderr
+        assert result.stderr.endswith(f"Error: index at {index_dir} is locked by another writer; retry when it has "
+                                      "finished (另一个索引进程正在写入，请稍后重试)\n")
     finally:
         holder.kill()
         holder.wait()
@@ -114,12 +135,10 @@ def test_rebuild_swaps_in_atomically_while_a_reader_searches(tmp_path):
 
 
 def test_if_needed_skips_a_current_index_and_rebuilds_an_outdated_one(tmp_path):
-    import json
-
     index_dir = tmp_path / "ix"
     assert not indexer.index_paths([MINUTES_2021_9], index_dir, if_needed=True).skipped  # missing: built
     assert indexer.index_paths([MINUTES_2021_9], index_dir, if_needed=True).skipped
-    meta = index_dir / "minutes-meta.json"
+    meta = lifecycle.live_dir(index_dir) / "minutes-meta.json"
     meta.write_text(json.dumps(dict(json.loads(meta.read_text()), analyzer="old")))
     report = indexer.index_paths([MINUTES_2021_9], index_dir, if_needed=True)
     assert report.rebuilt and not report.skipped
@@ -150,38 +169,43 @@ def test_search_time_limit(tmp_path, monkeypatch):
     assert "检索超时" in str(e.value)
 
 
+# Where a writer is killed (lifecycle.crash_point), and which state the index must then hold:
+# the one before the run or the one after it, never anything in between.
+CRASHES = [
+    ("update", "add", "old"), ("update", "commit", "old"), ("update", "toc", "old"), ("update", "tables", "new"),
+    ("rebuild", "add", "old"), ("rebuild", "commit", "old"), ("rebuild", "toc", "old"),
+    ("rebuild", "tables", "old"), ("rebuild", "swap", "old"), ("rebuild", "swapped", "new"),
+]
+
+
 @pytest.mark.slow
-def test_kill_9_during_indexing_leaves_old_or_new_state(tmp_path):
-    """kill -9 the indexer at random moments, repeatedly: the index always opens and
-    holds the state before or after the interrupted run; a rerun completes."""
-    folder = tmp_path / "docs"
-    write_minutes(folder, 20)
-    index_dir = tmp_path / "ix"
+@pytest.mark.parametrize("mode,stage,expected", CRASHES, ids=[f"{m}-{s}" for m, s, _ in CRASHES])
+def test_kill_9_at_each_stage_leaves_the_old_or_the_new_state(tmp_path, mode, stage, expected):
+    """kill -9 the indexer at a named stage (the test-only hook MINUTES_TEST_CRASH_AT): it
+    died there; the index opens and holds exactly the state before or after the run, each
+    document whole; nothing was written beside the index folder; the next run completes."""
+    folder, index_dir = tmp_path / "docs", tmp_path / "ix"
+    write_minutes(folder, 3)
     indexer.index_paths([folder], index_dir)
-    old, new = 20, 220
-    write_minutes(folder, 200, start=21)
-    rng = random.Random(7)
-    survived = 0
-    for attempt in range(8):
-        args = ["index", str(folder), "--index", str(index_dir)] + (["--rebuild"] if attempt % 2 else [])
-        proc = subprocess.Popen([*MINUTES_CLI, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.5, 4.0))
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-            survived += 1
-        proc.wait()
-        with indexer.SearchIndex(index_dir) as ix:
-            documents = ix.stats().documents
-        assert documents in (old, new), f"attempt {attempt}: {documents} documents"
-        if documents == new:  # a run finished: start over from the old state
-            shutil.rmtree(index_dir)
-            indexer.index_paths([p for p in folder.iterdir() if int(p.stem.split("-")[1]) <= old], index_dir)
-    assert survived >= 4, "the indexer finished before it could be killed; make the corpus larger"
-    report = indexer.index_paths([folder], index_dir)
-    assert not report.failed
+    write_minutes(folder, 3, start=4)
+    numbers = {"old": {f"〔2019〕{n}号" for n in range(1, 4)}, "new": {f"〔2019〕{n}号" for n in range(1, 7)}}
+    args = ["index", str(folder), "--index", str(index_dir)] + (["--rebuild"] if mode == "rebuild" else [])
+    env = dict(os.environ, **{lifecycle.CRASH_ENV: stage})
+    crashed = subprocess.run([*MINUTES_CLI, *args], capture_output=True, text=True, env=env, timeout=120)
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr  # it reached the stage and died there
+
+    assert sorted(os.listdir(tmp_path)) == ["docs", "ix"]
     with indexer.SearchIndex(index_dir) as ix:
-        assert ix.stats().documents == new
-    print(f"\ncrash test: {survived} kill -9 survived out of 8 runs")
+        everything = search(ix)
+        assert {h.doc_number for h in everything.hits} == numbers[expected]
+        assert everything.total == 7 * len(numbers[expected])  # six items and the preamble of each, once
+
+    rerun = subprocess.run([*MINUTES_CLI, *args], capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert not lifecycle.scratch_dir(index_dir).exists()
+    with indexer.SearchIndex(index_dir) as ix:
+        everything = search(ix)
+        assert {h.doc_number for h in everything.hits} == numbers["new"] and everything.total == 7 * 6
 
 
 def test_a_vanished_index_folder_is_reported_then_found_again(tmp_path):
@@ -212,3 +236,97 @@ def test_parsing_in_several_processes_gives_the_same_index(tmp_path):
             # The 70 minutes differ only in their number: equal scores abound, and which of them
             # fill the page depends on document numbers, which differ between the two layouts.
             assert [h.score for h in ra.hits] == [h.score for h in rb.hits]
+
+
+def test_lock_scratch_and_caches_stay_inside_the_index_folder(tmp_path):
+    """Indexing, rebuilding and searching write nothing beside the index folder, in the home
+    folder or in the temporary folder; the segmenter's cache is one file inside the index."""
+    home, temp, parent = tmp_path / "home", tmp_path / "temp", tmp_path / "srv"
+    for folder in (home, temp, parent):
+        folder.mkdir()
+    index_dir = parent / "ix"
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_CACHE_HOME", "MINUTES_INDEX")}
+    env.update(HOME=str(home), TMPDIR=str(temp))
+    for args in (["index", str(CORPUS)], ["index", str(MINUTES_2021_9), "--rebuild"], ["search", "电梯安全"]):
+        result = subprocess.run([*MINUTES_CLI, *args, "--index", str(index_dir)], capture_output=True, text=True,
+                                env=env, cwd=tmp_path, timeout=120)
+        assert result.returncode == 0, result.stderr
+    assert os.listdir(parent) == ["ix"]
+    assert (os.listdir(home), os.listdir(temp)) == ([], [])
+    assert sorted(os.listdir(index_dir)) == [".lock", "cache", "live"]
+    assert [p.name for p in (index_dir / "cache").iterdir()] == [f"jieba-{fingerprint()}.npz"]
+
+
+def fingerprint() -> str:
+    from indexer import analysis
+
+    return analysis.fingerprint()
+
+
+def test_the_default_index_is_the_projects_from_any_working_directory(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from minutes_cli import cli
+    from webapp import create_app
+
+    monkeypatch.delenv("MINUTES_INDEX", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert indexer.default_index_dir() == ROOT / "index"
+    assert create_app().config["INDEX"] == str(ROOT / "index")
+    assert indexer.index_location("mine") == tmp_path / "mine"  # --index is relative to where you are
+    monkeypatch.setenv("MINUTES_INDEX", "elsewhere")
+    assert indexer.default_index_dir() == tmp_path / "elsewhere"
+    result = CliRunner().invoke(cli, ["refs", "〔2021〕9号"])  # reads $MINUTES_INDEX, made absolute
+    assert result.stderr == (f"Error: no index at {tmp_path / 'elsewhere'}; build one with: "
+                             f"minutes index samples/corpus --index {tmp_path / 'elsewhere'}\n")
+
+
+def test_gunicorn_warms_up_from_the_apps_own_index_folder(tmp_path):
+    """gunicorn.conf.py loads the word table from the cache in the index the app serves
+    (written there by the indexer), and writes nothing into the home folder."""
+    index_dir, home = tmp_path / "ix", tmp_path / "home"
+    home.mkdir()
+    subprocess.run([*MINUTES_CLI, "index", str(MINUTES_2021_9), "--index", str(index_dir)], check=True,
+                   capture_output=True, timeout=120)
+    cache = next((index_dir / "cache").iterdir())
+    written = cache.stat().st_mtime_ns
+    script = (
+        "import runpy, types; from webapp import create_app; from indexer import analysis\n"
+        "conf = runpy.run_path('gunicorn.conf.py')\n"
+        "app = create_app()\n"
+        "conf['on_starting'](types.SimpleNamespace(app=types.SimpleNamespace(wsgi=lambda: app)))\n"
+        "print(analysis._dictionary_cache(), analysis._segmenter.cache_info().currsize)\n")
+    env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}
+    env.update(HOME=str(home), MINUTES_INDEX=str(index_dir))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(cache), "1"]
+    assert cache.stat().st_mtime_ns == written and os.listdir(home) == []  # read, not written again
+
+
+def test_an_index_of_an_older_version_is_rebuilt_from_its_own_files(tmp_path):
+    """Version 11 kept its files directly in the index folder and stored absolute paths: it
+    reads as outdated, and a rebuild without paths reads the files it holds."""
+    from whoosh import index as whoosh_index
+
+    from indexer import indexing, schema
+    from indexer.sources import LEGACY_ROOT, Location
+
+    folder, index_dir = tmp_path / "docs", tmp_path / "ix"
+    paths = write_minutes(folder, 2)
+    index_dir.mkdir()
+    ix = whoosh_index.create_in(str(index_dir), schema.build_schema())
+    with ix.writer() as writer:
+        for path in paths:
+            for record in indexing._records(indexer.read_document(path), Location(LEGACY_ROOT, str(path))):
+                writer.add_document(**record)
+    ix.close()
+    (index_dir / schema.META_FILE).write_text(json.dumps(dict(schema.current_meta(), schema_version=11)))
+    with pytest.raises(indexer.IndexOutdated, match="built by an older version"):
+        indexer.SearchIndex(index_dir)
+    report = indexer.index_paths([], index_dir, rebuild=True)
+    assert (len(report.indexed), report.was_documents, report.documents) == (2, 2, 2)
+    assert set(os.listdir(index_dir)) - {"cache"} == {".lock", "live"}  # the old files are gone
+    with indexer.SearchIndex(index_dir) as ix:
+        assert search(ix, "电梯安全").total == 4

@@ -3,12 +3,15 @@ the ranking of ParsedQuery.pinned), on the samples and on documents made from th
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 import indexer
 from indexer import numbers
 from indexer.indexing import _create, _records
+from indexer.lifecycle import live_dir
+from indexer.sources import Location
 
 from .conftest import CORPUS
 
@@ -79,10 +82,10 @@ def decree_index(tmp_path_factory, docs):
     mentioner = replace(minutes, id="m00000000999", source="mentioner", content_hash="mentioner",
                         doc_number="〔2021〕99号", number_year=2021, number_seq=99, items=(first, *minutes.items[1:]))
     path = tmp_path_factory.mktemp("decree-index")
-    ix = _create(path)
+    ix = _create(live_dir(path))
     with ix.writer() as writer:
         for doc in (*(d for d in docs.values() if d is not notice), decree, mentioner):
-            for record in _records(doc):
+            for record in _records(doc, Location("1", Path(doc.source).name)):
                 writer.add_document(**record)
     ix.close()
     with indexer.SearchIndex(path) as search_index:

@@ -261,7 +261,7 @@ def test_index_built_with_another_analyzer_is_refused(tmp_path):
 
     index_dir = tmp_path / "ix"
     indexer.index_paths([CORPUS / "示例市政府专题会议纪要-2021-03.txt"], index_dir)
-    meta_file = index_dir / "minutes-meta.json"
+    meta_file = index_dir / "live" / "minutes-meta.json"
     meta = json.loads(meta_file.read_text())
     meta_file.write_text(json.dumps(dict(meta, analyzer="0000000000000000")))
     with pytest.raises(indexer.IndexOutdated) as e:
@@ -274,9 +274,9 @@ def test_index_built_with_another_analyzer_is_refused(tmp_path):
     # Indexing into it is refused too, rather than mixing two analyzers in one index.
     with pytest.raises(indexer.IndexOutdated):
         indexer.index_paths([CORPUS / "示例市政府常务会议纪要-2021-09.txt"], index_dir)
-    # --rebuild starts over with today's settings.
+    # --rebuild starts over with today's settings, from the file the index held and the one named.
     report = indexer.index_paths([CORPUS / "示例市政府常务会议纪要-2021-09.txt"], index_dir, rebuild=True)
-    assert len(report.indexed) == 1
+    assert len(report.indexed) == 2
     with indexer.SearchIndex(index_dir) as ix:
         assert search(ix, "电梯安全").total > 0
 

@@ -5,6 +5,7 @@ import numpy as np
 
 import indexer
 from indexer.indexing import open_whoosh_index
+from indexer.lifecycle import live_dir
 from indexer.postings import Postings
 from indexer.tables import Tables
 
@@ -26,10 +27,11 @@ def same(a: Tables, b: Tables) -> None:
 
 def test_indexing_writes_tables_that_searchers_load(tmp_path):
     _, index_dir = two_segment_index(tmp_path)
-    files = list(index_dir.glob("tables-*.npz"))
+    live = live_dir(index_dir)
+    files = list(live.glob("tables-*.npz"))
     assert len(files) == 1  # the older generation's file is gone
     with open_whoosh_index(index_dir).searcher() as searcher:
-        loaded = Tables.load(index_dir, searcher)
+        loaded = Tables.load(live, searcher)
         assert loaded is not None
         same(loaded, Tables.build(Postings(searcher)))
         dates = [searcher.stored_fields(d).get("date", "") for d in loaded.newest.tolist()]
@@ -39,15 +41,16 @@ def test_indexing_writes_tables_that_searchers_load(tmp_path):
 def test_stale_or_damaged_tables_are_not_used(tmp_path):
     index_dir = tmp_path / "ix"
     indexer.index_paths([CORPUS], index_dir)
-    path = next(index_dir.glob("tables-*.npz"))
+    live = live_dir(index_dir)
+    path = next(live.glob("tables-*.npz"))
     with open_whoosh_index(index_dir).searcher() as searcher:
         path.write_bytes(b"not a table")
-        assert Tables.load(index_dir, searcher) is None
+        assert Tables.load(live, searcher) is None
         built = Tables.build(Postings(searcher))
-        with np.load(built.save(index_dir, searcher)) as data:
+        with np.load(built.save(live, searcher)) as data:
             arrays = dict(data)
         arrays["identity"] = np.array(["another segment", "1"])
         np.savez(path, **arrays)
-        assert Tables.load(index_dir, searcher) is None
+        assert Tables.load(live, searcher) is None
     with indexer.SearchIndex(index_dir) as ix:  # a searcher without a usable file builds its own
         assert ix.search(indexer.SearchRequest(q="电梯")).total > 0
