@@ -89,13 +89,9 @@ def _segmenter() -> jieba.Tokenizer:
     path = _dictionary_cache()
     if path is not None and _load_dictionary(seg, path):
         return seg
-    if path is not None and path.parent.parent.is_dir():
-        try:  # jieba's own cache too, rather than in the system's temporary folder
-            path.parent.mkdir(exist_ok=True)
-            seg.tmp_dir = str(path.parent)
-        except OSError:
-            pass
-    seg.initialize()
+    with tempfile.TemporaryDirectory(prefix="minutes-jieba-") as scratch:
+        seg.tmp_dir = scratch  # jieba writes a cache of its own on the way; ours replaces it, so it is not kept
+        seg.initialize()
     for name in gazetteer.user_words():
         seg.add_word(name, freq=max(2000, 100 * len(name)))
     if path is not None:
@@ -121,7 +117,7 @@ def _load_dictionary(seg: jieba.Tokenizer, path: Path) -> bool:
 
 def _save_dictionary(seg: jieba.Tokenizer, path: Path) -> None:
     """Best effort: an index folder that is missing or read-only only costs the faster start.
-    Tables of other fingerprints (and jieba's own cache) are removed: one file per index."""
+    Tables of other fingerprints are removed: one file per index."""
     words = list(seg.FREQ)
     if any("\0" in w for w in words) or not path.parent.parent.is_dir():
         return  # no index folder (yet): never create one just for a cache

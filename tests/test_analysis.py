@@ -104,7 +104,7 @@ def test_word_table_cache_gives_the_same_segmenter(tmp_path):
         built = analysis._segmenter()  # no cache file yet: built from jieba's dictionary, then saved
         path = analysis._dictionary_cache()
         assert path.is_file() and path.parent == index_dir / "cache"
-        assert list((index_dir / "cache").iterdir()) == [path]  # one table per index, jieba's own cache gone
+        assert list((index_dir / "cache").iterdir()) == [path]  # one table per index
         analysis._segmenter.cache_clear()
         loaded = analysis._segmenter()
         assert loaded is not built and loaded.FREQ == built.FREQ and loaded.total == built.total

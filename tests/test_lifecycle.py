@@ -240,7 +240,8 @@ def test_parsing_in_several_processes_gives_the_same_index(tmp_path):
 
 def test_lock_scratch_and_caches_stay_inside_the_index_folder(tmp_path):
     """Indexing, rebuilding and searching write nothing beside the index folder, in the home
-    folder or in the temporary folder; the segmenter's cache is one file inside the index."""
+    folder or in the temporary folder, and parsing writes nothing at all; the segmenter's
+    cache is one file inside the index."""
     home, temp, parent = tmp_path / "home", tmp_path / "temp", tmp_path / "srv"
     for folder in (home, temp, parent):
         folder.mkdir()
@@ -251,6 +252,8 @@ def test_lock_scratch_and_caches_stay_inside_the_index_folder(tmp_path):
         result = subprocess.run([*MINUTES_CLI, *args, "--index", str(index_dir)], capture_output=True, text=True,
                                 env=env, cwd=tmp_path, timeout=120)
         assert result.returncode == 0, result.stderr
+    parsed = subprocess.run([*MINUTES_CLI, "parse", str(MINUTES_2021_9)], capture_output=True, env=env, timeout=120)
+    assert parsed.returncode == 0  # no index: no cache file anywhere
     assert os.listdir(parent) == ["ix"]
     assert (os.listdir(home), os.listdir(temp)) == ([], [])
     assert sorted(os.listdir(index_dir)) == [".lock", "cache", "live"]
