@@ -39,7 +39,8 @@ from pathlib import Path
 
 from .errors import IndexLocked, MinutesError
 
-WRITER_TIMEOUT_S = 10.0  # read at each call: tests and callers may change it
+# Read at each call: tests and callers may change it; MINUTES_WRITER_TIMEOUT sets it for a process.
+WRITER_TIMEOUT_S = float(os.environ.get("MINUTES_WRITER_TIMEOUT") or 10.0)
 LIVE, LOCK, SCRATCH, CACHE = "live", ".lock", ".rebuild", "cache"
 # The project this package belongs to: its index/ folder is the default index.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
