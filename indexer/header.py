@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import attendance
 from .normalize import parse_date
 from .patterns import (
     BOOK_TITLE,
@@ -174,19 +175,17 @@ def parse_header(lines: list[Line]) -> Header:
                 page_issuer = page_issuer or "国务院"
             end = line.end
             continue
-        if title_lines and parse_date(text) and len(text) < 40 and "。" not in text and not title_done \
-                and not ITEM.match(text):
-            title_done = True  # the issuing office and date under a title (or above it)
         if title_lines and parse_date(text) and len(text) < 40 and "。" not in text:
+            title_done = title_done or not ITEM.match(text)  # the office and date under a title (or above it)
             date = date or parse_date(text)
             end = line.end  # the issuing office and date, or the occasion, under the title
             continue
         if title_done and text.startswith(("主送：", "主送:")):
-            addressees = _names(text[3:])
+            addressees = attendance.names(text[3:])
             end = line.end
             break
         if title_done and text.endswith(("：", ":")) and "。" not in text and len(text) < 200:
-            addressees = _names(text.rstrip("：:"))  # 主送 without its label: 各区人民政府，市各委办局：
+            addressees = attendance.names(text.rstrip("：:"))  # 主送 without its label: 各区人民政府，市各委办局：
             end = line.end
             break
         if title_done or "。" in text or text.endswith(("：", ":")) or ITEM.match(text) or len(text) > _MAX_TITLE_LINE:
@@ -236,7 +235,7 @@ def _number(text: str) -> tuple[str, str, str]:
     org, prefix = split_number_prefix(text[: m.start(2) - 1])
     kind = ""
     if org.endswith("纪要"):
-        kind = org[: -2].removesuffix("会议") + ("会议" if org[:-2].endswith("会议") else "")
+        kind = next((k for k in MEETING_KINDS if org.endswith(k + "纪要")), "")
         org = ""  # 常务会议纪要〔2023〕37号, 泉州…局会议纪要 泉资规纪〔…〕: the minutes' own header
     return f"{prefix}〔{m.group(2)}〕{int(m.group(3))}号", org.strip("·，, "), kind
 
@@ -305,10 +304,6 @@ def _history_issuers(history: list[tuple[str, str]]) -> tuple[str, ...]:
             name = re.sub(r"(?:审判委员会|检察委员会)$", "", adopted.group(1) + adopted.group(2))
             return split_issuers(re.sub(r"第[一二三四五六七八九十百\d]+届", "", name))
     return ()
-
-
-def _names(text: str) -> tuple[str, ...]:
-    return tuple(n for n in re.split(r"[、，,；;。\s]+", text) if n)
 
 
 def represented_issuer(text: str) -> str:

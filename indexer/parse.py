@@ -15,8 +15,8 @@ from pathlib import Path
 from . import attendance, gazetteer, sections
 from .errors import ParseError
 from .formats import SUPPORTED_SUFFIXES, read_file
-from .header import Header, parse_header, represented_issuer, split_issuers
-from .model import Attendance, AttendingUnit, Document, Item
+from .header import parse_header, represented_issuer, split_issuers
+from .model import Attendance, Document, Item
 from .normalize import DATE, find_dates, normalize, parse_date
 from .patterns import BOOK_TITLE, DECREE_NUMBER, DOC_NUMBER, MEETING_KINDS, SESSION, SHORT_NAME, doc_type_of, session_text
 from .reflow import is_run_on, reflow
@@ -64,6 +64,11 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
     body_end, closing = _closing(lines, body_start)
     preamble_span, item_spans = sections.item_spans(norm, (body_start, body_end))
     issuers = header.issuers or split_issuers(_qualified(represented_issuer(norm[body_start:body_start + 400]), title))
+    signed, signer, by_issuer = _signature(lines, body_start, body_end, issuers)
+    if closing.get("signed") and not by_issuer:
+        signed, signer = closing["signed"], closing.get("signer", "")
+    # Who issued it decides what the items' short unit names mean: settle it before reading them.
+    issuers = _located(issuers or split_issuers(signer), header.metadata)
     level, place = gazetteer.issuer_level(issuers), gazetteer.issuer_place(issuers[0] if issuers else "")
     if item_spans:
         items = tuple(_item(norm, n, span, level=level, place=place) for n, span in item_spans)
@@ -79,21 +84,17 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
     chair_name, chair_title = (
         (chair.group(1), chair.group(2)) if chair and chair.group(1) else
         (chair.group(4), chair.group(3)) if chair else ("", ""))
-    signed, signer, by_issuer = _signature(lines, body_start, body_end, issuers)
-    if closing.get("signed") and not by_issuer:
-        signed, signer = closing["signed"], closing.get("signer", "")
+    number = header.number
+    m = DOC_NUMBER.fullmatch(number)
+    decree = DECREE_NUMBER.fullmatch(number) if not m else None
     named = _date_in_name(source)
     date = (
         (_meeting_date(preamble or norm[:600]) if minutes else "")
         or (max(header.date, named) if header.history and named else header.date)
         or signed or closing.get("issued", "") or named
-        or (str(header_year) if (header_year := _number_year(header.number)) else _meeting_date(preamble))
+        or (m.group(2) if m else _meeting_date(preamble))  # at least the number's year
     )
-    issuers = _located(issuers or split_issuers(signer), header.metadata)
     issuer = "、".join(issuers)
-    number = header.number
-    m = DOC_NUMBER.fullmatch(number)
-    decree = DECREE_NUMBER.fullmatch(number) if not m else None
     attending_persons, attending_units = attendance.attending(closing.get("列席", ""), level, place)
     return Document(
         id=_doc_id(issuer, number, norm),
@@ -110,7 +111,7 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
             present=attendance.names(closing.get("出席", "")),
             attending=attending_units,
             attending_persons=attending_persons,
-            absent=_names(closing.get("请假", "")),
+            absent=attendance.names(closing.get("请假", "")),
             recorder=closing.get("记录", "").strip("。；; "),
         ),
         distribution=addressee_phrases(closing.get("分送", "") or closing.get("抄送", "")),
@@ -128,7 +129,7 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
         addressees=header.addressees or addressee_phrases(closing.get("主送", "")),
         public=closing.get("public", "") or _public_in(norm[body_start:body_end]),
         metadata=header.metadata,
-        issuer_level=level or gazetteer.issuer_level(issuers),
+        issuer_level=level,
         number_aliases=header.number_aliases,
         text=norm,
         body_span=(body_start, body_end),
@@ -300,21 +301,12 @@ def _qualified(government: str, title: str) -> str:
     return government
 
 
-def _number_year(number: str) -> int:
-    m = DOC_NUMBER.fullmatch(number)
-    return int(m.group(2)) if m else 0
-
-
 def _public_in(text: str) -> str:
     for line in text.split("\n"):
         m = _PUBLIC.match(line.strip())
         if m:
             return m.group(1)
     return ""
-
-
-def _names(text: str) -> tuple[str, ...]:
-    return tuple(n for n in re.split(r"[、，,；;。\s]+", text) if n)
 
 
 def reviewed_titles(text: str) -> tuple[str, ...]:

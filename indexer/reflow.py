@@ -115,7 +115,7 @@ def split_header(line: str) -> tuple[list[str], str, list[str]]:
         header.append(title)
     issuers = [p for p in header if re.search(rf"(?:{ORG_SUFFIX})$", p.removesuffix("文件"))]
     issuers = [p.removesuffix("文件") for p in issuers]
-    lead = re.match(rf"^(.*?)(?=关于)", title)
+    lead = re.match(r"^(.*?)(?=关于)", title)
     if lead and lead.group(1):
         issuers.append(lead.group(1))
     return header, rest, issuers

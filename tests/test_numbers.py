@@ -13,7 +13,6 @@ from indexer.indexing import _create, _records
 from indexer.lifecycle import live_dir
 from indexer.sources import Location
 
-from .conftest import CORPUS
 
 
 @pytest.mark.parametrize("typed", [

@@ -8,7 +8,6 @@ as the parser improves, and say what must stay true.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
