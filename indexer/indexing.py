@@ -38,9 +38,11 @@ from .model import Document, FileFailure, IndexReport, Item, Moved, from_dict
 from .formats import MARKDOWN_SUFFIXES
 from .normalize import CJK
 from .parse import SUPPORTED_SUFFIXES, parse_file
-from .postings import Postings
+from .flat import FlatCodec
+from .postings import Postings, write_missing_flats
 from .roles import department_roles
 from .schema import ITEM, PREAMBLE, PREAMBLE_TITLE, PREAMBLE_TITLES, build_schema, check_meta, write_meta
+from .suggest import save_vocabulary
 from .sources import LEGACY_ROOT, Found, Indexed, Location, Plan, Roots, indexed_documents, lost, plan, triage
 from .tables import Tables
 
@@ -404,7 +406,8 @@ class _Run:
         try:
             # Not compound: Whoosh reads a compound segment's parts through BytesIO copies
             # (~16 ms per part and every part's size in each process); separate files are read in place.
-            writer = ix.writer(timeout=self.lock_timeout, limitmb=256, compound=False, **options)
+            # FlatCodec: each segment's postings also as mapped arrays (see indexer.flat).
+            writer = ix.writer(timeout=self.lock_timeout, limitmb=256, compound=False, codec=FlatCodec(), **options)
         except LockError:  # only if a writer ignored our lock file
             raise IndexLocked(str(self.index_dir)) from None
         with writer:
@@ -440,12 +443,17 @@ def _arm_toc_crash(ix) -> None:
 
 
 def _write_tables(ix) -> None:
-    """Facet table and date orders for the committed state, so web workers load them
-    instead of building them (see :mod:`indexer.tables`)."""
+    """The derived files of the committed state, so web workers map or load them instead
+    of building them: each segment's flat postings, where missing (see :mod:`indexer.flat`;
+    segments written here have them already), then the facet table and date orders
+    (see :mod:`indexer.tables`) and the vocabulary of suggestions (see :mod:`indexer.suggest`)."""
+    with ix.searcher() as searcher:
+        write_missing_flats(searcher)
     with ix.searcher() as searcher:
         folder = Path(ix.storage.folder)
         if Tables.load(folder, searcher) is None:
             Tables.build(Postings(searcher)).save(folder, searcher)
+        save_vocabulary(folder, searcher)
 
 
 def _create(target: Path):

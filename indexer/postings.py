@@ -12,19 +12,23 @@ This module reads Whoosh 2.7's on-disk format (the W3 codec: pickled blocks of
 delta-coded ids and weights, and one length byte per record and field). It is
 the one place that knows it; where the format is not the expected one it falls
 back to Whoosh's public matcher interface, which gives the same arrays slower.
+
+Segments with a derived ``.flat`` file (see :mod:`indexer.flat`) are not decoded
+at all: their arrays are mapped. The block decoder below serves the segments
+without one, and writes the missing files for ``minutes index``.
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from itertools import chain
-from pickle import loads
-
 import numpy as np
+from whoosh import formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from .flat import FlatSegment, FlatWriter, decode_deltas, flat_path, open_flat, positions_from_deltas, term_key
 
 POSTINGS_BUDGET = 4_000_000  # postings kept in memory per searcher (~48 MB), least recently used dropped first
 POSITIONS_BUDGET = 4_000_000  # term positions kept for phrase checks (~32 MB)
@@ -46,6 +50,8 @@ class Postings:
         reader = searcher.reader()
         self.size = reader.doc_count_all()
         self._leaves = list(reader.leaf_readers())
+        self._flats: list[FlatSegment | None] = [_flat_of(leaf) for leaf, _ in self._leaves]
+        self.mapped = all(f is not None for f in self._flats)  # nothing to decode
         self._lists = _Cache(budget)
         self._lengths: dict[str, np.ndarray] = {}
         self._positions = _Cache(POSITIONS_BUDGET)
@@ -58,19 +64,37 @@ class Postings:
     def read(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The posting list from the index, not kept."""
         ids, weights = [], []
-        for leaf, offset in self._leaves:
-            found = _read_leaf(leaf, fieldname, text)
+        key = self._key(fieldname, text)
+        if key is None:
+            return _EMPTY
+        for (leaf, offset), flat in zip(self._leaves, self._flats):
+            if flat is not None:
+                row = flat.find(key)
+                found = flat.postings(row) if row >= 0 else None
+            else:
+                found = _read_leaf(leaf, fieldname, text)
             if found is not None:
-                ids.append(found[0] + offset)
-                weights.append(found[1])
+                ids.append(found[0].astype(np.int64) + offset)
+                weights.append(found[1].astype(np.float64))
         return (np.concatenate(ids), np.concatenate(weights)) if ids else _EMPTY
+
+    def _key(self, fieldname: str, text) -> bytes | None:
+        """The term as the flat files key it; None for a field the schema lacks."""
+        schema = self.searcher.schema
+        if fieldname not in schema:
+            return None
+        return term_key(fieldname, text if isinstance(text, bytes) else schema[fieldname].to_bytes(text))
 
     def positions(self, fieldname: str, text: str, among: np.ndarray | None = None) -> np.ndarray:
         """Occurrences of the term as ``docnum << 32 | position``, ascending (for phrase checks):
-        all of them, or at least those in the records flagged by ``among``. Decoding positions
-        is the slow part, so the first time a term is asked for while few of its records
-        are wanted, only those are decoded, and not kept; otherwise, and from the second
-        time on, all of it is decoded and kept."""
+        all of them, or at least those in the records flagged by ``among``.
+
+        Mapped segments give slices of their arrays (only the wanted records'), not
+        kept. Decoding the other segments' positions is the slow part, so the first time
+        a term is asked for while few of its records are wanted, only those are decoded,
+        and not kept; otherwise, and from the second time on, all of it is decoded and kept."""
+        if self.mapped:
+            return self._positions_of(fieldname, text, among)
         key = (fieldname, text)
         found = self._positions.get(key)
         if found is not None:
@@ -81,13 +105,24 @@ class Postings:
                 among = None  # asked before, or much of it is wanted: decode all of it and keep it
             elif len(self._asked) < ASKED_LIMIT:
                 self._asked.add(key)
-        parts = []
-        for leaf, offset in self._leaves:
-            part = _leaf_positions(leaf, fieldname, text, None if among is None else among[offset:])
-            if part is not None:
-                parts.append(part + (offset << 32))
-        found = np.concatenate(parts) if parts else _EMPTY[0]
+        found = self._positions_of(fieldname, text, among)
         return found if among is not None else self._positions.put(key, found)
+
+    def _positions_of(self, fieldname: str, text: str, among: np.ndarray | None) -> np.ndarray:
+        key = self._key(fieldname, text)
+        if key is None:
+            return _EMPTY[0]
+        parts = []
+        for (leaf, offset), flat in zip(self._leaves, self._flats):
+            wanted = None if among is None else among[offset:offset + leaf.doc_count_all()]
+            if flat is not None:
+                row = flat.find(key)
+                part = flat.positions(row, wanted) if row >= 0 else None
+            else:
+                part = _leaf_positions(leaf, fieldname, text, wanted)
+            if part is not None and len(part):
+                parts.append(part + (offset << 32))
+        return np.concatenate(parts) if parts else _EMPTY[0]
 
     def mask(self, fieldname: str, text: str) -> np.ndarray:
         """The records holding the term, as booleans by document number."""
@@ -135,12 +170,7 @@ def _read_leaf(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]
         ids, weights = [], []
         for block, block_weights, _ in _blocks(m):
             ids.append(block)
-            if block_weights is None:
-                weights.append(np.ones(len(block), dtype=np.float64))
-            elif isinstance(block_weights, float):
-                weights.append(np.full(len(block), block_weights, dtype=np.float64))
-            else:
-                weights.append(np.asarray(block_weights, dtype=np.float64))
+            weights.append(_block_weights(block_weights, len(block)))
         return np.concatenate(ids), np.concatenate(weights)
     ids, weights = [], []  # not W3 blocks (Whoosh 2.7.4 writes nothing else): the public interface
     while m.is_active():
@@ -148,6 +178,15 @@ def _read_leaf(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]
         weights.append(m.weight())
         m.next()
     return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+def _block_weights(weights, count: int) -> np.ndarray:
+    """A W3 block's weights: None for all 1.0, one float for all alike, or the array."""
+    if weights is None:
+        return np.ones(count, dtype=np.float64)
+    if isinstance(weights, float):
+        return np.full(count, weights, dtype=np.float64)
+    return np.asarray(weights, dtype=np.float64)
 
 
 def _leaf_positions(leaf, fieldname: str, text: str, among: np.ndarray | None) -> np.ndarray | None:
@@ -167,17 +206,11 @@ def _leaf_positions(leaf, fieldname: str, text: str, among: np.ndarray | None) -
             ids, values = ids[wanted], [values[i] for i in wanted.tolist()]
         docs.append(ids)
         if len(values):
-            # One unpickling per block: the values' pickles (count prefix and STOP removed) as
-            # the items of one list.
-            deltas.extend(loads(b"\x80\x02(" + b"".join([v[4:-1] if v[-1:] == b"." else v[4:] for v in values]) + b"l."))
+            deltas.extend(decode_deltas(values))  # one unpickling per block
     if not deltas:
         return None
-    lengths = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(lengths.sum()))
-    # Positions are the running sum of the deltas within each posting.
-    running, firsts = np.cumsum(flat), np.cumsum(lengths) - lengths
-    before = np.repeat(running[firsts] - flat[firsts], lengths)
-    return (np.repeat(np.concatenate(docs), lengths) << 32) | (running - before)
+    counts, positions = positions_from_deltas(deltas)
+    return (np.repeat(np.concatenate(docs), counts) << 32) | positions
 
 
 def _leaf_lengths(leaf, fieldname: str) -> np.ndarray:
@@ -227,3 +260,42 @@ class _Cache:
 
 def _size(value) -> int:
     return len(value[0]) if isinstance(value, tuple) else len(value)
+
+
+def _flat_of(leaf) -> FlatSegment | None:
+    segment = getattr(leaf, "segment", lambda: None)()
+    storage = getattr(leaf, "_storage", None)
+    if segment is None or not hasattr(storage, "folder"):
+        return None
+    return open_flat(storage.folder, segment)
+
+
+def write_missing_flats(searcher) -> int:
+    """Write the ``.flat`` file of every segment that lacks one (an index written
+    before them, a damaged file), decoding its posting lists once; returns how many."""
+    written = 0
+    for leaf, _ in searcher.reader().leaf_readers():
+        segment = getattr(leaf, "segment", lambda: None)()
+        storage = getattr(leaf, "_storage", None)
+        if segment is None or not hasattr(storage, "folder") or _flat_of(leaf) is not None:
+            continue
+        writer = FlatWriter()
+        schema = searcher.schema
+        for fieldname, btext in leaf.all_terms():
+            m = _leaf_matcher(leaf, fieldname, btext)
+            if m is None:
+                continue
+            if not isinstance(m, W3LeafMatcher):
+                break  # not Whoosh 2.7's blocks: the segment stays on Whoosh's interface
+            positional = type(schema[fieldname].format) is formats.Positions
+            ids, weights, values = [], [], []
+            for block, block_weights, block_values in _blocks(m):
+                ids.extend(block.tolist())
+                weights.extend(_block_weights(block_weights, len(block)).tolist())
+                if positional:
+                    values.extend(block_values)
+            writer.add_term(term_key(fieldname, btext), ids, weights, decode_deltas(values) if positional else None)
+        else:
+            writer.write(flat_path(storage.folder, segment))
+            written += 1
+    return written

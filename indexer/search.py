@@ -49,6 +49,7 @@ RERANK_EXTRA = 20  # hits beyond the page that the proximity bonus may lift onto
 @dataclass
 class _SearcherState:
     searcher: object
+    folder: Path  # the index's live/ folder, where the derived files are
     tables: Tables
     matcher: Matcher
     scorer: Scorer
@@ -57,7 +58,7 @@ class _SearcherState:
     crossrefs: Resumable[CrossReferences] = field(init=False)  # citations, policies, tasks
 
     def __post_init__(self):
-        self.vocabulary = Resumable(lambda: Vocabulary.steps(self.searcher, self.matches))
+        self.vocabulary = Resumable(lambda: Vocabulary.steps(self.searcher, self.matches, self.folder))
         self.crossrefs = Resumable(lambda: CrossReferences.steps(self.searcher))
 
     @property
@@ -134,9 +135,10 @@ class SearchIndex:
                     self._identity = folder_identity(self.path)
                 searcher = self._ix.searcher()
                 postings = Postings(searcher)
-                tables = Tables.load(live_dir(self.path), searcher) or Tables.build(postings)
+                folder = live_dir(self.path)
+                tables = Tables.load(folder, searcher) or Tables.build(postings)
                 matcher = Matcher(postings, tables.facets.live)
-                state = self._state = _SearcherState(searcher, tables, matcher, Scorer(postings))
+                state = self._state = _SearcherState(searcher, folder, tables, matcher, Scorer(postings))
             return state
 
     def stats(self) -> IndexStats:

@@ -9,17 +9,27 @@ name or term (edit distance 1, or 2 for long words), the most frequent first.
 The vocabulary is built in steps, a known name or term at a time
 (:meth:`Vocabulary.steps`), so that requests can carry the build out under their
 deadlines (:class:`indexer.deadline.Resumable`); completions and corrections check
-the deadline as they go through it.
+the deadline as they go through it. Reading every title and word through Whoosh
+takes a second or more at a city's scale, so ``minutes index`` writes the entries
+after each commit (:func:`save_vocabulary`, ``vocabulary-<generation>.json``
+beside the index) and a searcher of that state of the index loads them instead.
 """
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import gazetteer
 from .analysis import fold
 from .deadline import NO_DEADLINE, Deadline
 from .query import text_query
+from .tables import identity
+
+PREFIX = "vocabulary-"
+FORMAT = 1  # bump when the entries change meaning: files of another format are rebuilt
 
 KIND_ORDER = {"dept": 0, "topic": 1, "title": 2, "term": 3}
 
@@ -60,38 +70,14 @@ class Vocabulary:
             self._by_length.setdefault(len(key), []).append((n, key))
 
     @classmethod
-    def steps(cls, searcher, matches) -> Generator[None, None, Vocabulary]:
+    def steps(cls, searcher, matches, folder: Path | None = None) -> Generator[None, None, Vocabulary]:
         """The build, yielding after each name or term; returns the vocabulary.
-        ``matches(query, deadline)`` says whether a query matches any record."""
-        entries: dict[str, tuple[str, str, int]] = {}
-
-        def add(value: str, kind: str, weight: int) -> None:
-            key = _key(value)
-            if len(key) < 2:
-                return
-            old = entries.get(key)
-            if old is None or (KIND_ORDER[kind], -weight) < (KIND_ORDER[old[1]], -old[2]):
-                entries[key] = (value, kind, weight)
-
-        for dept in gazetteer.departments():
-            weight = searcher.doc_frequency("dept", dept.name)
-            for name in (dept.name, *dept.aliases, *dept.short):
-                add(name, "dept", weight)
-                yield
-        for topic in gazetteer.topics():
-            add(topic.name, "topic", searcher.doc_frequency("topic", topic.name))
-            yield
-        for title, info in searcher.reader().iter_field("titles"):
-            add(title.decode("utf-8") if isinstance(title, bytes) else title, "title", info.doc_frequency())
-            yield
-        for term in gazetteer.policy_terms():
-            add(term, "term", 1)
-            yield
-        for term, info in searcher.reader().iter_field("body"):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            if info.doc_frequency() >= 2 and len(text) >= 2 and not text.isdigit():
-                add(text, "term", info.doc_frequency())
-            yield
+        ``matches(query, deadline)`` says whether a query matches any record. The
+        entries ``minutes index`` wrote in ``folder`` for this state of the index are
+        loaded instead, when there are any."""
+        entries = _load(folder, searcher) if folder is not None else None
+        if entries is None:
+            entries = yield from _entry_steps(searcher)
 
         def present(word: str, deadline: Deadline) -> bool:
             q = text_query(word)
@@ -142,3 +128,76 @@ class Vocabulary:
                 if best is None or rank < best[0]:
                     best = (rank, value)
         return best[1] if best else ""
+
+
+def _entry_steps(searcher) -> Generator[None, None, dict[str, tuple[str, str, int]]]:
+    """Everything worth suggesting (key → value, kind, weight), read from the index a
+    name or term at a time."""
+    entries: dict[str, tuple[str, str, int]] = {}
+
+    def add(value: str, kind: str, weight: int) -> None:
+        key = _key(value)
+        if len(key) < 2:
+            return
+        old = entries.get(key)
+        if old is None or (KIND_ORDER[kind], -weight) < (KIND_ORDER[old[1]], -old[2]):
+            entries[key] = (value, kind, weight)
+
+    for dept in gazetteer.departments():
+        weight = searcher.doc_frequency("dept", dept.name)
+        for name in (dept.name, *dept.aliases, *dept.short):
+            add(name, "dept", weight)
+            yield
+    for topic in gazetteer.topics():
+        add(topic.name, "topic", searcher.doc_frequency("topic", topic.name))
+        yield
+    for title, info in searcher.reader().iter_field("titles"):
+        add(title.decode("utf-8") if isinstance(title, bytes) else title, "title", info.doc_frequency())
+        yield
+    for term in gazetteer.policy_terms():
+        add(term, "term", 1)
+        yield
+    for term, info in searcher.reader().iter_field("body"):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        if info.doc_frequency() >= 2 and len(text) >= 2 and not text.isdigit():
+            add(text, "term", info.doc_frequency())
+        yield
+    return entries
+
+
+def _path(folder: Path, searcher) -> Path:
+    return Path(folder) / f"{PREFIX}{searcher.reader().generation()}.json"
+
+
+def _load(folder: Path, searcher) -> dict[str, tuple[str, str, int]] | None:
+    """The entries written for this searcher's state of the index, or None."""
+    try:
+        data = json.loads(_path(folder, searcher).read_text("utf-8"))
+        if data["format"] != FORMAT or data["identity"] != identity(searcher):
+            return None
+        return {key: (value, kind, weight) for key, value, kind, weight in data["entries"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing, from another version, or damaged: build instead
+
+
+def save_vocabulary(folder: Path, searcher) -> Path:
+    """Write the entries for the searcher's state of the index (unless there already);
+    drop older files."""
+    path = _path(folder, searcher)
+    if _load(folder, searcher) is None:
+        steps = _entry_steps(searcher)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as stop:
+                entries = stop.value
+                break
+        data = {"format": FORMAT, "identity": identity(searcher),
+                "entries": [[key, *entry] for key, entry in entries.items()]}
+        scratch = path.with_name(path.name + ".tmp")
+        scratch.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        os.replace(scratch, path)
+    for old in Path(folder).glob(f"{PREFIX}*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path

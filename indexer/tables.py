@@ -51,7 +51,7 @@ class Tables:
 
     def save(self, index_dir: Path, searcher) -> Path:
         """Write the tables for the searcher's state of the index; drop older files."""
-        arrays = {"format": np.array(FORMAT), "identity": np.array(_identity(searcher)), "size": np.array(self.facets.size),
+        arrays = {"format": np.array(FORMAT), "identity": np.array(identity(searcher)), "size": np.array(self.facets.size),
                   "live": as_mask(self.facets.live, self.facets.size), "newest": self.newest, "oldest": self.oldest}
         for name, facet in self.facets.facets.items():
             arrays[f"{name}.values"] = np.array(facet.values, dtype=str)
@@ -73,7 +73,7 @@ class Tables:
         path = index_dir / f"{PREFIX}{searcher.reader().generation()}.npz"
         try:
             with np.load(path, allow_pickle=False) as data:
-                if int(data["format"]) != FORMAT or data["identity"].tolist() != _identity(searcher):
+                if int(data["format"]) != FORMAT or data["identity"].tolist() != identity(searcher):
                     return None
                 size = int(data["size"])
                 facets = {}
@@ -86,7 +86,7 @@ class Tables:
             return None  # missing, from another version, or damaged: build instead
 
 
-def _identity(searcher) -> list[str]:
+def identity(searcher) -> list[str]:
     """The segments (and their deletions) a searcher sees, and its record count."""
     reader = searcher.reader()
     leaves = [f"{leaf.segment().segment_id()}:{leaf.segment().deleted_count()}"
