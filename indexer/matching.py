@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
+import numpy.ma  # noqa: F401 - np.unique imports it on first use (~80 ms): here, not in a request
 from whoosh import query as wq
 
 from .analysis import JOIN_MARK, join_terms

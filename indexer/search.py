@@ -16,16 +16,17 @@ the vocabulary (see :mod:`indexer.deadline`).
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 import types
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .citation import citation
 from .crossref import CrossReferences
-from .deadline import Deadline, Resumable
+from .deadline import NO_DEADLINE, Deadline, Resumable
 from .draft import Passage, similar_passages
 from .errors import DocumentNotFound, IndexNotFound
 from .facets import FacetTable, as_mask, filter_and_count
@@ -53,13 +54,14 @@ class _SearcherState:
     tables: Tables
     matcher: Matcher
     scorer: Scorer
+    open_searcher: Callable[[], object]  # a searcher of its own, for the cross-references' build
     # Built on first use, under the deadlines of the requests that need them.
     vocabulary: Resumable[Vocabulary] = field(init=False)  # suggestions and corrections
     crossrefs: Resumable[CrossReferences] = field(init=False)  # citations, policies, tasks
 
     def __post_init__(self):
         self.vocabulary = Resumable(lambda: Vocabulary.steps(self.searcher, self.matches, self.folder))
-        self.crossrefs = Resumable(lambda: CrossReferences.steps(self.searcher))
+        self.crossrefs = Resumable(lambda: _crossref_steps(self.open_searcher))
 
     @property
     def facets(self) -> FacetTable:
@@ -138,7 +140,8 @@ class SearchIndex:
                 folder = live_dir(self.path)
                 tables = Tables.load(folder, searcher) or Tables.build(postings)
                 matcher = Matcher(postings, tables.facets.live)
-                state = self._state = _SearcherState(searcher, folder, tables, matcher, Scorer(postings))
+                state = self._state = _SearcherState(searcher, folder, tables, matcher, Scorer(postings),
+                                                     self._ix.searcher)
             return state
 
     def stats(self) -> IndexStats:
@@ -289,13 +292,19 @@ class SearchIndex:
         deadline = self._deadline(deadline)
         return self._current().vocabulary.result(deadline).complete(prefix, limit, deadline)
 
-    def warm(self, deadline: Deadline | None = None) -> None:
-        """Build what the searcher keeps for later (the cross-references, the vocabulary)
-        now, before requests need it; what the deadline leaves undone, requests finish."""
+    def warm(self, deadline: Deadline | None = None, background: bool = False) -> None:
+        """Open the searcher and build what it keeps for later (the vocabulary, the
+        cross-references) now, before requests need it; what the deadline leaves undone,
+        requests finish. ``background``: the cross-references (seconds at a city's scale,
+        and no search needs them) are built on a thread of their own, with a searcher of
+        their own, so that searches are answered meanwhile."""
         deadline = self._deadline(deadline)
         state = self._current()
-        state.crossrefs.result(deadline)
-        state.vocabulary.result(deadline)
+        state.vocabulary.result(deadline)  # read from its file: milliseconds
+        if background:
+            threading.Thread(target=_build, args=(state.crossrefs,), name="crossrefs", daemon=True).start()
+        else:
+            state.crossrefs.result(deadline)
 
     @staticmethod
     def _hit(f: dict, terms: tuple[str, ...], score: float | None) -> Hit:
@@ -320,6 +329,23 @@ class SearchIndex:
         meta = json.loads(records[0]["doc_meta"])
         items = tuple(item_from_record(r) for r in _checked(records, deadline))
         return replace(from_dict(Document, {**meta, "items": []}), items=items)
+
+
+def _crossref_steps(open_searcher):
+    """The cross-references' build on a searcher of its own (closed when done), so that
+    it may run on another thread than the requests' searcher."""
+    searcher = open_searcher()
+    try:
+        return (yield from CrossReferences.steps(searcher))
+    finally:
+        searcher.close()
+
+
+def _build(work: Resumable) -> None:
+    try:
+        work.result(NO_DEADLINE)
+    except Exception:  # noqa: BLE001 - a failed build is retried by the next request that needs it
+        logging.getLogger(__name__).exception("building in the background failed")
 
 
 def _checked(values: Iterable, deadline: Deadline):

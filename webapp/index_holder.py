@@ -32,12 +32,13 @@ class IndexHolder:
             return self._index
 
     def warm(self, seconds: float) -> None:
-        """Open the index and build what its searcher keeps for later (cross-references,
-        the vocabulary) for up to ``seconds``, before requests come: gunicorn calls this in
-        each new worker. What is left undone, requests finish under their deadlines; a
-        missing or outdated index is left for requests to report."""
+        """Open the index and load what its searcher keeps for later (the vocabulary) for
+        up to ``seconds``, and start building the cross-references in the background:
+        gunicorn calls this in each new worker, which then answers searches at once.
+        What is left undone, requests finish under their deadlines; a missing or outdated
+        index is left for requests to report."""
         try:
-            self.get().warm(indexer.Deadline.after(seconds))
+            self.get().warm(indexer.Deadline.after(seconds), background=True)
         except indexer.SearchTimeout:
             pass
         except indexer.MinutesError as e:
