@@ -21,6 +21,7 @@ setup(
         # Whoosh 2.7.4 rather than whoosh-reloaded 2.7.5: see README, "Why Whoosh 2.7.4".
         "Whoosh~=2.7.4",
         "jieba~=0.42.1",
+        "rjieba~=0.2.2",  # jieba's algorithm compiled, for indexing where its words are jieba's (indexer/analysis.py)
         "Flask~=3.1",
         "gunicorn~=23.0",
         "click~=8.1",

@@ -149,11 +149,73 @@ def _idf() -> tuple[dict[str, float], float]:
     return table, values[len(values) // 2]
 
 
+_fast = False  # see use_fast_segmenter
+# A block of jieba's (its run of CJK, Latin letters, digits and +#&._%-) that holds one of +#&._%-:
+# jieba-rs keeps 2021-2023 or cnea.gov.cn whole where jieba splits them, so jieba cuts these.
+_TWIN_DIFFERS = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]*[+#&._%\-][\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]*")
+_TWIN_TOTAL = "\ue000\ue001"  # a word no text holds, carrying what jieba's total counts beyond its table
+
+
+def use_fast_segmenter(on: bool = True) -> None:
+    """Segment with jieba's algorithm compiled (rjieba, i.e. jieba-rs) where it gives jieba's words,
+    and with jieba elsewhere: for indexing, which segments every text (about 6× faster on the real
+    corpus; tests/test_analysis.py checks the words are the same on all of it). Off unless turned
+    on: loading it takes about a second, which a search worker need not pay. Without rjieba
+    installed, jieba does it all."""
+    global _fast
+    _fast = on
+
+
+@lru_cache(maxsize=1)
+def _twin():
+    """rjieba with our word table: every word of :func:`_segmenter`'s with its frequency, and the
+    same total (jieba's ``add_word`` adds a user word's frequency to the total even when the word
+    replaces one of the dictionary's, so the total exceeds the table's sum; the difference goes
+    to a word no text holds). None without rjieba."""
+    try:
+        import rjieba
+    except ImportError:
+        return None
+    seg = _segmenter()
+    table = seg.FREQ.as_dict() if hasattr(seg.FREQ, "as_dict") else seg.FREQ  # a mapped table, or jieba's dict
+    twin, listed = rjieba.Jieba.empty(), 0
+    for word, freq in table.items():
+        if freq:  # 0: a prefix of a word, not a word
+            twin.add_word(word, freq, None)
+            listed += freq
+    if seg.total > listed:
+        twin.add_word(_TWIN_TOTAL, seg.total - listed, None)
+    return twin
+
+
+def _cut(text: str) -> list[str]:
+    """jieba's words of ``text`` (precise mode, HMM on, our word table)."""
+    twin = _twin() if _fast else None
+    if twin is None:
+        return list(_segmenter().cut(text))
+    words, at = [], 0
+    for m in _TWIN_DIFFERS.finditer(text):  # jieba splits text into blocks: each is segmented on its own
+        if m.start() > at:
+            words += twin.cut(text[at:m.start()])
+        words += _segmenter().cut(m.group())
+        at = m.end()
+    if at < len(text):
+        words += twin.cut(text[at:])
+    return words
+
+
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[str, ...]:
+    """:func:`_cut`, once per text: an item's text is segmented for its keywords and again by the
+    word analyzer, and a document's title once for each of its records."""
+    return tuple(_cut(text))
+
+
 def keywords(text: str, limit: int = KEYWORDS_PER_ITEM) -> tuple[str, ...]:
     """The item's most telling words: TF-IDF over jieba's corpus statistics."""
     idf, median = _idf()
     counts = Counter(
-        w for w in _segmenter().cut(fold(text))
+        w for w in _words(fold(text))
         if len(w.strip()) >= 2 and w not in _BOILERPLATE and _WORDLIKE.search(w) and not _NUMBER.match(w)
         and not _PLACE_WORD.match(w) and w not in gazetteer.places()
     )
@@ -173,6 +235,8 @@ def warm_up(cache_folder: Path | None = None) -> None:
     if cache_folder is not None:
         use_cache_folder(cache_folder)
     _segmenter()
+    if _fast:
+        _twin()
 
 
 def fingerprint() -> str:
@@ -225,8 +289,9 @@ class JiebaTokenizer(_SpanTokenizer):
     """Precise-mode jieba words; positions by token, offsets by character."""
 
     def _spans(self, text):
-        pos = 0
-        for word, start, end in _segmenter().tokenize(text):
+        pos = end = 0
+        for word in _words(text):
+            start, end = end, end + len(word)
             if word.isspace():
                 continue
             if _WORDLIKE.search(word):
@@ -309,6 +374,12 @@ def _bigram_stream(text: str) -> Iterator[tuple[int, int, int, str, str]]:
             pos += 1
 
 
+@lru_cache(maxsize=64)
+def _bigrams(text: str) -> tuple[tuple[int, int, int, str, str], ...]:
+    """:func:`_bigram_stream`, once per text: the bigram and joins fields read the same text."""
+    return tuple(_bigram_stream(text))
+
+
 class BigramTokenizer(_SpanTokenizer):
     """Overlapping CJK bigrams (a lone CJK character stays a unigram); Latin words
     and numbers whole. Finds text whatever jieba's segmentation was. Positions
@@ -316,7 +387,7 @@ class BigramTokenizer(_SpanTokenizer):
     joins field fills it."""
 
     def _spans(self, text):
-        for start, end, pos, token, kind in _bigram_stream(text):
+        for start, end, pos, token, kind in _bigrams(text):
             if kind in (_RUN_TOKEN, _LONE):
                 yield start, end, pos, token
 
@@ -331,7 +402,7 @@ class JoinTokenizer(_SpanTokenizer):
     of CJK runs next to Latin words and numbers (see :func:`_bigram_stream`)."""
 
     def _spans(self, text):
-        for start, end, pos, token, kind in _bigram_stream(text):
+        for start, end, pos, token, kind in _bigrams(text):
             if kind == _JOIN:
                 yield start, start + 1, pos, token[0] + JOIN_MARK
                 yield end - 1, end, pos, JOIN_MARK + token[1]

@@ -19,7 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from . import analysis, gazetteer, numbers
-from .analysis import use_cache_folder, with_keywords
+from .analysis import use_cache_folder, use_fast_segmenter, with_keywords
 from .errors import IndexLocked, IndexNotFound, IndexOutdated, MinutesError, ParseError, SourcesMissing
 from . import lifecycle
 from .lifecycle import (
@@ -197,6 +197,7 @@ def _parse_all(paths: list[Path], procs: int) -> Iterator[Document | FileFailure
     if procs <= 1 or len(paths) < PARALLEL_PARSE_MIN:
         yield from map(_parse_one, paths)
         return
+    analysis.warm_up()  # the word tables are built once, here, and shared by the forked processes
     with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork")) as pool:
         yield from pool.map(_parse_one, paths, chunksize=16)
 
@@ -243,6 +244,7 @@ def index_paths(
     index_dir = index_location(index_dir)
     paths = list(paths)
     use_cache_folder(cache_dir(index_dir))  # before anything builds the segmenter
+    use_fast_segmenter()  # every text is segmented: worth the second it takes to load
     with writer_lock(index_dir, lock_timeout):
         clear_scratch(index_dir)
         state = index_state(index_dir)
