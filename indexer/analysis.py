@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -30,13 +30,22 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
-import numpy as np
+if "pkg_resources" in sys.modules:
+    import jieba
+else:
+    # jieba imports pkg_resources (deprecated, a fifth of a second: a third of a web worker's
+    # start) only to open its own data files, which it opens by path without it.
+    sys.modules["pkg_resources"] = None  # an import of it fails at once
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, Token, Tokenizer
 
 from . import gazetteer
 from .model import Document
 from .normalize import CJK
+from .wordtable import MappedWords, save_words
 
 # Bump when tokenization changes in a way that needs a rebuild.
 ANALYZER_VERSION = "2"
@@ -79,11 +88,11 @@ def use_cache_folder(folder: Path | None) -> None:
 def _segmenter() -> jieba.Tokenizer:
     """One jieba tokenizer per process, with the gazetteer's names as words.
 
-    Its word table (half a million entries) is kept in a cache file of our own:
-    jieba's marshal cache takes ~0.5 s to load, this one ~0.1 s — most of a web
-    worker's start. It holds only strings and numbers (no pickle), in the index's
-    cache folder (see :func:`use_cache_folder`), named by the analyzer's fingerprint;
-    any trouble with it and the table is built as before."""
+    Its word table (half a million entries) is kept in a cache file of our own, in
+    the index's cache folder (see :func:`use_cache_folder`), named by the analyzer's
+    fingerprint, and mapped rather than loaded (see :mod:`indexer.wordtable`): a web
+    worker starts without building the table. Any trouble with the file and the table
+    is built as before."""
     jieba.setLogLevel(logging.WARNING)
     seg = jieba.Tokenizer()
     path = _dictionary_cache()
@@ -100,34 +109,27 @@ def _segmenter() -> jieba.Tokenizer:
 
 
 def _dictionary_cache() -> Path | None:
-    return _cache_folder / f"jieba-{fingerprint()}.npz" if _cache_folder is not None else None
+    return _cache_folder / f"jieba-{fingerprint()}.words" if _cache_folder is not None else None
 
 
 def _load_dictionary(seg: jieba.Tokenizer, path: Path) -> bool:
-    """Fill the tokenizer's word table from the cache file; False when it cannot."""
+    """Map the tokenizer's word table from the cache file; False when it cannot."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            words = str(data["words"]).split("\0")
-            seg.FREQ, seg.total = dict(zip(words, data["freqs"].tolist())), int(data["total"])
+        words = MappedWords(path, owner=seg)
     except (OSError, ValueError, KeyError):
         return False
-    seg.initialized = True
+    seg.FREQ, seg.total, seg.initialized = words, words.total, True
     return True
 
 
 def _save_dictionary(seg: jieba.Tokenizer, path: Path) -> None:
     """Best effort: an index folder that is missing or read-only only costs the faster start.
     Tables of other fingerprints are removed: one file per index."""
-    words = list(seg.FREQ)
-    if any("\0" in w for w in words) or not path.parent.parent.is_dir():
+    if not path.parent.parent.is_dir():
         return  # no index folder (yet): never create one just for a cache
     try:
         path.parent.mkdir(exist_ok=True)
-        fd, scratch = tempfile.mkstemp(dir=path.parent, suffix=".npz")
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, words=np.array("\0".join(words)), freqs=np.array(list(seg.FREQ.values()), dtype=np.int64),
-                     total=np.array(seg.total))
-        os.replace(scratch, path)
+        save_words(path, seg.FREQ, seg.total)
         for other in path.parent.iterdir():
             if other != path:
                 other.unlink(missing_ok=True)

@@ -9,9 +9,8 @@ paid it again.
 So while Whoosh writes a segment, :class:`FlatCodec` also writes the same
 postings as flat arrays in one file beside it, ``<index>_<segment id>.flat``:
 
-* a term table sorted by a 64-bit hash of ``field \\0 term bytes`` (looked up with a
-  binary search, the term's bytes compared to rule out a collision), giving each
-  term's range of postings and of positions;
+* a term table keyed by ``field \\0 term bytes`` (:class:`indexer.arrays.KeyTable`),
+  giving each term's range of postings and of positions;
 * per posting: the segment's document number, the weight, and the number of
   positions; and the positions themselves, in posting order.
 
@@ -26,10 +25,7 @@ this module, a damaged file) is read through Whoosh as before, and
 """
 from __future__ import annotations
 
-import json
-import os
 from array import array
-from hashlib import blake2b
 from pathlib import Path
 from pickle import loads
 
@@ -37,18 +33,15 @@ import numpy as np
 from whoosh import formats
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 
+from .arrays import KeyTable, key_arrays, read_arrays, write_arrays
+
 MAGIC = b"MINFLAT1"
 FORMAT = 1  # bump when the layout or meaning changes: files of another format are ignored (and rewritten)
 SUFFIX = ".flat"
-_ALIGN = 8
 
 
 def term_key(fieldname: str, btext: bytes) -> bytes:
     return fieldname.encode("utf-8") + b"\0" + btext
-
-
-def term_hash(key: bytes) -> int:
-    return int.from_bytes(blake2b(key, digest_size=8).digest(), "little")
 
 
 def decode_deltas(values) -> list[list[int]]:
@@ -113,17 +106,12 @@ class FlatWriter:
 
     def write(self, path: Path) -> None:
         n = len(self._keys)
-        hashes = np.fromiter(map(term_hash, self._keys), dtype=np.uint64, count=n)
-        order = np.argsort(hashes, kind="stable")
-        keys = [self._keys[i] for i in order.tolist()]
-        key_ends = np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=n))
+        order, table = key_arrays(self._keys)
         post_starts = np.frombuffer(self._post_starts, dtype=np.int64)
         post_ends = np.append(post_starts[1:], len(self._ids)) if n else post_starts
         pos_starts = np.frombuffer(self._pos_starts, dtype=np.int64)
         arrays = {
-            "hashes": hashes[order],
-            "key_ends": key_ends,
-            "keys": np.frombuffer(b"".join(keys), dtype=np.uint8),
+            **table,
             "post_starts": post_starts[order],
             "post_ends": post_ends[order],
             "pos_starts": pos_starts[order],
@@ -133,57 +121,21 @@ class FlatWriter:
             "positions": _narrow(np.concatenate(self._positions) if self._positions else np.zeros(0, np.int64)),
         }
         docs = int(arrays["ids"].max()) + 1 if len(self._ids) else 0
-        _write_arrays(path, {"format": FORMAT, "docs": docs, "terms": n}, arrays)
-
-
-def _write_arrays(path: Path, meta: dict, arrays: dict[str, np.ndarray]) -> None:
-    """MAGIC, header length, JSON header (meta and each array's dtype, offset, length),
-    then the arrays, each at an 8-byte boundary. Written aside, then renamed."""
-    layout, offset = {}, 0
-    for name, values in arrays.items():
-        layout[name] = [values.dtype.str, offset, len(values)]
-        offset += -(-values.nbytes // _ALIGN) * _ALIGN
-    header = json.dumps({**meta, "arrays": layout}).encode("utf-8")
-    header += b" " * (-(len(MAGIC) + 8 + len(header)) % _ALIGN)
-    scratch = path.with_name(path.name + ".tmp")
-    with open(scratch, "wb") as f:
-        f.write(MAGIC + len(header).to_bytes(8, "little") + header)
-        for values in arrays.values():
-            f.write(np.ascontiguousarray(values).tobytes())
-            f.write(b"\0" * (-values.nbytes % _ALIGN))
-    os.replace(scratch, path)
+        write_arrays(path, MAGIC, {"format": FORMAT, "docs": docs, "terms": n}, arrays)
 
 
 class FlatSegment:
     """One segment's ``.flat`` file, mapped."""
 
     def __init__(self, path: Path):
-        raw = np.memmap(path, dtype=np.uint8, mode="r")
-        if bytes(raw[:len(MAGIC)]) != MAGIC:
-            raise ValueError(f"{path.name}: not a {MAGIC.decode()} file")
-        size = int.from_bytes(bytes(raw[len(MAGIC):len(MAGIC) + 8]), "little")
-        start = len(MAGIC) + 8
-        meta = json.loads(bytes(raw[start:start + size]))
+        meta, arrays = read_arrays(path, MAGIC)
         if meta.get("format") != FORMAT:
             raise ValueError(f"{path.name}: format {meta.get('format')}, expected {FORMAT}")
-        base = start + size
         self.docs = meta["docs"]  # one past the highest document number with a posting
-        for name, (dtype, offset, length) in meta["arrays"].items():
-            dtype = np.dtype(dtype)
-            if base + offset + length * dtype.itemsize > len(raw):
-                raise ValueError(f"{path.name}: cut short")
-            setattr(self, "_" + name, raw[base + offset:base + offset + length * dtype.itemsize].view(dtype))
-
-    def find(self, key: bytes) -> int:
-        """The term's row, or -1."""
-        h = np.uint64(term_hash(key))
-        row = int(np.searchsorted(self._hashes, h))
-        while row < len(self._hashes) and self._hashes[row] == h:
-            start = int(self._key_ends[row - 1]) if row else 0
-            if bytes(self._keys[start:int(self._key_ends[row])]) == key:
-                return row
-            row += 1
-        return -1
+        self.terms = KeyTable(arrays)
+        self.find = self.terms.find  # the term's row, or -1
+        for name in ("post_starts", "post_ends", "pos_starts", "ids", "weights", "counts", "positions"):
+            setattr(self, "_" + name, arrays[name])
 
     def postings(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of the term in ``row``, as mapped (read-only)."""

@@ -1,4 +1,8 @@
 """The tokenizers follow Whoosh's contract: positions by token, offsets by character."""
+import pytest
+
+from indexer import wordtable
+from indexer.wordtable import MappedWords
 from indexer.analysis import bigram_analyzer, join_analyzer, join_terms, phrase_bigrams, word_analyzer
 
 TEXT = "会议原则同意，由市发改委牵头。第128次 5G"
@@ -98,7 +102,7 @@ def test_word_table_cache_gives_the_same_segmenter(tmp_path):
     index_dir.mkdir()
     analysis.use_cache_folder(index_dir / "cache")
     (index_dir / "cache").mkdir()
-    (index_dir / "cache" / "jieba-0000000000000000.npz").write_bytes(b"another fingerprint's table")
+    (index_dir / "cache" / "jieba-0000000000000000.words").write_bytes(b"another fingerprint's table")
     analysis._segmenter.cache_clear()
     try:
         built = analysis._segmenter()  # no cache file yet: built from jieba's dictionary, then saved
@@ -107,7 +111,8 @@ def test_word_table_cache_gives_the_same_segmenter(tmp_path):
         assert list((index_dir / "cache").iterdir()) == [path]  # one table per index
         analysis._segmenter.cache_clear()
         loaded = analysis._segmenter()
-        assert loaded is not built and loaded.FREQ == built.FREQ and loaded.total == built.total
+        assert isinstance(loaded.FREQ, MappedWords)  # mapped, not built
+        assert loaded is not built and loaded.FREQ.as_dict() == built.FREQ and loaded.total == built.total
         text = "市发改委牵头研究电梯安全，会同市住建局落实老旧小区改造。"
         assert list(loaded.tokenize(text)) == list(built.tokenize(text))
         path.write_bytes(b"damaged")
@@ -120,3 +125,46 @@ def test_word_table_cache_gives_the_same_segmenter(tmp_path):
     finally:
         analysis.use_cache_folder(None)
         analysis._segmenter.cache_clear()
+
+
+@pytest.fixture
+def mapped_and_built(tmp_path):
+    """(a tokenizer on the mapped word table, one on the dict built from jieba's dictionary)."""
+    from indexer import analysis
+
+    (tmp_path / "ix").mkdir()
+    analysis.use_cache_folder(tmp_path / "ix" / "cache")
+    analysis._segmenter.cache_clear()
+    try:
+        built = analysis._segmenter()
+        analysis._segmenter.cache_clear()
+        yield analysis._segmenter(), built
+    finally:
+        analysis.use_cache_folder(None)
+        analysis._segmenter.cache_clear()
+
+
+def test_the_mapped_word_table_segments_the_real_corpus_as_the_dict_does(mapped_and_built, real_docs, monkeypatch):
+    """Every text of the real corpus (its first 2,000 characters: the mapped table is
+    slow per lookup, which is why long work promotes it), both ways the analyzers
+    segment (``cut`` for keywords, ``tokenize`` for the fields), before the table is
+    promoted to a dict."""
+    monkeypatch.setattr(wordtable, "PROMOTE_AFTER", 10 ** 12)
+    mapped, built = mapped_and_built
+    texts = [t[:2000] for doc in real_docs.values() for t in (doc.title, doc.preamble, *(i.text for i in doc.items)) if t]
+    assert len(texts) > 800
+    for text in texts:
+        assert list(mapped.tokenize(text)) == list(built.tokenize(text)), text[:40]
+    for text in texts[::10]:
+        assert mapped.lcut(text) == built.lcut(text), text[:40]
+    assert isinstance(mapped.FREQ, MappedWords)
+
+
+def test_the_mapped_word_table_becomes_a_dict_for_long_work(mapped_and_built, monkeypatch):
+    monkeypatch.setattr(wordtable, "PROMOTE_AFTER", 500)
+    mapped, built = mapped_and_built
+    text = "市发改委牵头研究电梯安全，会同市住建局落实老旧小区改造。" * 20
+    assert isinstance(mapped.FREQ, MappedWords)
+    assert list(mapped.tokenize(text)) == list(built.tokenize(text))
+    assert type(mapped.FREQ) is dict and mapped.FREQ == built.FREQ  # promoted on the way, the same table
+    assert list(mapped.tokenize(text)) == list(built.tokenize(text))

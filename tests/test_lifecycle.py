@@ -260,7 +260,7 @@ def test_lock_scratch_and_caches_stay_inside_the_index_folder(tmp_path):
     assert os.listdir(parent) == ["ix"]
     assert (os.listdir(home), os.listdir(temp)) == ([], [])
     assert sorted(os.listdir(index_dir)) == [".lock", "cache", "live"]
-    assert [p.name for p in (index_dir / "cache").iterdir()] == [f"jieba-{fingerprint()}.npz"]
+    assert [p.name for p in (index_dir / "cache").iterdir()] == [f"jieba-{fingerprint()}.words"]
 
 
 def fingerprint() -> str:
