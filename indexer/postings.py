@@ -60,12 +60,19 @@ class Postings:
         self._asked: set[tuple[str, str]] = set()  # terms whose positions were decoded in part
 
     def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The term's posting list. Mapped segments give it without decoding, so it is not
+        kept (a worker's private memory stays small); decoded lists are kept."""
+        if self.mapped:
+            return self.read(fieldname, text)
         found = self._lists.get((fieldname, text))
         return found if found is not None else self._lists.put((fieldname, text), self.read(fieldname, text))
 
     def read(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The posting list from the index, not kept."""
-        ids, weights = [], []
+        """The posting list from the index, not kept: document numbers (of any integer
+        type) and weights (float64, or integers where Whoosh's are whole numbers: arithmetic
+        with them gives what it gives with Whoosh's). A term of one segment is the mapped
+        arrays themselves."""
+        parts = []
         key = self._key(fieldname, text)
         if key is None:
             return _EMPTY
@@ -76,9 +83,15 @@ class Postings:
             else:
                 found = _read_leaf(leaf, fieldname, text)
             if found is not None:
-                ids.append(found[0].astype(np.int64) + offset)
-                weights.append(found[1].astype(np.float64))
-        return (np.concatenate(ids), np.concatenate(weights)) if ids else _EMPTY
+                parts.append((found[0], offset, found[1]))
+        if len(parts) == 1 and parts[0][1] == 0:
+            ids, _, weights = parts[0]
+            # Integers count as float64 in arithmetic with floats; float32 would stay float32.
+            return ids, weights if weights.dtype.kind in "iu" else weights.astype(np.float64)
+        if not parts:
+            return _EMPTY
+        return (np.concatenate([ids.astype(np.int64) + offset for ids, offset, _ in parts]),
+                np.concatenate([weights.astype(np.float64) for *_, weights in parts]))
 
     def _key(self, fieldname: str, text) -> bytes | None:
         """The term as the flat files key it; None for a field the schema lacks."""

@@ -29,7 +29,7 @@ from .crossref import CrossReferences
 from .deadline import NO_DEADLINE, Deadline, Resumable
 from .draft import Passage, similar_passages
 from .errors import DocumentNotFound, IndexNotFound
-from .facets import FacetTable, as_mask, filter_and_count
+from .facets import FacetTable, as_mask, filter_and_count, iter_bits
 from .highlight import snippets
 from .indexing import item_from_record, open_whoosh_index
 from .lifecycle import folder_identity, live_dir
@@ -270,10 +270,11 @@ class SearchIndex:
         if reference is None:
             return ()
         deadline = self._deadline(deadline)
-        searcher = self._current().searcher
+        state = self._current()
         found = {}
-        for hit in _checked(searcher.search(reference, limit=None), deadline):
-            found.setdefault(hit["doc_id"], hit.get("date", ""))
+        for docnum in _checked(iter_bits(state.matcher.bits(reference, deadline), state.facets.size), deadline):
+            stored = state.searcher.stored_fields(docnum)
+            found.setdefault(stored["doc_id"], stored.get("date", ""))
         return tuple(sorted(found, key=found.get, reverse=True))
 
     def similar(self, draft: str, limit: int = 10, deadline: Deadline | None = None) -> tuple[Passage, ...]:

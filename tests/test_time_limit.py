@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import time
 from types import SimpleNamespace
 from urllib.parse import quote
 
@@ -308,8 +309,9 @@ def test_the_default_limit_is_three_seconds(index_dir, monkeypatch):
 
 
 def test_gunicorn_warms_each_worker_before_requests(index_dir, tmp_path):
-    """gunicorn.conf.py's post_worker_init builds the cross-references and the vocabulary
-    in a new worker, so no request pays for them; a missing index is left for requests to report."""
+    """gunicorn.conf.py's post_worker_init loads the vocabulary in a new worker and builds
+    the cross-references on a thread of their own, so no request pays for them and searches
+    are answered meanwhile; a missing index is left for requests to report."""
     spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
     conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conf)
@@ -317,7 +319,12 @@ def test_gunicorn_warms_each_worker_before_requests(index_dir, tmp_path):
     try:
         conf.post_worker_init(SimpleNamespace(wsgi=app))
         state = app.extensions["minutes"].get()._current()
-        assert state.crossrefs.done and state.vocabulary.done
+        assert state.vocabulary.done
+        assert app.test_client().get("/api/search?q=电梯").status_code == 200
+        waited = time.monotonic() + 60
+        while not state.crossrefs.done and time.monotonic() < waited:
+            time.sleep(0.05)
+        assert state.crossrefs.done
     finally:
         app.extensions["minutes"].close()
     missing = create_app({"INDEX": str(tmp_path / "none"), "TESTING": True})
