@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from . import analysis, gazetteer, numbers
+from . import analysis, numbers
 from .analysis import use_cache_folder, use_fast_segmenter, with_keywords
 from .errors import IndexLocked, IndexNotFound, IndexOutdated, MinutesError, ParseError, SourcesMissing
 from . import lifecycle
@@ -40,7 +40,6 @@ from .normalize import CJK
 from .parse import SUPPORTED_SUFFIXES, parse_file
 from .flat import FlatCodec
 from .postings import Postings, write_missing_flats
-from .roles import department_roles
 from .schema import ITEM, PREAMBLE, PREAMBLE_TITLE, PREAMBLE_TITLES, build_schema, check_meta, write_meta
 from .suggest import save_vocabulary
 from .sources import LEGACY_ROOT, Found, Indexed, Location, Plan, Roots, indexed_documents, lost, plan, triage
@@ -97,8 +96,8 @@ def read_document(path: str | Path) -> Document:
 def _records(doc: Document, location: Location) -> Iterable[dict]:
     # Items have records of their own; spans are kept inside them. (asdict of the whole
     # document would convert every item only to drop it: 6% of indexing time.)
-    meta = asdict(replace(doc, items=(), text=""))
-    del meta["items"], meta["text"]
+    meta = asdict(replace(doc, items=(), text="", preamble_roles=(), preamble_topics=()))
+    del meta["items"], meta["text"], meta["preamble_roles"], meta["preamble_topics"]  # in the preamble's record
     doc_meta = json.dumps(meta, ensure_ascii=False)
     common = dict(
         doc_id=doc.id, root=location.root, source=location.path, file=location.key, content_hash=doc.content_hash,
@@ -111,7 +110,6 @@ def _records(doc: Document, location: Location) -> Iterable[dict]:
     if doc.preamble and doc.items[0].number:
         # The opening paragraph (who met, when, what was heard) is searchable too,
         # and carries the names of the people at the meeting.
-        roles = department_roles(doc.preamble, doc.issuer_level, gazetteer.issuer_place(doc.issuer))
         yield dict(
             common,
             id=f"{doc.id}#preamble",
@@ -123,8 +121,8 @@ def _records(doc: Document, location: Location) -> Iterable[dict]:
             body=doc.preamble,
             body_bigram=f"{doc.title}\n\n{doc.preamble}",
             body_joins=f"{doc.title}\n\n{doc.preamble}",
-            dept=",".join(r.name for r in roles),
-            topic=",".join(t.topic for t in gazetteer.find_topics(doc.preamble)),
+            dept=",".join(r.name for r in doc.preamble_roles),
+            topic=",".join(t.topic for t in doc.preamble_topics),
         )
         people = ""
     for n, item in enumerate(doc.items):

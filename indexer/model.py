@@ -157,6 +157,10 @@ class Document:
     text: str = ""  # the normalized text every span points into
     body_span: Span = (0, 0)
     preamble_span: Span = (0, 0)
+    # What the preamble names, for its record's facets (read once, by the parser). Not stored with
+    # the document's other fields in the index: its record's dept and topic fields hold them.
+    preamble_roles: tuple[DepartmentRole, ...] = ()
+    preamble_topics: tuple[TopicMatch, ...] = ()
 
     @property
     def year(self) -> str:

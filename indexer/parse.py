@@ -134,6 +134,8 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
         text=norm,
         body_span=(body_start, body_end),
         preamble_span=preamble_span,
+        preamble_roles=department_roles(preamble, level, gazetteer.issuer_place(issuer)) if preamble else (),
+        preamble_topics=gazetteer.find_topics(preamble) if preamble else (),
     )
 
 

@@ -70,6 +70,15 @@ def test_department_roles_per_item():
     assert doc.items[4].leads == ("市司法局", "市市场监管局", "市住建局")
 
 
+def test_preamble_departments_and_topics():
+    """Read once, by the parser, for the preamble's record (its dept and topic facets)."""
+    doc = parse_text("示例市人民政府专题会议纪要\n〔2021〕4号\n\n"
+                     "会议听取了市发改委关于电梯安全的汇报，市住建局参加。纪要如下：\n一、关于电梯\n由市应急管理局牵头。\n")
+    assert [(r.name, r.role) for r in doc.preamble_roles] == [("市发改委", MENTIONED), ("市住建局", MENTIONED)]
+    assert [t.topic for t in doc.preamble_topics] == ["安全生产"]
+    assert [r.name for r in doc.items[0].roles] == ["市应急管理局"]
+
+
 def test_department_names_are_canonical_however_written():
     doc = parse_text("示例市人民政府专题会议纪要\n〔2021〕1号\n\n一、关于试点\n"
                      "由市场监管局牵头，会同发展改革委、市住房和城乡建设局抓好落实。\n"
