@@ -81,16 +81,24 @@ class CrossReferences:
         registry = Registry.build(
             (d.id, d.title, d.doc_number, d.session, d.number_aliases) for d in documents.values())
         cites: dict[str, tuple[Citation, ...]] = {}
+        sentences: dict[tuple[str, int, str], str] = {}
         for doc_id, doc in documents.items():
             cites[doc_id] = citations(doc, registry)
+            for item in doc.items:
+                for r in item.roles:
+                    if r.role in (LEAD, CO_LEAD):
+                        sentences[doc_id, item.number, r.name] = _task_sentence(
+                            item, (r.name, *gazetteer.synonyms(r.name)))
+            documents[doc_id] = _without_texts(doc)  # what is left to answer from is small
             yield
-        return cls(documents, registry, cites)
+        return cls(documents, registry, cites, sentences)
 
     def __init__(self, documents: dict[str, Document], registry: Registry,
-                 cites: dict[str, tuple[Citation, ...]]):
-        self.documents = documents
+                 cites: dict[str, tuple[Citation, ...]], sentences: dict[tuple[str, int, str], str]):
+        self.documents = documents  # without their texts (see _without_texts)
         self.registry = registry
         self.cites = cites
+        self.sentences = sentences  # (document, item, department) → the sentence giving it its task
         self.cited_by: dict[str, list[Reference]] = {}
         self.by_title: dict[str, list[Reference]] = {}
         for doc_id, found in self.cites.items():
@@ -128,7 +136,6 @@ class CrossReferences:
               deadline: Deadline = NO_DEADLINE) -> tuple[Task, ...]:
         """Every item that gives ``dept`` (any alias) a lead or co-lead role, newest first."""
         name = gazetteer.canonical_department(dept)
-        names = (name, *gazetteer.synonyms(name))
         found = []
         for doc in self.documents.values():
             deadline.check()
@@ -137,9 +144,17 @@ class CrossReferences:
             for item in doc.items:
                 for r in item.roles:
                     if r.name == name and r.role in (LEAD, CO_LEAD) and (not role or r.role == role):
-                        found.append(Task(self._place(doc, item.number), r.role, _task_sentence(item, names)))
+                        found.append(Task(self._place(doc, item.number), r.role,
+                                          self.sentences[doc.id, item.number, r.name]))
         found.sort(key=lambda t: (t.place.date, -t.place.item_no), reverse=True)
         return tuple(found)
+
+
+def _without_texts(doc: Document) -> Document:
+    """The document without its items' texts (their paragraphs and sub-points too): a
+    worker keeps every document's structure, roles and titles in memory for the pages
+    that list across the index, not a copy of the index's text (five times the memory)."""
+    return replace(doc, items=tuple(replace(item, text="", paragraphs=(), subpoints=()) for item in doc.items))
 
 
 _SENTENCE = re.compile(r"[^。；\n]+[。；]?")
