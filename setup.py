@@ -37,6 +37,8 @@ setup(
             "python-docx~=1.2",  # tests make .docx files from the samples
             "reportlab~=5.1",  # tests make PDF files from the samples
         ],
+        # scripts/bench only: a compiled engine fed the same tokens, as the yardstick. Never a runtime dependency.
+        "bench": ["tantivy~=0.27"],
     },
     entry_points={"console_scripts": ["minutes=minutes_cli:cli"]},
 )
