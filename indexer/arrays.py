@@ -1,7 +1,7 @@
 """Files of named numpy arrays that a process maps instead of reading.
 
 Layout: a magic string of eight bytes, the header's length (8 bytes, little-endian),
-a JSON header (the caller's fields and each array's dtype, offset and length), then
+a JSON header (the caller's fields and each array's dtype, offset and length or shape), then
 the arrays, each at an 8-byte boundary. Files are written aside and renamed into
 place, so a reader sees a whole file or none. ``numpy.load(mmap_mode=…)`` maps one
 array per file; here one file holds all the arrays of a thing (a segment's postings,
@@ -24,7 +24,7 @@ def write_arrays(path: Path, magic: bytes, meta: dict, arrays: dict[str, np.ndar
     assert len(magic) == 8
     layout, offset = {}, 0
     for name, values in arrays.items():
-        layout[name] = [values.dtype.str, offset, len(values)]
+        layout[name] = [values.dtype.str, offset, len(values) if values.ndim == 1 else list(values.shape)]
         offset += -(-values.nbytes // _ALIGN) * _ALIGN
     header = json.dumps({**meta, "arrays": layout}).encode("utf-8")
     header += b" " * (-(len(magic) + 8 + len(header)) % _ALIGN)
@@ -47,11 +47,12 @@ def read_arrays(path: Path, magic: bytes) -> tuple[dict, dict[str, np.ndarray]]:
     start = len(magic) + 8
     meta = json.loads(bytes(raw[start:start + size]))
     base, arrays = start + size, {}
-    for name, (dtype, offset, length) in meta.pop("arrays").items():
-        dtype = np.dtype(dtype)
-        if base + offset + length * dtype.itemsize > len(raw):
+    for name, (dtype, offset, shape) in meta.pop("arrays").items():
+        dtype, shape = np.dtype(dtype), (shape if isinstance(shape, list) else [shape])
+        size = int(np.prod(shape)) * dtype.itemsize
+        if base + offset + size > len(raw):
             raise ValueError(f"{Path(path).name}: cut short")
-        arrays[name] = raw[base + offset:base + offset + length * dtype.itemsize].view(dtype)
+        arrays[name] = raw[base + offset:base + offset + size].view(dtype).reshape(shape)
     return meta, arrays
 
 

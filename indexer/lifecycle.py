@@ -6,10 +6,12 @@ written beside it or in the home folder::
 
     <index>/
       live/       the Whoosh index searchers open (segments, minutes-meta.json,
-                  minutes-sources.json, tables-<generation>.npz)
+                  minutes-sources.json) and what searchers map instead of building it:
+                  each segment's <segment>.flat, tables-<generation>.arrays and
+                  vocabulary-<generation>.json (see indexer.flat, tables, suggest)
       .lock       the writer lock
       .rebuild/   a rebuild in progress (and, for a moment after the swap, the old index)
-      cache/      the segmenter's word table (see indexer.analysis)
+      cache/      the segmenter's word table, mapped by searchers (see indexer.wordtable)
 
 - One writer at a time: every ``minutes index`` run holds an exclusive lock on
   ``<index>/.lock``, waiting up to ``timeout`` seconds (``WRITER_TIMEOUT_S``

@@ -4,24 +4,26 @@ Building them means reading every facet value's posting list (the meeting
 facet has one value per document) and every record's date — about a second at
 fifty thousand records, too long for a web worker's first request. So the
 indexer builds them after each commit and writes them beside the index as
-``tables-<generation>.npz``; a searcher loads the file of its own generation
-(and segment list) in milliseconds and builds them itself only when the file
-is missing or belongs to another state of the index.
+``tables-<generation>.arrays`` (see :mod:`indexer.arrays`); a searcher maps the
+file of its own generation (and segment list) without reading it and builds them
+itself only when the file is missing or belongs to another state of the index.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .arrays import read_arrays, write_arrays
 from .facets import Facet, FacetTable, as_mask, from_mask
 from .postings import Postings
 from .schema import FACET_FIELDS
 
 PREFIX = "tables-"
-FORMAT = 2  # bump when the arrays or their meaning change: files of another format are rebuilt
+SUFFIX = ".arrays"
+MAGIC = b"MINTABLE"
+FORMAT = 3  # bump when the arrays or their meaning change: files of another format are rebuilt
 
 
 @dataclass(frozen=True)
@@ -51,37 +53,34 @@ class Tables:
 
     def save(self, index_dir: Path, searcher) -> Path:
         """Write the tables for the searcher's state of the index; drop older files."""
-        arrays = {"format": np.array(FORMAT), "identity": np.array(identity(searcher)), "size": np.array(self.facets.size),
-                  "live": as_mask(self.facets.live, self.facets.size), "newest": self.newest, "oldest": self.oldest}
+        arrays = {"live": as_mask(self.facets.live, self.facets.size), "newest": self.newest, "oldest": self.oldest}
         for name, facet in self.facets.facets.items():
             arrays[f"{name}.values"] = np.array(facet.values, dtype=str)
             arrays[f"{name}.records"], arrays[f"{name}.codes"] = facet.records, facet.codes
             arrays[f"{name}.starts"] = facet.starts
             arrays[f"{name}.bits"] = facet.bits if facet.bits is not None else np.zeros((0, 0), dtype=np.uint64)
-        path = index_dir / f"{PREFIX}{searcher.reader().generation()}.npz"
-        scratch = path.with_suffix(".tmp.npz")
-        np.savez(scratch, **arrays)
-        os.replace(scratch, path)
-        for old in index_dir.glob(f"{PREFIX}*.npz"):
+        path = index_dir / f"{PREFIX}{searcher.reader().generation()}{SUFFIX}"
+        write_arrays(path, MAGIC, {"format": FORMAT, "identity": identity(searcher), "size": self.facets.size}, arrays)
+        for old in index_dir.glob(f"{PREFIX}*"):
             if old != path:
                 old.unlink(missing_ok=True)
         return path
 
     @classmethod
     def load(cls, index_dir: Path, searcher) -> Tables | None:
-        """The tables written for this searcher's state of the index, or None."""
-        path = index_dir / f"{PREFIX}{searcher.reader().generation()}.npz"
+        """The tables written for this searcher's state of the index (mapped), or None."""
+        path = index_dir / f"{PREFIX}{searcher.reader().generation()}{SUFFIX}"
         try:
-            with np.load(path, allow_pickle=False) as data:
-                if int(data["format"]) != FORMAT or data["identity"].tolist() != identity(searcher):
-                    return None
-                size = int(data["size"])
-                facets = {}
-                for name in FACET_FIELDS:
-                    bits = data[f"{name}.bits"]
-                    facets[name] = Facet(tuple(data[f"{name}.values"].tolist()), data[f"{name}.records"],
-                                         data[f"{name}.codes"], data[f"{name}.starts"], bits if bits.size else None)
-                return cls(FacetTable(size, from_mask(data["live"]), facets), data["newest"], data["oldest"])
+            meta, data = read_arrays(path, MAGIC)
+            if meta.get("format") != FORMAT or meta.get("identity") != identity(searcher):
+                return None
+            size = int(meta["size"])
+            facets = {}
+            for name in FACET_FIELDS:
+                bits = data[f"{name}.bits"]
+                facets[name] = Facet(tuple(data[f"{name}.values"].tolist()), data[f"{name}.records"],
+                                     data[f"{name}.codes"], data[f"{name}.starts"], bits if bits.size else None)
+            return cls(FacetTable(size, from_mask(data["live"]), facets), data["newest"], data["oldest"])
         except (OSError, KeyError, ValueError):
             return None  # missing, from another version, or damaged: build instead
 

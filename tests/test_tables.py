@@ -1,12 +1,12 @@
 """Facet table and date orders written at indexing time, loaded by searchers."""
 from __future__ import annotations
 
-import numpy as np
-
 import indexer
 from indexer.indexing import open_whoosh_index
 from indexer.lifecycle import live_dir
 from indexer.postings import Postings
+from indexer import tables
+from indexer.arrays import read_arrays, write_arrays
 from indexer.tables import Tables
 
 from .conftest import CORPUS
@@ -28,7 +28,7 @@ def same(a: Tables, b: Tables) -> None:
 def test_indexing_writes_tables_that_searchers_load(tmp_path):
     _, index_dir = two_segment_index(tmp_path)
     live = live_dir(index_dir)
-    files = list(live.glob("tables-*.npz"))
+    files = list(live.glob("tables-*.arrays"))
     assert len(files) == 1  # the older generation's file is gone
     with open_whoosh_index(index_dir).searcher() as searcher:
         loaded = Tables.load(live, searcher)
@@ -42,15 +42,16 @@ def test_stale_or_damaged_tables_are_not_used(tmp_path):
     index_dir = tmp_path / "ix"
     indexer.index_paths([CORPUS], index_dir)
     live = live_dir(index_dir)
-    path = next(live.glob("tables-*.npz"))
+    path = next(live.glob("tables-*.arrays"))
     with open_whoosh_index(index_dir).searcher() as searcher:
         path.write_bytes(b"not a table")
         assert Tables.load(live, searcher) is None
         built = Tables.build(Postings(searcher))
-        with np.load(built.save(live, searcher)) as data:
-            arrays = dict(data)
-        arrays["identity"] = np.array(["another segment", "1"])
-        np.savez(path, **arrays)
+        meta, arrays = read_arrays(built.save(live, searcher), tables.MAGIC)
+        assert Tables.load(live, searcher) is not None
+        write_arrays(path, tables.MAGIC, {**meta, "identity": ["another segment", "1"]}, arrays)
+        assert Tables.load(live, searcher) is None
+        write_arrays(path, tables.MAGIC, {**meta, "format": tables.FORMAT - 1}, arrays)
         assert Tables.load(live, searcher) is None
     with indexer.SearchIndex(index_dir) as ix:  # a searcher without a usable file builds its own
         assert ix.search(indexer.SearchRequest(q="电梯")).total > 0
