@@ -179,7 +179,7 @@ def _people(doc: Document) -> str:
     return " ".join(p for p in persons if p)
 
 
-PARALLEL_PARSE_MIN = 64  # files; fewer are parsed in this process
+PARALLEL_PARSE_MIN = 64  # files; fewer are parsed (and, in an update, analysed) in this process
 
 
 def _parse_one(path: Path) -> Document | FileFailure:
@@ -234,8 +234,8 @@ def index_paths(
     it in atomically; it refuses (:class:`SourcesMissing`, nothing changed) when documents
     of the index could not be read again, unless ``prune``. ``prune`` also drops documents
     whose file is gone. ``if_needed`` does nothing when a current index exists, builds a
-    missing one and rebuilds an outdated one (the same rule). ``procs`` > 1 analyses in
-    that many processes when building a fresh index. ``on_plan`` is told how many files
+    missing one and rebuilds an outdated one (the same rule). ``procs`` > 1 parses and
+    analyses in that many processes (see :data:`PARALLEL_PARSE_MIN`). ``on_plan`` is told how many files
     will be looked at, ``on_file`` each one. ``lock_timeout``: seconds to wait for
     another writer (default ``lifecycle.WRITER_TIMEOUT_S``).
     """
@@ -401,7 +401,9 @@ class _Run:
         )
 
     def _write(self, ix, docs: list[tuple[Document, Found]], removed: list[Indexed], fresh: bool) -> None:
-        options = {"procs": self.procs, "multisegment": True} if fresh and self.procs > 1 else {}
+        # In processes, each writing a segment of its own; for an update too when it is large.
+        parallel = self.procs > 1 and (fresh or len(docs) >= PARALLEL_PARSE_MIN)
+        options = {"procs": self.procs, "multisegment": True} if parallel else {}
         _arm_toc_crash(ix)
         try:
             # Not compound: Whoosh reads a compound segment's parts through BytesIO copies
