@@ -178,6 +178,20 @@ def open_flat(folder: str | Path, segment) -> FlatSegment | None:
     return flat if flat.docs <= segment.doc_count_all() else None
 
 
+class _RememberedLengths:
+    """A segment's field lengths, each read once: Whoosh asks for the record's length with every
+    posting (a column read each time, a tenth of indexing), so once for each term of a record."""
+
+    def __init__(self, lengths):
+        self._read, self._known = lengths.doc_field_length, {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        key = (docnum, fieldname)
+        if key not in self._known:
+            self._known[key] = self._read(docnum, fieldname, default)
+        return self._known[key]
+
+
 class _CapturingFieldWriter(W3FieldWriter):
     """Whoosh's field writer that also hands every posting to a :class:`FlatWriter`."""
 
@@ -185,6 +199,9 @@ class _CapturingFieldWriter(W3FieldWriter):
         super().__init__(codec, storage, segment)
         self._flat = FlatWriter()
         self._flat_target = (storage.folder, segment)
+
+    def add_postings(self, schema, lengths, items):
+        super().add_postings(schema, _RememberedLengths(lengths) if lengths else lengths, items)
 
     def start_field(self, fieldname, fieldobj):
         super().start_field(fieldname, fieldobj)
