@@ -231,6 +231,18 @@ def with_keywords(doc: Document) -> Document:
     return replace(doc, items=tuple(replace(item, keywords=keywords(item.text)) for item in doc.items))
 
 
+def keep_word_table() -> None:
+    """Write the word table's cache file into the cache folder if it is missing, for a
+    segmenter that was built before the folder was known (a process that segmented text
+    before it indexed): the index's searchers map the file instead of building the table."""
+    path = _dictionary_cache()
+    if path is None or path.exists() or not _segmenter.cache_info().currsize:
+        return
+    seg = _segmenter()
+    if isinstance(seg.FREQ, dict):
+        _save_dictionary(seg, path)
+
+
 def warm_up(cache_folder: Path | None = None) -> None:
     """Load the word dictionary now (about a second) rather than on the first query,
     from the cache in ``cache_folder`` when given (see :func:`use_cache_folder`)."""

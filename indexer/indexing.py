@@ -384,6 +384,7 @@ class _Run:
             self._write(ix, docs, [*gone, *sorted_.dropped], fresh)
             crash_point("tables")
         _write_tables(ix)
+        analysis.keep_word_table()
         records = ix.doc_count()
         ix.close()
         moved = tuple(Moved(str(roots.file(sorted_.moved_from[f.location].location)), str(f.path))

@@ -168,3 +168,24 @@ def test_the_mapped_word_table_becomes_a_dict_for_long_work(mapped_and_built, mo
     assert list(mapped.tokenize(text)) == list(built.tokenize(text))
     assert type(mapped.FREQ) is dict and mapped.FREQ == built.FREQ  # promoted on the way, the same table
     assert list(mapped.tokenize(text)) == list(built.tokenize(text))
+
+
+def test_a_segmenter_built_before_indexing_still_leaves_the_word_table_in_the_index(tmp_path):
+    """A process that segments before it indexes (a script, the benchmark) built its table
+    without a cache folder; indexing writes the file anyway, for the searchers to map."""
+    from indexer import analysis
+    from indexer.lifecycle import cache_dir
+
+    import indexer
+
+    from .conftest import CORPUS
+
+    analysis.use_cache_folder(None)
+    analysis._segmenter.cache_clear()
+    try:
+        indexer.warm_up()
+        indexer.index_paths([CORPUS], tmp_path / "ix")
+        assert [p.name for p in cache_dir(tmp_path / "ix").iterdir()] == [analysis._dictionary_cache().name]
+    finally:
+        analysis.use_cache_folder(None)
+        analysis._segmenter.cache_clear()
