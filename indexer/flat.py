@@ -153,10 +153,10 @@ class FlatSegment:
             wanted = np.flatnonzero(among[ids])
             if len(wanted) < len(ids):
                 starts = first + np.cumsum(counts) - counts
-                ids, counts, lens = ids[wanted], counts[wanted], counts[wanted]
-                total = int(lens.sum())
+                ids, counts = ids[wanted], counts[wanted]
+                total = int(counts.sum())
                 # The wanted postings' position ranges, as one index array.
-                index = np.repeat(starts[wanted] - (np.cumsum(lens) - lens), lens) + np.arange(total)
+                index = np.repeat(starts[wanted] - (np.cumsum(counts) - counts), counts) + np.arange(total)
                 return (np.repeat(ids, counts) << 32) | self._positions[index].astype(np.int64)
         total = int(counts.sum())
         return (np.repeat(ids, counts) << 32) | self._positions[first:first + total].astype(np.int64)

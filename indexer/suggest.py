@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import gazetteer
 from .analysis import fold
-from .deadline import NO_DEADLINE, Deadline
+from .deadline import NO_DEADLINE, Deadline, Resumable
 from .query import text_query
 from .tables import identity
 
@@ -185,13 +185,7 @@ def save_vocabulary(folder: Path, searcher) -> Path:
     drop older files."""
     path = _path(folder, searcher)
     if _load(folder, searcher) is None:
-        steps = _entry_steps(searcher)
-        while True:
-            try:
-                next(steps)
-            except StopIteration as stop:
-                entries = stop.value
-                break
+        entries = Resumable(lambda: _entry_steps(searcher)).result()  # every step, no deadline
         data = {"format": FORMAT, "identity": identity(searcher),
                 "entries": [[key, *entry] for key, entry in entries.items()]}
         scratch = path.with_name(path.name + ".tmp")
