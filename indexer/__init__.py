@@ -61,6 +61,7 @@ from .schema import FACET_FIELDS
 from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
 from .search import SEARCH_TIME_LIMIT_S, SearchIndex
 from .suggest import Suggestion
+from .visibility import INTERNAL, PUBLIC, Access
 from .shapes import (
     REFERENCE_KIND_LABELS,
     ROLE_LABELS,
@@ -90,5 +91,5 @@ __all__ = [
     "highlight_all", "item_label", "highlight_terms", "warm_up",
     "REFERENCE_KIND_LABELS", "ROLE_LABELS", "audit_dict", "audit_totals_dict", "file_audit_dict", "fragment_markup",
     "hit_dict", "place_dict", "policy_dict", "references_dict", "result_dict", "snippet_markup", "tasks_dict",
-    "Deadline", "NO_DEADLINE", "SEARCH_TIME_LIMIT_S",
+    "Deadline", "NO_DEADLINE", "SEARCH_TIME_LIMIT_S", "Access", "INTERNAL", "PUBLIC",
 ]

@@ -295,12 +295,13 @@ def audit_documents(docs: Iterable[Document]) -> AuditReport:
     return AuditReport(tuple(files), audit_totals(files))
 
 
-def audit_index(search_index, deadline: Deadline | None = None) -> AuditReport:
+def audit_index(search_index, deadline: Deadline | None = None, access=None) -> AuditReport:
     """The report for what a :class:`~indexer.search.SearchIndex` holds, by source file:
-    the documents it rebuilds from its stored fields (see :mod:`indexer.crossref`),
-    under the deadline (by default, the index's time limit from now)."""
+    the documents it rebuilds from its stored fields (see :mod:`indexer.crossref`) that
+    ``access`` may read (None: all), under the deadline (by default, the index's time
+    limit from now)."""
     deadline = deadline or search_index.deadline()
-    docs = sorted(search_index.crossrefs(deadline).documents.values(), key=lambda d: (d.source, d.id))
+    docs = sorted(search_index.crossrefs(deadline, access).documents.values(), key=lambda d: (d.source, d.id))
 
     def checked():
         for doc in docs:

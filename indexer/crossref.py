@@ -21,6 +21,9 @@ from .indexing import item_from_record
 from .model import CO_LEAD, LEAD, Document, Item, from_dict
 from .references import TITLE, Citation, Registry, citations, normalize_title
 from .schema import PREAMBLE
+from .visibility import Access
+
+SCOPED_CACHE_SIZE = 64  # distinct accesses whose view a build keeps
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class CrossReferences:
         self.sentences = sentences  # (document, item, department) → the sentence giving it its task
         self.cited_by: dict[str, list[Reference]] = {}
         self.by_title: dict[str, list[Reference]] = {}
+        self._scoped: dict[frozenset[str], CrossReferences] = {}
         for doc_id, found in self.cites.items():
             doc = self.documents[doc_id]
             for c in found:
@@ -109,6 +113,23 @@ class CrossReferences:
                     self.cited_by.setdefault(c.target, []).append(ref)
                 if c.kind == TITLE:
                     self.by_title.setdefault(c.text, []).append(ref)
+
+    def scoped(self, access: Access | None) -> CrossReferences:
+        """The cross-references among the documents ``access`` may read (None: all): the
+        others are neither listed nor named, and a citation of one reads as a citation of a
+        document that is not indexed (no target), so nothing tells that it exists."""
+        if access is None or access.unrestricted:
+            return self
+        view = self._scoped.get(access.labels)
+        if view is None:
+            documents = {k: d for k, d in self.documents.items() if access.allows(d.visibility)}
+            cites = {k: tuple(c if not c.target or c.target in documents else replace(c, target="") for c in found)
+                     for k, found in self.cites.items() if k in documents}
+            view = CrossReferences(documents, self.registry, cites, self.sentences)
+            if len(self._scoped) >= SCOPED_CACHE_SIZE:
+                self._scoped.clear()
+            self._scoped[access.labels] = view
+        return view
 
     def _place(self, doc: Document, item_no: int) -> DocRef:
         item = next((i for i in doc.items if i.number == item_no), None)
@@ -123,6 +144,7 @@ class CrossReferences:
         or mentioned it, oldest first."""
         title = normalize_title(title)
         target = self.registry.titles.get(title)
+        target = target if target in self.documents else None  # not indexed, or not readable here
         steps = []
         for ref in self.by_title.get(title, []):
             doc = self.documents[ref.source.doc_id]

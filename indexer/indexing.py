@@ -104,7 +104,7 @@ def _records(doc: Document, location: Location) -> Iterable[dict]:
         doc_title=doc.title,
         doc_number=doc.doc_number, issuer=doc.issuer, doc_type=doc.doc_type, session=doc.session, meeting=doc.meeting,
         number_key=",".join(numbers.document_keys(doc.doc_number, doc.number_aliases, doc.number_year, doc.number_seq)),
-        date=doc.date, year=doc.year,
+        date=doc.date, year=doc.year, visibility=doc.visibility,
     )
     people = _people(doc)
     if doc.preamble and doc.items[0].number:

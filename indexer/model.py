@@ -151,6 +151,9 @@ class Document:
     signed: str = ""  # ISO date under the signature (成文)
     addressees: tuple[str, ...] = ()  # 主送
     public: str = ""  # 此件公开发布 / 此件不公开 / …, as written
+    # Who may read it (see indexer.visibility), decided at indexing, and why (the rule or marking).
+    visibility: str = "public"
+    visibility_reason: str = ""
     metadata: tuple[tuple[str, str], ...] = ()  # legal-database header lines: (label, value)
     issuer_level: str = ""  # state / province / city / county: what short unit names mean here
     number_aliases: tuple[str, ...] = ()  # other spellings of the number (国务院令第706号 / 国令第706号)

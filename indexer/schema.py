@@ -18,7 +18,7 @@ from whoosh import fields, formats
 from . import analysis
 from .errors import IndexOutdated
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 META_FILE = "minutes-meta.json"
 
 # A record is an agenda item, or the preamble of a document that has items.
@@ -68,6 +68,8 @@ def build_schema() -> fields.Schema:
         dept=fields.KEYWORD(stored=True, commas=True, scorable=False),
         dept_lead=fields.KEYWORD(stored=True, commas=True, scorable=False),
         topic=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        # Who may read the document (see indexer.visibility): public, internal or a group's name.
+        visibility=fields.ID(stored=True),
         # The whole item and the document's other parts, as JSON, for the reading view.
         item_json=fields.STORED,
         doc_meta=fields.STORED,

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from whoosh import query as wq
+
 from .citation import citation
 from .crossref import CrossReferences
 from .deadline import NO_DEADLINE, Deadline, Resumable
@@ -42,9 +44,11 @@ from .schema import PREAMBLE
 from .scoring import Scorer
 from .suggest import Suggestion, Vocabulary
 from .tables import Tables
+from .visibility import Access
 
 SEARCH_TIME_LIMIT_S = 3.0  # an index's time limit per call, unless it is opened with another
 RERANK_EXTRA = 20  # hits beyond the page that the proximity bonus may lift onto it
+VISIBLE_CACHE_SIZE = 64  # distinct accesses (sets of labels) whose visible records a searcher keeps
 
 
 @dataclass
@@ -59,16 +63,34 @@ class _SearcherState:
     vocabulary: Resumable[Vocabulary] = field(init=False)  # suggestions and corrections
     crossrefs: Resumable[CrossReferences] = field(init=False)  # citations, policies, tasks
 
+    _visible: dict[frozenset[str], int] = field(init=False, default_factory=dict)
+
     def __post_init__(self):
         self.vocabulary = Resumable(lambda: Vocabulary.steps(self.searcher, self.matches, self.folder))
         self.crossrefs = Resumable(lambda: _crossref_steps(self.open_searcher))
+
+    def visible(self, access: Access | None) -> int:
+        """The live records ``access`` may read, as a bitset (None: every record)."""
+        if access is None or access.unrestricted:
+            return self.matcher.live
+        bits = self._visible.get(access.labels)
+        if bits is None:
+            bits = 0
+            for label in access.labels:
+                bits |= self.matcher.bits(wq.Term("visibility", label))
+            if len(self._visible) >= VISIBLE_CACHE_SIZE:
+                self._visible.clear()
+            self._visible[access.labels] = bits
+        return bits
 
     @property
     def facets(self) -> FacetTable:
         return self.tables.facets
 
-    def matches(self, q, deadline: Deadline) -> bool:
-        return bool(self.matcher.bits(q, deadline))
+    def matches(self, q, deadline: Deadline, scope: int | None = None) -> bool:
+        """Whether ``q`` matches any record (of ``scope``, a bitset, when given)."""
+        bits = self.matcher.bits(q, deadline)
+        return bool(bits if scope is None else bits & scope)
 
     def order(self, sort: str, matched: int, limit: int) -> list[int]:
         """The first ``limit`` matches by date (newest or oldest first, then item number)."""
@@ -144,12 +166,21 @@ class SearchIndex:
                                                      self._ix.searcher)
             return state
 
-    def stats(self) -> IndexStats:
+    def stats(self, access: Access | None = None) -> IndexStats:
+        """How many documents and records ``access`` may read (None: all), and when the index changed."""
         state = self._current()
         searcher = state.searcher
-        documents = sum(1 for _ in searcher.lexicon("doc_id"))
         mtime = max((p.stat().st_mtime for p in live_dir(self.path).iterdir() if p.is_file()), default=0.0)
-        return IndexStats(documents=documents, records=searcher.doc_count(), last_modified=mtime, path=str(self.path))
+        if access is None or access.unrestricted:
+            documents, records = sum(1 for _ in searcher.lexicon("doc_id")), searcher.doc_count()
+        else:
+            visible = state.visible(access)
+            mask = as_mask(visible, state.facets.size)
+            # A document's records share its visibility (deleted records are not in the mask).
+            documents = sum(1 for doc_id in searcher.lexicon("doc_id")
+                            if mask[state.matcher.postings.get("doc_id", doc_id)[0]].any())
+            records = visible.bit_count()
+        return IndexStats(documents=documents, records=records, last_modified=mtime, path=str(self.path))
 
     def deadline(self) -> Deadline:
         """A new deadline, this index's time limit from now."""
@@ -158,17 +189,22 @@ class SearchIndex:
     def _deadline(self, deadline: Deadline | None) -> Deadline:
         return deadline if deadline is not None else self.deadline()
 
-    def search(self, request: SearchRequest, deadline: Deadline | None = None) -> SearchResult:
+    def search(self, request: SearchRequest, deadline: Deadline | None = None,
+               access: Access | None = None) -> SearchResult:
+        """The request's page of hits and its facet counts, over what ``access`` may read
+        (None: everything; the web app always passes the caller's)."""
         started = time.perf_counter()
         deadline = self._deadline(deadline)
         state = self._current()
-        found = self._match(state, request, deadline)
+        scope = state.visible(access)
+        found = self._match(state, request, deadline, scope)
         offset = (request.page - 1) * request.size
         hits = self._hits(self._ranked(state, found, offset, request.size, deadline), found.parsed.terms, deadline)
         did_you_mean = ""
         if found.parsed.words and (found.relaxed or not found.matched):
             vocabulary = state.vocabulary.result(deadline)
-            did_you_mean = vocabulary.correct(request.q, found.parsed.words, deadline)
+            did_you_mean = vocabulary.correct(request.q, found.parsed.words, deadline,
+                                              None if access is None or access.unrestricted else scope)
         return SearchResult(
             request=request,
             total=found.matched.bit_count(),
@@ -180,23 +216,25 @@ class SearchIndex:
             did_you_mean=did_you_mean,
         )
 
-    def hits(self, request: SearchRequest, limit: int, deadline: Deadline | None = None) -> tuple[Hit, ...]:
+    def hits(self, request: SearchRequest, limit: int, deadline: Deadline | None = None,
+             access: Access | None = None) -> tuple[Hit, ...]:
         """The first ``limit`` hits of ``request`` in its order (its page and size aside),
         from one search: for exports, which want more than a page."""
         deadline = self._deadline(deadline)
         state = self._current()
-        found = self._match(state, request, deadline)
+        found = self._match(state, request, deadline, state.visible(access))
         return self._hits(self._ranked(state, found, 0, limit, deadline), found.parsed.terms, deadline)
 
     @staticmethod
-    def _match(state: _SearcherState, request: SearchRequest, deadline: Deadline) -> _Matches:
-        """Every record the request matches (see :mod:`indexer.matching`), filtered, with facet counts."""
+    def _match(state: _SearcherState, request: SearchRequest, deadline: Deadline, scope: int) -> _Matches:
+        """Every record of ``scope`` (a bitset: what the caller may read) the request matches
+        (see :mod:`indexer.matching`), filtered, with facet counts."""
         parsed = parse_query(request.q)
         query, relaxed = parsed.query, False
-        candidates = state.matcher.bits(query, deadline)
+        candidates = state.matcher.bits(query, deadline) & scope
         if not candidates and parsed.relaxed is not None:
             query, relaxed = parsed.relaxed, True  # nothing has every word: show what has some
-            candidates = state.matcher.bits(query, deadline)
+            candidates = state.matcher.bits(query, deadline) & scope
         matched, facets = filter_and_count(state.facets, candidates, request.filters())
         deadline.check()
         sort = request.sort if request.sort != "relevance" or not parsed.is_empty else "newest"
@@ -263,7 +301,7 @@ class SearchIndex:
         final.sort(key=lambda t: -t[1])  # stable: equal scores stay newest first
         return final
 
-    def lookup(self, q: str, deadline: Deadline | None = None) -> tuple[str, ...]:
+    def lookup(self, q: str, deadline: Deadline | None = None, access: Access | None = None) -> tuple[str, ...]:
         """The documents a query names outright by number or session (〔2021〕9号,
         第128次常务会议), in date order; empty when the query is anything else."""
         reference = reference_only(q)
@@ -272,26 +310,32 @@ class SearchIndex:
         deadline = self._deadline(deadline)
         state = self._current()
         found = {}
-        for docnum in _checked(iter_bits(state.matcher.bits(reference, deadline), state.facets.size), deadline):
+        bits = state.matcher.bits(reference, deadline) & state.visible(access)
+        for docnum in _checked(iter_bits(bits, state.facets.size), deadline):
             stored = state.searcher.stored_fields(docnum)
             found.setdefault(stored["doc_id"], stored.get("date", ""))
         return tuple(sorted(found, key=found.get, reverse=True))
 
-    def similar(self, draft: str, limit: int = 10, deadline: Deadline | None = None) -> tuple[Passage, ...]:
+    def similar(self, draft: str, limit: int = 10, deadline: Deadline | None = None,
+                access: Access | None = None) -> tuple[Passage, ...]:
         """Past passages closest to a paragraph being drafted."""
         state = self._current()
-        return similar_passages(state.scorer, as_mask(state.facets.live, state.facets.size), draft, limit,
+        return similar_passages(state.scorer, as_mask(state.visible(access), state.facets.size), draft, limit,
                                 self._deadline(deadline))
 
-    def crossrefs(self, deadline: Deadline | None = None) -> CrossReferences:
-        """Citations, policy paths and department tasks over the whole index (built on
-        first use: a build cut short by the deadline goes on at the next call)."""
-        return self._current().crossrefs.result(self._deadline(deadline))
+    def crossrefs(self, deadline: Deadline | None = None, access: Access | None = None) -> CrossReferences:
+        """Citations, policy paths and department tasks over the documents ``access`` may
+        read (built on first use: a build cut short by the deadline goes on at the next call)."""
+        return self._current().crossrefs.result(self._deadline(deadline)).scoped(access)
 
-    def suggest(self, prefix: str, limit: int = 10, deadline: Deadline | None = None) -> tuple[Suggestion, ...]:
-        """Completions for what is typed so far: departments, topics, titles, frequent terms."""
+    def suggest(self, prefix: str, limit: int = 10, deadline: Deadline | None = None,
+                access: Access | None = None) -> tuple[Suggestion, ...]:
+        """Completions for what is typed so far: departments, topics, titles, frequent terms
+        (only those found in what ``access`` may read)."""
         deadline = self._deadline(deadline)
-        return self._current().vocabulary.result(deadline).complete(prefix, limit, deadline)
+        state = self._current()
+        scope = None if access is None or access.unrestricted else state.visible(access)
+        return state.vocabulary.result(deadline).complete(prefix, limit, deadline, scope)
 
     def warm(self, deadline: Deadline | None = None, background: bool = False) -> None:
         """Open the searcher and build what it keeps for later (the vocabulary, the
@@ -321,10 +365,11 @@ class SearchIndex:
             departments=_split(f.get("dept", "")), topics=_split(f.get("topic", "")),
         )
 
-    def document(self, doc_id: str, deadline: Deadline | None = None) -> Document:
+    def document(self, doc_id: str, deadline: Deadline | None = None, access: Access | None = None) -> Document:
+        """The document; :class:`DocumentNotFound` when there is none or ``access`` may not read it."""
         deadline = self._deadline(deadline)
         records = sorted(self._current().searcher.documents(doc_id=doc_id), key=lambda r: r["item_no"])
-        if not records:
+        if not records or (access is not None and not access.allows(records[0].get("visibility", ""))):
             raise DocumentNotFound(doc_id)
         records = [r for r in records if r.get("part") != PREAMBLE]
         meta = json.loads(records[0]["doc_meta"])

@@ -62,9 +62,11 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 class Vocabulary:
     """Everything worth suggesting, with a weight (how many items use it)."""
 
-    def __init__(self, entries: dict[str, tuple[str, str, int]], present: Callable[[str, Deadline], bool]):
+    def __init__(self, entries: dict[str, tuple[str, str, int]], present: Callable[[str, Deadline, int | None], bool]):
         self._entries = entries  # key → (value, kind, weight)
-        self._present = present  # (word, deadline) → bool: does the index contain it as a run of characters?
+        # (word, deadline, scope) → bool: does the index (the records of the bitset ``scope``, when
+        # not None) contain it as a run of characters?
+        self._present = present
         self._by_length: dict[int, list[tuple[int, str]]] = {}  # key length → (entry order, key), for corrections
         for n, key in enumerate(entries):
             self._by_length.setdefault(len(key), []).append((n, key))
@@ -72,20 +74,25 @@ class Vocabulary:
     @classmethod
     def steps(cls, searcher, matches, folder: Path | None = None) -> Generator[None, None, Vocabulary]:
         """The build, yielding after each name or term; returns the vocabulary.
-        ``matches(query, deadline)`` says whether a query matches any record. The
+        ``matches(query, deadline, scope)`` says whether a query matches any record (of the
+        bitset ``scope``, when not None). The
         entries ``minutes index`` wrote in ``folder`` for this state of the index are
         loaded instead, when there are any."""
         entries = _load(folder, searcher) if folder is not None else None
         if entries is None:
             entries = yield from _entry_steps(searcher)
 
-        def present(word: str, deadline: Deadline) -> bool:
+        def present(word: str, deadline: Deadline, scope: int | None = None) -> bool:
             q = text_query(word)
-            return q is not None and matches(q, deadline)
+            return q is not None and matches(q, deadline, scope)
 
         return cls(entries, present)
 
-    def complete(self, prefix: str, limit: int = 10, deadline: Deadline = NO_DEADLINE) -> tuple[Suggestion, ...]:
+    def complete(self, prefix: str, limit: int = 10, deadline: Deadline = NO_DEADLINE,
+                 scope: int | None = None) -> tuple[Suggestion, ...]:
+        """Entries that start with ``prefix``, then those that contain it. With ``scope`` (the
+        bitset of records a caller may read), only entries found in those records: the
+        vocabulary is the whole index's, and must not name what the caller may not read."""
         key = _key(prefix)
         if not key:
             return ()
@@ -100,34 +107,44 @@ class Vocabulary:
             elif key in entry_key:
                 inside.append((KIND_ORDER[kind], -weight, len(value), value, kind))
         ranked = sorted(starts) + sorted(inside)
-        return tuple(Suggestion(value, kind) for *_, value, kind in ranked[:limit])
+        if scope is None:
+            return tuple(Suggestion(value, kind) for *_, value, kind in ranked[:limit])
+        found = []
+        for *_, value, kind in ranked:
+            if len(found) == limit:
+                break
+            if self._present(value, deadline, scope):
+                found.append(Suggestion(value, kind))
+        return tuple(found)
 
-    def correct(self, query: str, words: tuple[str, ...], deadline: Deadline = NO_DEADLINE) -> str:
-        """``query`` with each word the index does not contain replaced by the
-        nearest known word; "" when nothing was replaced."""
+    def correct(self, query: str, words: tuple[str, ...], deadline: Deadline = NO_DEADLINE,
+                scope: int | None = None) -> str:
+        """``query`` with each word the index (the records of ``scope``, when given) does not
+        contain replaced by the nearest known word it contains; "" when nothing was replaced."""
         corrected = query
         for word in words:
-            if self._present(word, deadline):
+            if self._present(word, deadline, scope):
                 continue
-            best = self._nearest(word, deadline)
+            best = self._nearest(word, deadline, scope)
             if best:
                 corrected = corrected.replace(word, best)
         return corrected if corrected != query else ""
 
-    def _nearest(self, word: str, deadline: Deadline) -> str:
+    def _nearest(self, word: str, deadline: Deadline, scope: int | None = None) -> str:
         key = _key(word)
         limit = 1 if len(key) <= 4 else 2
-        best = None
+        near = []
         nearby = (k for n in range(len(key) - limit, len(key) + limit + 1) for k in self._by_length.get(n, ()))
         for n, entry_key in nearby:  # an edit distance within the limit needs a length within it
             deadline.check()
             value, kind, weight = self._entries[entry_key]
             distance = edit_distance(key, entry_key, limit)
             if distance <= limit:
-                rank = (distance, KIND_ORDER[kind], -weight, n)  # equal ranks: the first entry, as before
-                if best is None or rank < best[0]:
-                    best = (rank, value)
-        return best[1] if best else ""
+                near.append(((distance, KIND_ORDER[kind], -weight, n), value))  # equal ranks: the first entry
+        near.sort()
+        if scope is None:
+            return near[0][1] if near else ""
+        return next((value for _, value in near if self._present(value, deadline, scope)), "")
 
 
 def _entry_steps(searcher) -> Generator[None, None, dict[str, tuple[str, str, int]]]:
