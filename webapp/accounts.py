@@ -1,0 +1,195 @@
+"""The users file: who may sign in, with which role and groups.
+
+A JSON file (by default ``<index>/users.json``) holding each user's name, role,
+groups and a password hash from :func:`werkzeug.security.generate_password_hash`
+(scrypt), never the password. ``minutes users`` edits it; the web app reads it on
+every sign-in and request (re-read when the file changes, so a removed user or a
+changed password takes effect at once, in every worker).
+
+This module imports no Flask: the command line uses it without the web app. It lives
+here rather than in ``minutes_cli`` because the arrows go from the engine to the web
+app and the CLI, and the web app is its main reader.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+READER, EDITOR, ADMIN = "reader", "editor", "admin"
+ROLES = (READER, EDITOR, ADMIN)  # each may do what the ones before it may
+ROLE_LABELS = {READER: "读者", EDITOR: "编辑", ADMIN: "管理员"}
+FILE_NAME = "users.json"
+FORMAT = 1
+MIN_PASSWORD = 8
+# Letters (Chinese too), digits and . _ @ -: a name fits a log line and a proxy's header.
+NAME = re.compile(r"[\w.@-]{1,64}")
+GROUP = re.compile(r"[^\s,]{1,64}")
+# Verified when the name is unknown, so that an unknown name costs the same time as a wrong password.
+_DUMMY_HASH = generate_password_hash("no such user: the same work as a wrong password")
+
+
+class AccountError(Exception):
+    """A users file that cannot be read or written, or a change it refuses."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    groups: tuple[str, ...] = ()
+    password_hash: str = ""
+
+    def has_role(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    @property
+    def stamp(self) -> str:
+        """Changes when the password does: a session carries it, so a new password ends old sessions."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def public_dict(self) -> dict:
+        """The user without the hash, as ``minutes users list --json`` and the admin page show it."""
+        return {"name": self.name, "role": self.role, "role_label": ROLE_LABELS[self.role],
+                "groups": list(self.groups)}
+
+
+def default_path(index_dir: str | Path) -> Path:
+    return Path(index_dir) / FILE_NAME
+
+
+def check_name(name: str) -> str:
+    if not NAME.fullmatch(name):
+        raise AccountError(f"invalid user name {name!r}: 1-64 letters, digits, '.', '_', '@' or '-'")
+    return name
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise AccountError(f"invalid role {role!r}: must be one of {', '.join(ROLES)}")
+    return role
+
+
+def check_groups(groups) -> tuple[str, ...]:
+    groups = tuple(dict.fromkeys(g.strip() for g in groups if g.strip()))
+    for g in groups:
+        if not GROUP.fullmatch(g) or g in ("public", "internal"):
+            raise AccountError(f"invalid group {g!r}: up to 64 characters, no spaces or commas, "
+                               "and not 'public' or 'internal'")
+    return groups
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password is too short: at least {MIN_PASSWORD} characters")
+    return password
+
+
+class UsersFile:
+    """One users file. Reads are cached until the file changes on disk; every change is a
+    whole new file renamed over the old one (mode 0600), under a lock beside it, so two
+    commands never lose each other's change and a reader never sees half a file."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._cache: tuple[tuple, dict[str, User]] | None = None
+
+    # --- reading -------------------------------------------------------------------------
+    def _identity(self) -> tuple | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+    def users(self) -> dict[str, User]:
+        """Every user by name; none when the file does not exist yet."""
+        identity = self._identity()
+        if identity is None:
+            return {}
+        if self._cache is not None and self._cache[0] == identity:
+            return self._cache[1]
+        users = self._read()
+        self._cache = (identity, users)
+        return users
+
+    def _read(self) -> dict[str, User]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return {u["name"]: User(u["name"], check_role(u["role"]), tuple(u.get("groups", ())), u["password_hash"])
+                    for u in data["users"]}
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, KeyError, TypeError, AccountError) as e:
+            raise AccountError(f"cannot read the users file {self.path}: {e}") from None
+
+    def get(self, name: str) -> User | None:
+        return self.users().get(name)
+
+    def verify(self, name: str, password: str) -> User | None:
+        """The user when the password is theirs, else None. An unknown name is checked
+        against a dummy hash: the same work, so timing does not tell which names exist."""
+        user = self.get(name)
+        ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+        return user if ok and user is not None else None
+
+    # --- changing ------------------------------------------------------------------------
+    @contextmanager
+    def _changing(self):
+        """The users as they are, under an exclusive lock, written back when the block ends."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name("." + self.path.name + ".lock")
+        with open(lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            users = dict(self._read())
+            yield users
+            self._write(users)
+
+    def _write(self, users: dict[str, User]) -> None:
+        data = {"format": FORMAT, "users": [
+            {"name": u.name, "role": u.role, "groups": list(u.groups), "password_hash": u.password_hash}
+            for u in sorted(users.values(), key=lambda u: u.name)]}
+        fd, scratch = tempfile.mkstemp(prefix=".users-", suffix=".tmp", dir=self.path.parent)
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(data, f, ensure_ascii=False, indent=1)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(scratch, self.path)
+        except BaseException:
+            if os.path.exists(scratch):
+                os.unlink(scratch)
+            raise
+        self._cache = None
+
+    def add(self, name: str, role: str, groups, password: str) -> User:
+        user = User(check_name(name), check_role(role), check_groups(groups),
+                    generate_password_hash(check_password(password)))
+        with self._changing() as users:
+            if name in users:
+                raise AccountError(f"user {name!r} already exists in {self.path}")
+            users[name] = user
+        return user
+
+    def remove(self, name: str) -> None:
+        with self._changing() as users:
+            if users.pop(name, None) is None:
+                raise AccountError(f"no user {name!r} in {self.path}")
+
+    def passwd(self, name: str, password: str) -> User:
+        password_hash = generate_password_hash(check_password(password))
+        with self._changing() as users:
+            if name not in users:
+                raise AccountError(f"no user {name!r} in {self.path}")
+            old = users[name]
+            users[name] = User(old.name, old.role, old.groups, password_hash)
+        return users[name]

@@ -1,0 +1,365 @@
+"""Who the caller is, what they may read and do: sign-in, roles, CSRF, the audit trail's web side.
+
+- **Users** come from the users file (:mod:`webapp.accounts`), through Flask's own signed
+  session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS) or, when configured, a
+  header set by the office's reverse proxy (``TRUSTED_HEADER``, honoured only from the
+  socket addresses in ``TRUSTED_PROXIES``). A header naming someone not in the users
+  file is a reader with no groups: the proxy vouches that they are staff, nothing more.
+- **Roles**: reader (public + internal + their groups), editor (also adds documents),
+  admin (every document, the users and the audit log). Anonymous callers read what
+  ``ANONYMOUS_ACCESS`` says: ``public`` (the default), ``none`` (sign in first; only
+  /login, static files and /healthz are open) or ``staff`` (a closed office network, and
+  the tests: anonymous callers read public and internal documents and see the parse audit).
+- **CSRF**: Flask-WTF's ``CSRFProtect`` guards every POST; forms carry ``csrf_token()``.
+- **Session key**: ``SECRET_KEY`` from config or ``MINUTES_SECRET_KEY``, else one made
+  once and kept in ``<index>/secret_key`` (0600), so every worker and restart shares it.
+  It is read (or made) only when a session or a CSRF token first needs it: an anonymous
+  visitor who only reads sets no cookie and makes no file.
+"""
+from __future__ import annotations
+
+import functools
+import ipaddress
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, Flask, current_app, g, jsonify, redirect, render_template, request, session,
+                   url_for)
+from flask.sessions import SecureCookieSessionInterface
+
+import indexer
+
+from . import accounts, auditlog, throttle
+from .accounts import ADMIN, EDITOR, READER, User  # noqa: F401  (re-exported for the views)
+from .errors import wants_json
+
+bp = Blueprint("auth", __name__)
+ANONYMOUS_MODES = ("public", "none", "staff")
+SECRET_FILE = "secret_key"
+# Open when ANONYMOUS_ACCESS is "none": signing in, the assets, and the health check.
+OPEN_ENDPOINTS = {"auth.login", "static", "minutes.healthz"}
+
+DEFAULTS = {
+    "ANONYMOUS_ACCESS": "public",
+    "SIGN_IN": True,  # False: no sign-in form and no sessions (a public-only instance)
+    "USERS_FILE": None,  # default <INDEX>/users.json (or $MINUTES_USERS)
+    "AUDIT_LOG": None,  # default <INDEX>/audit.log
+    "SIGNIN_STATE": None,  # default <INDEX>/signin.sqlite
+    "SIGNIN_MAX_FAILURES": 5,  # per name typed, within SIGNIN_LOCK_MINUTES
+    "SIGNIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "SIGNIN_LOCK_MINUTES": 15,
+    "TRUSTED_HEADER": "",  # e.g. X-Remote-User; empty: no single sign-on
+    "TRUSTED_PROXIES": [],  # socket addresses or networks the header is honoured from
+    "SESSION_COOKIE_NAME": "minutes_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,  # True forces it; otherwise set whenever the request came over HTTPS
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "WTF_CSRF_TIME_LIMIT": None,  # a form's token lives as long as its session
+}
+
+MESSAGES = {
+    "bad": "用户名或密码不正确。",
+    "empty": "请输入用户名和密码。",
+    throttle.ACCOUNT: "该用户名登录失败次数过多，已暂停登录，请 {minutes} 分钟后再试。",
+    throttle.ADDRESS: "本机登录失败次数过多，已暂停登录，请 {minutes} 分钟后再试。",
+    "csrf": "表单已失效或缺少安全校验码，请刷新页面后重试。",
+    "sign_in": "请先登录。",
+    "forbidden": "您的账户无权访问此页面。",
+}
+
+
+@dataclass
+class AuthState:
+    """Per app: the users file, the sign-in limits and the audit log, at the paths its config names."""
+    users: accounts.UsersFile
+    limits: throttle.SignInLimits
+    log: auditlog.AuditLog
+    secret_path: Path
+    proxies: tuple
+
+
+def _state() -> AuthState:
+    return current_app.extensions["minutes_auth"]
+
+
+# --- the session key, made when first needed -----------------------------------------------
+
+def ensure_secret_key(app: Flask) -> None:
+    if app.secret_key:
+        return
+    path = app.extensions["minutes_auth"].secret_path
+    try:
+        app.secret_key = path.read_text().strip()
+        return
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(32))
+    try:
+        os.link(scratch, path)  # the first process to make it wins; the others read the winner's
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(scratch)
+    app.secret_key = path.read_text().strip()
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, with the key made on first need and Secure over HTTPS."""
+
+    def get_signing_serializer(self, app):
+        ensure_secret_key(app)
+        return super().get_signing_serializer(app)
+
+    def open_session(self, app, request):
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()  # nothing to read: no key needed yet
+        return super().open_session(app, request)
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+# --- who the caller is ------------------------------------------------------------------
+
+def anonymous_mode() -> str:
+    return current_app.config["ANONYMOUS_ACCESS"]
+
+
+def _from_trusted_proxy() -> bool:
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    return any(address in network for network in _state().proxies)
+
+
+def _find_user() -> User | None:
+    config = current_app.config
+    header = config["TRUSTED_HEADER"]
+    if header and _from_trusted_proxy():
+        name = request.headers.get(header, "").strip()
+        if name and accounts.NAME.fullmatch(name):
+            return _state().users.get(name) or User(name, READER)
+    if not config["SIGN_IN"]:
+        return None
+    name = session.get("user")
+    if not name:
+        return None
+    user = _state().users.get(name)
+    if user is None or session.get("stamp") != user.stamp:
+        return None  # removed, or the password changed since: the session has ended
+    return user
+
+
+def current_user() -> User | None:
+    """The signed-in user of this request, or None."""
+    if "minutes_user" not in g:
+        g.minutes_user = _find_user()
+    return g.minutes_user
+
+
+def current_access() -> indexer.Access:
+    """What this request's caller may read; pass it to every read of the index."""
+    user = current_user()
+    if user is None:
+        return indexer.Access.staff() if anonymous_mode() == "staff" else indexer.Access.anonymous()
+    if user.role == ADMIN:
+        return indexer.Access.everything()
+    return indexer.Access.staff(user.groups)
+
+
+def _address() -> str:
+    return request.remote_addr or ""
+
+
+def audit(event: str, **what) -> None:
+    """Append an event by this request's caller to the audit log."""
+    user = current_user()
+    _state().log.append(event, user.name if user else "", _address(), what)
+
+
+def record_search(req: indexer.SearchRequest) -> None:
+    """A signed-in user's search goes to the log with its query; an anonymous one is only counted."""
+    if current_user() is None:
+        _state().log.count_anonymous_search()
+        return
+    audit("search", q=req.q, filters={k: list(v) for k, v in req.filters().items()}, page=req.page, sort=req.sort)
+
+
+def record_view(doc_id: str) -> None:
+    if current_user() is not None:
+        audit("view", doc_id=doc_id)
+
+
+# --- refusing -----------------------------------------------------------------------------
+
+def refusal(message: str, status: int):
+    if wants_json():
+        return jsonify({"ok": False, "error": message, "status": status}), status
+    title = {401: "请先登录", 403: "无权访问", 404: "未找到", 429: "请稍后再试"}.get(status, "出错了")
+    return render_template("error.html", title=title, message=message, status=status), status
+
+
+def _sign_in_first():
+    if wants_json():
+        return refusal(MESSAGES["sign_in"], 401)
+    path = request.full_path.rstrip("?") if request.query_string else request.path
+    return redirect(url_for("auth.login", next=path))
+
+
+def allowed(role: str, open_to_staff_network: bool = False) -> bool:
+    """Whether the caller has ``role``; ``open_to_staff_network``: everyone may when
+    ANONYMOUS_ACCESS is "staff" (every caller is staff there)."""
+    if open_to_staff_network and anonymous_mode() == "staff":
+        return True
+    user = current_user()
+    return user is not None and user.has_role(role)
+
+
+def role_required(role: str, open_to_staff_network: bool = False):
+    """Decorate a view: anonymous callers are sent to /login (JSON routes: 401), signed-in
+    callers without ``role`` (reader < editor < admin) get a 403 in the site's look."""
+    accounts.check_role(role)
+
+    def decorate(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            if not allowed(role, open_to_staff_network):
+                if current_user() is None:
+                    return _sign_in_first()
+                return refusal(MESSAGES["forbidden"], 403)
+            return view(*args, **kwargs)
+        return guarded
+    return decorate
+
+
+def _require_sign_in():
+    if anonymous_mode() == "none" and request.endpoint not in OPEN_ENDPOINTS and current_user() is None:
+        return _sign_in_first()
+    return None
+
+
+# --- signing in and out ---------------------------------------------------------------------
+
+def _safe_next(target: str) -> str:
+    """Only a path on this site: never another host (an open redirect)."""
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or parts.scheme or parts.netloc:
+        return url_for("minutes.search")
+    return target
+
+
+def _login_page(message: str = "", status: int = 200, name: str = ""):
+    return render_template("login.html", message=message, name=name,
+                           next=_safe_next(request.values.get("next", "")),
+                           user=current_user()), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if not current_app.config["SIGN_IN"]:
+        return refusal("本站未开放登录。", 404)
+    if request.method == "GET":
+        return _login_page()
+    name = request.form.get("name", "").strip()[:64]
+    password = request.form.get("password", "")
+    if not name or not password:
+        return _login_page(MESSAGES["empty"], 400, name)
+    state, address = _state(), _address()
+    lock = state.limits.locked(name, address)
+    if lock is None:
+        user = state.users.verify(name, password)
+        if user is not None:
+            state.limits.succeeded(name)
+            session.clear()
+            session.permanent = True
+            session["user"], session["stamp"] = user.name, user.stamp
+            g.minutes_user = user
+            audit("sign_in")
+            return redirect(_safe_next(request.form.get("next", "")))
+        state.log.append("sign_in_failed", name, address)
+        lock = state.limits.failed(name, address)
+        if lock is None:
+            return _login_page(MESSAGES["bad"], 401, name)
+        state.log.append("locked", name, address, {"lock": lock.kind, "until": auditlog.iso_time(lock.until)})
+    return _login_page(MESSAGES[lock.kind].format(minutes=lock.minutes_left(time.time())), 429, name)
+
+
+@bp.post("/logout")
+def logout():
+    if current_user() is not None and session.get("user"):
+        audit("sign_out")
+    session.clear()
+    return redirect(url_for("minutes.search"))
+
+
+# --- wiring ---------------------------------------------------------------------------------
+
+def _networks(value) -> tuple:
+    if isinstance(value, str):
+        value = [v for v in value.replace(",", " ").split() if v]
+    return tuple(ipaddress.ip_network(v, strict=False) for v in value)
+
+
+def _path(app: Flask, key: str, default: Path) -> Path:
+    return Path(app.config[key]) if app.config.get(key) else default
+
+
+def init_app(app: Flask) -> None:
+    if app.config["ANONYMOUS_ACCESS"] not in ANONYMOUS_MODES:
+        raise ValueError(f"ANONYMOUS_ACCESS must be one of {', '.join(ANONYMOUS_MODES)}, "
+                         f"not {app.config['ANONYMOUS_ACCESS']!r}")
+    index_dir = Path(app.config["INDEX"])
+    users_default = Path(os.environ["MINUTES_USERS"]) if os.environ.get("MINUTES_USERS") else \
+        accounts.default_path(index_dir)
+    lock_seconds = float(app.config["SIGNIN_LOCK_MINUTES"]) * 60
+    app.extensions["minutes_auth"] = AuthState(
+        users=accounts.UsersFile(_path(app, "USERS_FILE", users_default)),
+        limits=throttle.SignInLimits(_path(app, "SIGNIN_STATE", throttle.default_path(index_dir)),
+                                     int(app.config["SIGNIN_MAX_FAILURES"]),
+                                     int(app.config["SIGNIN_MAX_FAILURES_PER_ADDRESS"]), lock_seconds),
+        log=auditlog.AuditLog(_path(app, "AUDIT_LOG", auditlog.default_path(index_dir))),
+        secret_path=index_dir / SECRET_FILE,
+        proxies=_networks(app.config["TRUSTED_PROXIES"]),
+    )
+    app.session_interface = SessionInterface()
+
+    from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+
+    @app.before_request
+    def key_for_posts():
+        # CSRFProtect reads the key straight from the app: make it before its check runs.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            ensure_secret_key(app)
+
+    csrf = CSRFProtect(app)
+    from . import views
+    # Read-only POSTs: the drafting aid posts a long paragraph to compare, and changes
+    # nothing; API clients post it as JSON without a form or a session to carry a token.
+    csrf.exempt(views.draft)
+    csrf.exempt(views.draft_json)
+
+    def csrf_token() -> str:
+        ensure_secret_key(app)
+        return generate_csrf()
+
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.register_error_handler(CSRFError, lambda e: refusal(MESSAGES["csrf"], 400))
+    app.before_request(_require_sign_in)
+
+    @app.context_processor
+    def signed_in():
+        return {"current_user": current_user(), "sign_in_enabled": app.config["SIGN_IN"],
+                "role_labels": accounts.ROLE_LABELS, "staff_network": app.config["ANONYMOUS_ACCESS"] == "staff"}
+
+    app.register_blueprint(bp)
