@@ -62,6 +62,20 @@ from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
 from .search import SEARCH_TIME_LIMIT_S, SearchIndex
 from .suggest import Suggestion
 from .visibility import INTERNAL, PUBLIC, Access
+from .uploads import COMMIT_TIMEOUT_S as UPLOAD_COMMIT_TIMEOUT_S
+from .uploads import MAX_FILE_BYTES as UPLOAD_MAX_FILE_BYTES
+from .uploads import MAX_FILES as UPLOAD_MAX_FILES
+from .uploads import SUPPORTED_SUFFIXES
+from .uploads import REFUSALS as UPLOAD_REFUSALS
+from .uploads import Batch as UploadBatch
+from .uploads import Refusal as UploadRefusal
+from .uploads import BatchNotFound, CommitResult, CommittedDocument, StagedFile
+from .uploads import clean_staging as clean_uploads
+from .uploads import commit as commit_upload
+from .uploads import discard as discard_upload
+from .uploads import files_dir as uploads_folder
+from .uploads import load as load_upload
+from .uploads import stage as stage_upload
 from .shapes import (
     REFERENCE_KIND_LABELS,
     ROLE_LABELS,
@@ -92,4 +106,7 @@ __all__ = [
     "REFERENCE_KIND_LABELS", "ROLE_LABELS", "audit_dict", "audit_totals_dict", "file_audit_dict", "fragment_markup",
     "hit_dict", "place_dict", "policy_dict", "references_dict", "result_dict", "snippet_markup", "tasks_dict",
     "Deadline", "NO_DEADLINE", "SEARCH_TIME_LIMIT_S", "Access", "INTERNAL", "PUBLIC",
+    "UPLOAD_COMMIT_TIMEOUT_S", "UPLOAD_MAX_FILE_BYTES", "UPLOAD_MAX_FILES", "SUPPORTED_SUFFIXES", "UPLOAD_REFUSALS", "UploadBatch", "UploadRefusal", "BatchNotFound", "CommitResult",
+    "CommittedDocument", "StagedFile", "clean_uploads", "commit_upload", "discard_upload", "uploads_folder",
+    "load_upload", "stage_upload",
 ]
