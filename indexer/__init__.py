@@ -30,10 +30,11 @@ from .errors import (
     QueryError,
     SearchTimeout,
     SourcesMissing,
+    VisibilityRulesError,
 )
 from .gazetteer import canonical_department as gazetteer_canonical
 from .highlight import Fragment, highlight_all
-from .indexing import collect_files, index_paths, read_document, warm_up
+from .indexing import collect_files, index_paths, read_decided, read_document, warm_up
 from .lifecycle import default_index_dir, index_location
 from .model import (
     CO_LEAD,
@@ -61,7 +62,8 @@ from .schema import FACET_FIELDS
 from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
 from .search import SEARCH_TIME_LIMIT_S, SearchIndex
 from .suggest import Suggestion
-from .visibility import INTERNAL, PUBLIC, Access
+from .visibility import INTERNAL, PUBLIC, Access, Classified
+from .visibility import RULES_FILE as VISIBILITY_FILE
 from .uploads import COMMIT_TIMEOUT_S as UPLOAD_COMMIT_TIMEOUT_S
 from .uploads import MAX_FILE_BYTES as UPLOAD_MAX_FILE_BYTES
 from .uploads import MAX_FILES as UPLOAD_MAX_FILES
@@ -106,6 +108,7 @@ __all__ = [
     "REFERENCE_KIND_LABELS", "ROLE_LABELS", "audit_dict", "audit_totals_dict", "file_audit_dict", "fragment_markup",
     "hit_dict", "place_dict", "policy_dict", "references_dict", "result_dict", "snippet_markup", "tasks_dict",
     "Deadline", "NO_DEADLINE", "SEARCH_TIME_LIMIT_S", "Access", "INTERNAL", "PUBLIC",
+    "Classified", "VISIBILITY_FILE", "VisibilityRulesError", "read_decided",
     "UPLOAD_COMMIT_TIMEOUT_S", "UPLOAD_MAX_FILE_BYTES", "UPLOAD_MAX_FILES", "SUPPORTED_SUFFIXES", "UPLOAD_REFUSALS", "UploadBatch", "UploadRefusal", "BatchNotFound", "CommitResult",
     "CommittedDocument", "StagedFile", "clean_uploads", "commit_upload", "discard_upload", "uploads_folder",
     "load_upload", "stage_upload",

@@ -18,10 +18,11 @@ from pathlib import Path
 from .deadline import Deadline
 from .errors import ParseError
 from .gazetteer import CITY, COUNTY, PROVINCE, STATE
-from .indexing import collect_files
+from .indexing import collect_files, path_under_root, visibility_context
 from .model import ROLES, DepartmentRole, Document
 from .patterns import DECREE_NUMBER, DOC_NUMBER
 from .parse import parse_file
+from .visibility import decide
 
 TITLE_MAX_CHARS = 60
 MINUTES = "会议纪要"
@@ -108,6 +109,8 @@ class FileAudit:
     departments: tuple[AuditDepartment, ...] = ()
     attendance: AttendanceCounts | None = None  # minutes only
     warnings: tuple[AuditWarning, ...] = ()
+    visibility: str = ""  # public, internal or a group's name (see indexer.visibility)
+    visibility_reason: str = ""  # rule 公开/** (visibility.toml) / marking 此件公开发布 / default
 
     @property
     def ok(self) -> bool:
@@ -147,6 +150,7 @@ class AuditTotals:
     warnings: tuple[Count, ...]  # files per warning kind, in WARNINGS order; kinds that occur
     dept_levels: tuple[Count, ...]  # (document, department) pairs per level; "" = no level
     unknown_units: tuple[UnitCount, ...]  # most files first
+    visibility: tuple[Count, ...] = ()  # parsed files per visibility label, most first
 
 
 @dataclass(frozen=True)
@@ -244,6 +248,8 @@ def audit_document(doc: Document, path: str = "") -> FileAudit:
         departments=departments,
         attendance=_attendance(doc),
         warnings=document_warnings(doc, departments),
+        visibility=doc.visibility,
+        visibility_reason=doc.visibility_reason,
     )
 
 
@@ -282,6 +288,7 @@ def audit_totals(files: Iterable[FileAudit]) -> AuditTotals:
         unknown_units=tuple(
             UnitCount(name, n, unit_mentions[name])
             for name, n in sorted(unit_files.items(), key=lambda kv: (-kv[1], -unit_mentions[kv[0]], kv[0]))),
+        visibility=_most_first(Counter(f.visibility for f in parsed)),
     )
 
 
@@ -311,23 +318,32 @@ def audit_index(search_index, deadline: Deadline | None = None, access=None) -> 
     return audit_documents(checked())
 
 
-def audit_paths(paths: Iterable[str | Path], on_file: Callable[[Path], None] | None = None) -> AuditReport:
+def audit_paths(paths: Iterable[str | Path], on_file: Callable[[Path], None] | None = None,
+                index_dir: str | Path | None = None) -> AuditReport:
     """Parse every file named or under the folders named (as ``minutes index`` would
     pick them) and report on each; nothing is indexed. A file that cannot be read
-    or parsed is a row with its reason, and the batch goes on."""
-    collected, missing = collect_files(paths)
-    files = [FileAudit(path=f.path, failure=f.reason) for f in missing]
-    for path in collected:
-        files.append(_audit_file(path))
-        if on_file:
-            on_file(path)
+    or parsed, or is refused as classified, is a row with its reason, and the batch goes on.
+
+    Visibility is decided as ``minutes index --index INDEX_DIR`` would: with that index
+    folder's ``visibility.toml`` and each file's path under the source root the index
+    records for it (else under the folder named); without ``index_dir``, by the
+    document's marking, else internal. Raises VisibilityRulesError for a malformed file."""
+    rules, roots = visibility_context(index_dir)
+    files: list[FileAudit] = []
+    for given in paths:
+        collected, missing = collect_files([given])
+        files += [FileAudit(path=f.path, failure=f.reason) for f in missing]
+        for path in collected:
+            files.append(_audit_file(path, lambda doc: decide(doc, path_under_root(path, given, roots), rules)))
+            if on_file:
+                on_file(path)
     files = _mark_duplicates(files)
     return AuditReport(tuple(files), audit_totals(files))
 
 
-def _audit_file(path: Path) -> FileAudit:
+def _audit_file(path: Path, decided: Callable[[Document], Document]) -> FileAudit:
     try:
-        doc = parse_file(path)
+        doc = decided(parse_file(path))
     except ParseError as e:
         return FileAudit(path=str(path), failure=e.reason)
     except Exception as e:  # noqa: BLE001 - a parser bug on one file is reported on that file; the audit goes on

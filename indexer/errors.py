@@ -19,6 +19,15 @@ class ParseError(MinutesError):
         self.reason = reason
 
 
+class VisibilityRulesError(MinutesError):
+    """An index's visibility file (visibility.toml) cannot be read or is malformed; nothing was indexed."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 class IndexNotFound(MinutesError):
     def __init__(self, path: str):
         super().__init__(

@@ -24,6 +24,7 @@ from .patterns import (
     BOOK_TITLE,
     DECREE_NUMBER,
     DOC_NUMBER,
+    HEAD_MARK_LINE,
     ISSUER_START,
     MEETING_KINDS,
     ORG_SUFFIX,
@@ -32,6 +33,7 @@ from .patterns import (
     TELEGRAM_NOISE,
     decree_number,
     doc_type_of,
+    marking_of,
     split_number_prefix,
 )
 from .sections import ITEM, Line
@@ -126,6 +128,10 @@ def parse_header(lines: list[Line]) -> Header:
             continue
         if re.fullmatch(r"(?:抄报|抄送)[：:]", text):
             end = line.end  # an empty routing label above a telegram's title
+            continue
+        if not title_lines and (marking_of(text) or HEAD_MARK_LINE.fullmatch(text)):
+            metadata.append(("标识", text))  # 内部资料, 密级：…, 秘密★1年 above the title: who may read it
+            end = line.end
             continue
         if TELEGRAM_NOISE.fullmatch(text) or ROUTING_NUMBER.fullmatch(text) or text.startswith("签发人"):
             metadata.append(("机要编号" if ROUTING_NUMBER.fullmatch(text) else "发电", text))

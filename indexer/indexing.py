@@ -40,10 +40,21 @@ from .normalize import CJK
 from .parse import SUPPORTED_SUFFIXES, parse_file
 from .flat import FlatCodec
 from .postings import Postings, write_missing_flats
-from .schema import ITEM, PREAMBLE, PREAMBLE_TITLE, PREAMBLE_TITLES, build_schema, check_meta, write_meta
+from .schema import (
+    ITEM,
+    PREAMBLE,
+    PREAMBLE_TITLE,
+    PREAMBLE_TITLES,
+    build_schema,
+    check_meta,
+    record_rules,
+    recorded_rules,
+    write_meta,
+)
 from .suggest import save_vocabulary
-from .sources import LEGACY_ROOT, Found, Indexed, Location, Plan, Roots, indexed_documents, lost, plan, triage
+from .sources import LEGACY_ROOT, Found, Indexed, Location, Plan, Roots, absolute, indexed_documents, lost, plan, triage
 from .tables import Tables
+from .visibility import RULES_FILE, Classified, Rules, decide
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileFailure]]:
@@ -91,6 +102,35 @@ def warm_up(index_dir: str | Path | None = None) -> None:
 def read_document(path: str | Path) -> Document:
     """Parse a file and add what analysis derives (keywords)."""
     return with_keywords(parse_file(path))
+
+
+def visibility_context(index_dir: str | Path | None = None) -> tuple[Rules, Roots]:
+    """What decides visibility outside an indexing run (``minutes parse``, ``minutes audit``):
+    the rules of the index folder ``index_dir`` and the source roots it records; without
+    one, the built-in default (internal) and no roots. Raises VisibilityRulesError."""
+    if index_dir is None:
+        return Rules(), Roots()
+    index_dir = index_location(index_dir)
+    return Rules.load(index_dir), Roots.load(live_dir(index_dir))
+
+
+def path_under_root(path: str | Path, given: str | Path, roots: Roots) -> str:
+    """The path rules match a file by: under the recorded root that holds it, else under
+    ``given`` (the file or folder named, which ``minutes index`` would record as its root)."""
+    path, given = absolute(path), absolute(given)
+    found = roots.find(path)
+    if found is not None:
+        return found.path
+    return path.relative_to(given).as_posix() if given != path and path.is_relative_to(given) else path.name
+
+
+def read_decided(path: str | Path, index_dir: str | Path | None = None) -> Document:
+    """:func:`read_document` with the visibility ``minutes index`` would give it (see
+    :func:`visibility_context`); raises :class:`~indexer.visibility.Classified` for a
+    document marked 秘密/机密/绝密."""
+    rules, roots = visibility_context(index_dir)
+    doc = read_document(path)
+    return decide(doc, path_under_root(path, path, roots), rules)
 
 
 def _records(doc: Document, location: Location) -> Iterable[dict]:
@@ -245,12 +285,14 @@ def index_paths(
     use_fast_segmenter()  # every text is segmented: worth the second it takes to load
     with writer_lock(index_dir, lock_timeout):
         clear_scratch(index_dir)
+        rules = Rules.load(index_dir)  # a malformed file stops the run before anything changes
         state = index_state(index_dir)
-        if if_needed and state == "current":
+        rules_changed = state == "current" and recorded_rules(live_dir(index_dir)) != rules.fingerprint
+        if if_needed and state == "current" and not rules_changed:
             return IndexReport(indexed=(), unchanged=(), failed=(), skipped=True)
         if state not in ("current", "missing") and not (rebuild or if_needed):
             raise IndexOutdated(str(index_dir), state)
-        run = _Run(index_dir, prune, procs, on_file, on_plan, lock_timeout)
+        run = _Run(index_dir, prune, procs, on_file, on_plan, lock_timeout, rules)
         if state == "missing":
             if not paths:
                 raise MinutesError(f"no index at {index_dir} yet: name the files or folders to index")
@@ -262,17 +304,41 @@ def index_paths(
         ix = whoosh_index.open_dir(str(live))
         with ix.searcher() as searcher:
             known, records = indexed_documents(searcher)
+            stale = _stale_labels(searcher, rules) if rules_changed else {}
         roots = Roots.load(live)
-        if not paths:
+        if if_needed:
+            paths = []  # the index is current but for its labels: re-decide them, nothing else
+        elif not paths:
             paths = _recorded_paths(roots, known)
             if not paths:
                 raise MinutesError(f"the index at {index_dir} records no sources: name the files or folders to index")
+        run.redo = set(stale)
+        paths = [*paths, *(roots.file(location) for location in stale if roots.file(location).is_file())]
         report = run.apply(ix, live, roots, known, paths)
-        return replace(report, was_documents=len(known), was_records=records)
+        unread = tuple(  # their label cannot be decided again without their file
+            FileFailure(str(roots.file(location)), f"its visibility is not decided again ({RULES_FILE} changed): "
+                                                   "the file is gone; restore it, or index with --prune")
+            for location in stale if not roots.file(location).is_file() and not prune)
+        return replace(report, failed=(*report.failed, *unread), was_documents=len(known), was_records=records)
 
 
 LEGACY_REASON = "built by an older version, with its files directly in the index folder"
 MAX_LISTED = 10  # files named in an error message
+
+
+def _stale_labels(searcher, rules: Rules) -> dict[Location, str]:
+    """The documents whose label or reason the rules decide otherwise now, by place: their
+    files are read again (an index of another version's labels, or the visibility file changed)."""
+    stale = {}
+    for stored in searcher.all_stored_fields():
+        if "doc_meta" not in stored:
+            continue  # one record per document holds its fields
+        meta = json.loads(stored["doc_meta"])
+        location = Location(stored.get("root", LEGACY_ROOT), stored["source"])
+        want = rules.decide(location.path, meta.get("public", ""))
+        if (want.visibility, want.reason) != (meta.get("visibility"), meta.get("visibility_reason")):
+            stale[location] = stored["doc_id"]
+    return stale
 
 
 def _recorded_paths(roots: Roots, known: dict[str, Indexed]) -> list[Path]:
@@ -288,8 +354,10 @@ def _recorded_paths(roots: Roots, known: dict[str, Indexed]) -> list[Path]:
 class _Run:
     """One ``minutes index`` run under the writer lock."""
 
-    def __init__(self, index_dir: Path, prune: bool, procs: int, on_file, on_plan, lock_timeout: float | None):
-        self.index_dir, self.prune, self.procs = index_dir, prune, procs
+    def __init__(self, index_dir: Path, prune: bool, procs: int, on_file, on_plan, lock_timeout: float | None,
+                 rules: Rules):
+        self.index_dir, self.prune, self.procs, self.rules = index_dir, prune, procs, rules
+        self.redo: set[Location] = set()  # unchanged files whose label is decided again
         self.on_file, self.on_plan = on_file or (lambda path: None), on_plan or (lambda n: None)
         self.lock_timeout = lifecycle.WRITER_TIMEOUT_S if lock_timeout is None else lock_timeout
 
@@ -350,6 +418,9 @@ class _Run:
         found = planned or plan(paths, roots, known, collect_files)
         self.on_plan(len(found.files))
         sorted_ = triage(found.files, roots, known)
+        if self.redo:  # unchanged bytes, but the visibility file decides their label otherwise now
+            sorted_.todo += [f for f in sorted_.unchanged if f.location in self.redo]
+            sorted_.unchanged = [f for f in sorted_.unchanged if f.location not in self.redo]
         copied = {c.path for c in sorted_.copies}
         for f in (*sorted_.unchanged, *(f for f in found.files if str(f.path) in copied)):
             self.on_file(f.path)  # not parsed
@@ -357,12 +428,20 @@ class _Run:
         place = {doc.doc_id: doc.location for doc in known.values()}  # what the index will hold
         by_place = {doc.location: doc.doc_id for doc in known.values()}
         docs: list[tuple[Document, Found]] = []
+        refused: list[Indexed] = []  # documents whose file is now marked classified
         for f, parsed in zip(sorted_.todo, _parse_all([f.path for f in sorted_.todo], self.procs)):
             self.on_file(f.path)
             if isinstance(parsed, FileFailure):
                 failed.append(parsed)
                 continue
-            doc = replace(parsed, source=f.location.path)
+            try:
+                doc = decide(replace(parsed, source=f.location.path), f.location.path, self.rules)
+            except Classified as e:
+                failed.append(FileFailure(str(f.path), e.reason))
+                if f.location in by_place:  # an earlier version of it is indexed: it goes too
+                    refused.append(known[by_place.pop(f.location)])
+                    place.pop(refused[-1].doc_id, None)
+                continue
             owner = place.get(doc.id)
             if owner and owner != f.location and f.location not in sorted_.moved_from and roots.file(owner).exists():
                 failed.append(FileFailure(str(f.path), f"duplicate document: {doc.doc_number or 'same text'} "
@@ -376,12 +455,13 @@ class _Run:
                 and place[doc.doc_id] == doc.location and not roots.file(doc.location).exists()]
         for doc in (*gone, *sorted_.dropped):
             place.pop(doc.doc_id, None)
+        removed = [*gone, *sorted_.dropped, *refused]
         roots_changed = roots != before
         if roots_changed or fresh:
             roots.save(data)  # before the commit: every root a committed record names is recorded
-        if docs or gone or sorted_.dropped:
+        if docs or removed:
             self.to_add, self.added = len(docs), 0
-            self._write(ix, docs, [*gone, *sorted_.dropped], fresh)
+            self._write(ix, docs, removed, fresh)
             crash_point("tables")
         _write_tables(ix)
         analysis.keep_word_table()
@@ -390,6 +470,9 @@ class _Run:
         moved = tuple(Moved(str(roots.file(sorted_.moved_from[f.location].location)), str(f.path))
                       for _, f in docs if f.location in sorted_.moved_from)
         pruned = tuple(str(roots.file(doc.location)) for doc in gone)
+        redone = {f.location for _, f in docs} | {doc.location for doc in (*gone, *refused)}
+        if recorded_rules(data) != self.rules.fingerprint and self.redo <= redone:
+            record_rules(data, self.rules.fingerprint)  # every label agrees with the rules (else the next run checks again)
         used = {location.root for location in place.values()}
         if set(roots.ids()) - used:
             roots.keep_only(used)  # after the commit: until then the old records name them

@@ -18,7 +18,22 @@ from .formats import SUPPORTED_SUFFIXES, read_file
 from .header import parse_header, represented_issuer, split_issuers
 from .model import Attendance, Document, Item
 from .normalize import DATE, find_dates, normalize, parse_date
-from .patterns import BOOK_TITLE, DECREE_NUMBER, DOC_NUMBER, MEETING_KINDS, SESSION, SHORT_NAME, doc_type_of, session_text
+from .patterns import (
+    BOOK_TITLE,
+    CLASSIFIED_MARK,
+    DECREE_NUMBER,
+    DOC_NUMBER,
+    HEAD_MARK_LINE,
+    MARK_INTERNAL,
+    MARK_PUBLIC,
+    MEETING_KINDS,
+    SESSION,
+    SHORT_NAME,
+    doc_type_of,
+    marking_kind,
+    marking_of,
+    session_text,
+)
 from .reflow import is_run_on, reflow
 from .roles import department_roles
 from .sections import ITEM, Line, lines_of
@@ -38,7 +53,6 @@ _LIST_LABELS = {"出席", "列席", "请假", "分送", "抄送", "主送", "附
 _ISSUED = re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日)\s*印发\s*$")
 _COMPILED = re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日)\s*整理[）)]?\s*$|整理[：:]\s*(\d{4}年\d{1,2}月\d{1,2}日)")
 _DATE_LINE = re.compile(rf"^[（(]?{DATE.pattern}[）)]?$")
-_PUBLIC = re.compile(r"^[（(]?(此件(?:公开发布|不公开|依申请公开|主动公开))[）)]?$")
 _ACTIONS = ("听取", "审议", "研究", "传达", "学习", "讨论", "通报", "部署", "审定", "协调")
 _DECISION = re.compile(r"原则同意|原则通过|审议通过|不同意|同意|暂缓|原则上同意")
 
@@ -127,7 +141,7 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
         compiled=closing.get("compiled", ""),
         signed=signed,
         addressees=header.addressees or addressee_phrases(closing.get("主送", "")),
-        public=closing.get("public", "") or _public_in(norm[body_start:body_end]),
+        public=_marking(norm, lines, body_start),
         metadata=header.metadata,
         issuer_level=level,
         number_aliases=header.number_aliases,
@@ -144,7 +158,7 @@ def _closing_kind(lines: list[Line], i: int) -> str | None:
     text = lines[i].text.strip()
     if _LABEL.match(text):
         return "label"
-    if _ISSUED.search(text) or _COMPILED.search(text) or _PUBLIC.match(text) or _DATE_LINE.match(text):
+    if _ISSUED.search(text) or _COMPILED.search(text) or marking_of(text) or _DATE_LINE.match(text):
         return "mark"
     following = next((ln.text.strip() for ln in lines[i + 1:] if ln.text.strip()), "")
     if len(text) <= 40 and not re.search(r"[，。；：、]", text) and (
@@ -187,8 +201,8 @@ def _read_closing(lines: list[Line], first: int) -> dict[str, str] | None:
                 blocks["issued"] = parse_date(m.group(1))
             elif m := _COMPILED.search(text):
                 blocks["compiled"] = parse_date(m.group(1) or m.group(2))
-            elif m := _PUBLIC.match(text):
-                blocks["public"] = m.group(1)
+            elif marking_of(text):
+                pass  # read with the document's other markings (see _marking)
             elif compiled_by:
                 blocks["compiled"] = parse_date(text)
                 compiled_by = False
@@ -303,12 +317,29 @@ def _qualified(government: str, title: str) -> str:
     return government
 
 
-def _public_in(text: str) -> str:
-    for line in text.split("\n"):
-        m = _PUBLIC.match(line.strip())
-        if m:
-            return m.group(1)
-    return ""
+HEAD_LINES = 3  # the head holds at least this many lines, wherever the header parser stopped
+HEAD_CHARS = 120  # characters of a line that can be the head's
+
+
+def _marking(text: str, lines: list[Line], head_end: int) -> str:
+    """Who the document says may read it, as written: a classification in its head first
+    (密级：机密, 秘密★1年, a line 机密), then a 密级 line of another value, then the most
+    restrictive marking line anywhere (此件不公开, 内部资料, （此件发至县团级） before
+    此件公开发布: a document marked both ways is not published). "" when it says nothing."""
+    filled = [ln for ln in lines if ln.text.strip()]
+    if filled:
+        head_end = max(head_end, filled[min(HEAD_LINES, len(filled)) - 1].end)
+    # Of a long line (run-on text whose lines could not be put back), only its start is the head.
+    head = [line.strip()[:HEAD_CHARS] for line in text[:head_end].split("\n")]
+    classified = CLASSIFIED_MARK.search("\n".join(head))
+    if classified:
+        return classified.group(0)
+    head_marks = [line for line in head if HEAD_MARK_LINE.fullmatch(line)]
+    if head_marks:
+        return head_marks[0]  # 机密 alone, or 密级：内部
+    found = [m for m in (marking_of(ln.text.strip()) for ln in filled) if m]
+    return next((m for m in found if marking_kind(m) == MARK_INTERNAL), "") or \
+        next((m for m in found if marking_kind(m) == MARK_PUBLIC), "")
 
 
 def reviewed_titles(text: str) -> tuple[str, ...]:

@@ -146,3 +146,59 @@ def decree_number(issuer_code: str, seq: int) -> tuple[str, tuple[str, ...]]:
     main = f"{code}令第{seq}号"
     aliases = (f"国令第{seq}号",) if code == "国务院" else ()
     return main, aliases
+
+
+# Markings of who may read a document (see indexer.visibility), each on a line of its own:
+# 此件公开发布 / （此件不公开） / 公开方式：依申请公开 / 内部资料 / （此件发至县团级） / 密级：秘密 / 机密★1年.
+# What each kind means for visibility is indexer.visibility's business; here, only what a marking is.
+MARK_PUBLIC, MARK_INTERNAL, MARK_CLASSIFIED = "public", "internal", "classified"
+CLASSIFIED_LEVELS = ("绝密", "机密", "秘密")
+_OPEN, _CLOSE = r"[（(〔【\[]", r"[）)〕】\]]"
+_DISCLOSURE = r"公开发布|主动公开|不予公开|免予公开|不公开|依申请公开"
+_DISTRIBUTION = r"此件(?:只|仅)?发(?:至|到|给)?[^（）()〔〕【】\[\]。，；\s]{1,10}(?:[（(][^（）()]{1,8}[）)][^（）()〔〕【】\[\]。，；\s]{0,4})?"
+_INTERNAL = r"内部(?:资料|文件|材料|刊物|参考|明电)?(?:[，,、\s]*(?:注意保存|注意保密|妥善保管|请勿外传|不得外传|严禁外传))?"
+_LEVEL = "|".join(CLASSIFIED_LEVELS)
+_TERM = r"(?:\s*(?:\d{1,2}\s*年|长期|\d{1,2}\s*个月))?"
+# A whole line that is a marking; the marking is the first group that matched (brackets dropped).
+MARKING_LINE = re.compile(
+    rf"{_OPEN}((?:此件)?(?:{_DISCLOSURE}))[。.]?{_CLOSE}"  # （此件公开发布）, （不予公开）
+    rf"|((?:此件)?(?:{_DISCLOSURE}))[。.]?"  # 此件公开发布, 主动公开 without brackets
+    rf"|((?:信息)?公开(?:方式|属性|类型|选项|形式)\s*[：:]\s*(?:{_DISCLOSURE}))"  # 公开方式：主动公开
+    rf"|{_OPEN}?({_DISTRIBUTION}){_CLOSE}?"  # （此件发至县团级）: sent to some offices only
+    rf"|{_OPEN}?({_INTERNAL}){_CLOSE}?"  # 内部资料 / （内部）
+)
+# A classification in the head of a document: 密级：机密, 秘密★1年, ★机密 (never 保守秘密 in a sentence).
+CLASSIFIED_MARK = re.compile(
+    rf"({_LEVEL})\s*★{_TERM}|★\s*({_LEVEL}){_TERM}|密级(?:和保密期限)?\s*[：:]\s*★?\s*({_LEVEL})(?:\s*★)?{_TERM}"
+)
+# A line of the head that is a classification or a 密级 line of any value: 机密 / 秘密 1年 / 密级：内部.
+HEAD_MARK_LINE = re.compile(rf"(?:{_LEVEL}){_TERM}|密级(?:和保密期限)?\s*[：:]\s*\S.{{0,15}}|(?:{_LEVEL})\s*★.{{0,8}}|★\s*(?:{_LEVEL}).{{0,8}}")
+# The same markings inside run-on text (OCR, exports), in brackets: where reflow puts line breaks back.
+RUN_ON_MARKING = re.compile(
+    rf"{_OPEN}(?:此件(?:{_DISCLOSURE})|{_DISTRIBUTION}|主动公开|不予公开|依申请公开|不公开|内部(?:资料|文件)?){_CLOSE}"
+    rf"|(?:{_LEVEL})\s*★{_TERM}"
+)
+
+
+def marking_of(line: str) -> str:
+    """The marking a (stripped) line is, as written without its brackets, or ""."""
+    m = MARKING_LINE.fullmatch(line)
+    return next((g for g in m.groups() if g), "") if m else ""
+
+
+def marking_kind(marking: str) -> str:
+    """What a marking says: MARK_PUBLIC, MARK_INTERNAL or MARK_CLASSIFIED ("" for no marking)."""
+    if not marking:
+        return ""
+    if CLASSIFIED_MARK.search(marking) or re.fullmatch(rf"(?:{_LEVEL}){_TERM}", marking):
+        return MARK_CLASSIFIED
+    if re.search(r"公开发布|主动公开", marking) and not marking.startswith("此件发"):
+        return MARK_PUBLIC
+    return MARK_INTERNAL
+
+
+def classified_level(marking: str) -> str:
+    """绝密, 机密 or 秘密 when the marking is a classification, else ""."""
+    if marking_kind(marking) != MARK_CLASSIFIED:
+        return ""
+    return next(level for level in CLASSIFIED_LEVELS if level in marking)

@@ -5,8 +5,8 @@ line: red header, number, title, addressees, body, signature and the printing
 line all run together (山东省财政厅文件鲁财会〔2021〕13号山东省财政厅关于…的通知各市财政局：为…).
 :func:`reflow` puts back the breaks the parser relies on, by pattern rather
 than by line: header parts, the title, the addressee line, numbered items and
-sub-points, labelled blocks (附件, 联系人, 分送 …) and the signature and printing
-dates. Only newlines are inserted; no character is changed or dropped.
+sub-points, labelled blocks (附件, 联系人, 分送 …), markings of who may read it
+(（此件公开发布）, 秘密★1年) and the signature and printing dates. Only newlines are inserted; no character is changed or dropped.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .patterns import (
     ISSUER_START,
     ORG_SUFFIX,
     ROUTING_NUMBER,
+    RUN_ON_MARKING,
     TELEGRAM_NOISE,
     TITLE_END,
     cn_to_int,
@@ -28,7 +29,6 @@ RUN_ON_CHARS = 150  # a first line this long holds more than a title
 _HEADER_ZONE = 600
 _DATE = re.compile(r"(?:19|20)\d\d年\d{1,2}月\d{1,2}日")
 _LABELS = re.compile(r"(?:附件|联系人|联系电话|参会|参会人员|邀请|出席|列席|请假|记录|分送|抄送|抄报|主送)[：:]")
-_PUBLIC = re.compile(r"[（(]此件(?:公开发布|不公开|依申请公开|主动公开)[）)]")
 _ITEM = re.compile(r"([一二三四五六七八九十]{1,3})、")
 _SUBPOINT = re.compile(r"[（(]([一二三四五六七八九十]{1,3})[)）]")
 _SENTENCE_END = "。；：:！？!?）)”"
@@ -89,6 +89,8 @@ def _tokens(segment: str) -> list[tuple[int, int]]:
             spans.append((m.start(), m.end()))
     for m in re.finditer(r"抄报[：:]|抄送[：:]", segment):
         spans.append((m.start(), m.end()))
+    for m in RUN_ON_MARKING.finditer(segment):
+        spans.append((m.start(), m.end()))  # 秘密★1年, （内部） above the title: a line of their own
     for m in re.finditer(r"文件|会议纪要(?=[^关]{0,12}〔)", segment):
         spans.append((m.end(), m.end()))  # a break after the red header
     return sorted(spans)
@@ -137,12 +139,13 @@ def break_body(text: str, issuers: list[str]) -> list[str]:
     cuts: set[int] = set()
     cuts |= _numbered(text, _ITEM, lambda s: cn_to_int(s))
     cuts |= {m.start() for m in _LABELS.finditer(text)}
-    for m in _PUBLIC.finditer(text):
-        cuts |= {m.start(), m.end()}
     for m in _DATE.finditer(text):
         if _is_signature_date(text, m):
             start = _signer_start(text, m.start(), issuers)
             cuts |= {start, m.start(), m.end() + (2 if text[m.end():m.end() + 2] == "印发" else 0)}
+    marks = [m.span() for m in RUN_ON_MARKING.finditer(text)]  # （此件公开发布）, （此件发至县团级）
+    cuts = {c for c in cuts if not any(start < c < end for start, end in marks)}  # a line of their own, whole
+    cuts |= {p for span in marks for p in span}
     pieces = [text[a:b] for a, b in zip([0, *sorted(cuts)], [*sorted(cuts), len(text)])]
     return _subpoints([p for p in pieces if p])
 

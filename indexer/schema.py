@@ -11,6 +11,7 @@ settings as outdated instead of searching it with a mismatched analyzer.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from whoosh import fields, formats
@@ -82,6 +83,30 @@ def current_meta() -> dict:
 
 def write_meta(index_dir: Path) -> None:
     (index_dir / META_FILE).write_text(json.dumps(current_meta(), indent=2) + "\n", "utf-8")
+
+
+RULES_KEY = "visibility_rules"  # the fingerprint of the visibility file every label was decided by
+
+
+def recorded_rules(data_dir: Path) -> str:
+    """The fingerprint of the visibility rules the index's labels agree with ("" if none recorded)."""
+    try:
+        return str(json.loads((data_dir / META_FILE).read_text("utf-8")).get(RULES_KEY, ""))
+    except (OSError, ValueError, AttributeError):
+        return ""
+
+
+def record_rules(data_dir: Path, fingerprint: str) -> None:
+    """Note in the meta file that every label agrees with these rules (written whole, then renamed)."""
+    path = data_dir / META_FILE
+    try:
+        meta = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        meta = current_meta()
+    meta[RULES_KEY] = fingerprint
+    scratch = path.with_suffix(".tmp")
+    scratch.write_text(json.dumps(meta, indent=2) + "\n", "utf-8")
+    os.replace(scratch, path)
 
 
 def check_meta(data_dir: Path, index_dir: Path | None = None) -> None:

@@ -177,6 +177,8 @@ def file_audit_dict(f: FileAudit, path: str | None = None, url: str | None = Non
             "present": a.present, "attending_units": a.attending_units, "attending_persons": a.attending_persons,
             "absent": a.absent, "recorder": a.recorder},
         "warnings": [_warning_dict(w) for w in f.warnings],
+        "visibility": f.visibility,
+        "visibility_reason": f.visibility_reason,
     }
     if url is not None:
         row["url"] = url
@@ -194,6 +196,7 @@ def audit_totals_dict(t: AuditTotals) -> dict:
         "warnings": [{"kind": c.value, "message": WARNINGS[c.value], "count": c.count} for c in t.warnings],
         "dept_level": [{"value": c.value, "count": c.count} for c in t.dept_levels],
         "unknown_units": [{"name": u.name, "files": u.files, "mentions": u.mentions} for u in t.unknown_units],
+        "visibility": [{"value": c.value, "count": c.count} for c in t.visibility],
     }
 
 

@@ -185,18 +185,26 @@ def _marked(fragment: indexer.Fragment) -> str:
     return "".join(out + [fragment.text[last:]])
 
 
+VISIBILITY_HELP = ("Decide visibility with this index folder's visibility.toml and source folders, as "
+                   "`minutes index --index DIR` would (default: the document's marking, else internal).")
+
+
 @cli.command("parse")
 @click.argument("file", type=click.Path())
+@click.option("--index", "index_dir", help=VISIBILITY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the whole structure as JSON.")
-def parse_cmd(file, as_json):
-    """Show how one file parses (nothing is indexed): .txt, .html, .docx, .pdf.
+def parse_cmd(file, index_dir, as_json):
+    """Show how one file parses (nothing is indexed): .txt, .html, .docx, .pdf,
+    and the visibility indexing would give it. A document marked 秘密/机密/绝密
+    is an error, as `minutes index` refuses it.
 
     \b
-    Example:
+    Examples:
         minutes parse samples/corpus/示例市政府常务会议纪要-2021-09.txt --json
+        minutes parse /data/minutes/a.txt --index index/    # visibility by index/visibility.toml
     """
     try:
-        doc = indexer.read_document(file)
+        doc = indexer.read_decided(file, _index_dir(index_dir) if index_dir else None)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
     if as_json:
@@ -204,7 +212,8 @@ def parse_cmd(file, as_json):
         return
     for label, value in [("id", doc.id), ("title", doc.title), ("issuer", doc.issuer), ("type", doc.doc_type),
                          ("number", doc.doc_number), ("session", doc.session), ("date", doc.date),
-                         ("chair", doc.chair), ("issued", doc.issued)]:
+                         ("chair", doc.chair), ("issued", doc.issued),
+                         ("visibility", f"{doc.visibility} ({doc.visibility_reason})")]:
         if value:
             click.echo(f"{label}: {value}")
     for item in doc.items:
@@ -220,27 +229,36 @@ def parse_cmd(file, as_json):
 
 @cli.command("audit")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--index", "index_dir", help=VISIBILITY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: files and totals (the /api/audit shape).")
-def audit_cmd(paths, as_json):
+def audit_cmd(paths, index_dir, as_json):
     """What the parser understands in each file, before you index it (nothing is indexed).
 
     Per file: type, title, number, issuer and its level, dates, items,
     departments with their level, units not in the gazetteer, attendance of
-    minutes, and warnings ("no number found", "title longer than 60
-    characters", …); then totals. Files are picked as `minutes index` picks
-    them. Warnings leave the exit status 0; a file that cannot be read or
-    parsed is listed with its reason, the others are still audited, and the
-    exit status is 1, as `minutes index` would exit.
+    minutes, warnings ("no number found", "title longer than 60 characters",
+    …) and the visibility indexing would give it, with the reason (with
+    --index, by that index folder's visibility.toml; else by the document's
+    marking, else internal); then totals. Files are picked as `minutes index`
+    picks them. Warnings leave the exit status 0; a file that cannot be read
+    or parsed, or is marked 秘密/机密/绝密, is listed with its reason, the
+    others are still audited, and the exit status is 1, as `minutes index`
+    would exit.
 
     \b
     Examples:
         minutes audit /data/minutes
+        minutes audit /data/minutes --index index/   # visibility by index/visibility.toml
         minutes audit /data/minutes --json | jq '.files[] | select(.warnings != []) | .path'
     """
     files, _ = indexer.collect_files(paths)
-    with click.progressbar(length=len(files), label="auditing", file=sys.stderr,
-                           item_show_func=lambda p: p.name if p else None) as bar:
-        report = indexer.audit_paths(paths, on_file=lambda path: bar.update(1, path))
+    try:
+        with click.progressbar(length=len(files), label="auditing", file=sys.stderr,
+                               item_show_func=lambda p: p.name if p else None) as bar:
+            report = indexer.audit_paths(paths, on_file=lambda path: bar.update(1, path),
+                                         index_dir=_index_dir(index_dir) if index_dir else None)
+    except indexer.MinutesError as e:
+        raise click.ClickException(str(e)) from None
     if as_json:
         click.echo(json.dumps(indexer.audit_dict(report), ensure_ascii=False, indent=2))
     else:
@@ -276,6 +294,7 @@ def _echo_file_audit(f: indexer.FileAudit, root: Path | None) -> None:
                        (("signed", f.signed), ("compiled", f.compiled), ("issued", f.issued)) if value)
     _field("date", (f.date or "—") + (f" ({others})" if others else ""))
     _field("items", str(f.item_count))
+    _field("visibility", f"{f.visibility} ({f.visibility_reason})")
     if f.departments:
         by_level: dict[str, list[str]] = {}
         for d in f.departments:
@@ -298,6 +317,7 @@ def _echo_audit_totals(t: indexer.AuditTotals) -> None:
     click.echo(f"\ntotals: {t.files} files, {t.parsed} parsed, {t.failed} failed, "
                f"{t.with_warnings} with warnings, {t.item_count} items")
     _field("by type", " · ".join(f"{c.value or '—'} {c.count}" for c in t.doc_types) or "—")
+    _field("visibility", " · ".join(f"{c.value} {c.count}" for c in t.visibility) or "—")
     _field("warnings", "" if t.warnings else "none")
     for c in t.warnings:
         click.echo(f"      {c.count:>5}  {indexer.AUDIT_WARNINGS[c.value]}")

@@ -7,6 +7,7 @@ import os
 
 import indexer
 
+from .documents import visibility_view
 from .presenters import search_url
 
 # Chinese labels for the page; the JSON keeps the English kinds and messages.
@@ -69,6 +70,7 @@ def audit_page(data: dict) -> dict:
                          for level, depts in levels.items()],
             warning_labels=[{"kind": w["kind"], "label": WARNING_LABELS[w["kind"]], "detail": w["detail"]}
                             for w in row["warnings"]],
+            visibility_view=visibility_view(row["visibility"], row["visibility_reason"]),
         ))
     return {
         "totals": totals,
@@ -80,4 +82,5 @@ def audit_page(data: dict) -> dict:
         "warnings": [dict(w, label=WARNING_LABELS[w["kind"]], url=filter_url(w["kind"]), selected=w["kind"] == warning)
                      for w in totals["warnings"]],
         "dept_levels": [dict(c, label=LEVEL_LABELS.get(c["value"], c["value"])) for c in totals["dept_level"]],
+        "visibility": [dict(c, label=visibility_view(c["value"], "")["label"]) for c in totals["visibility"]],
     }

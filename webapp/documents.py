@@ -5,6 +5,18 @@ import indexer
 
 from .presenters import fragment_html, quoted, search_url
 
+# How the page names a visibility label and the reason for it (the JSON keeps the label and reason as stored).
+VISIBILITY_LABELS = {indexer.PUBLIC: "公开", indexer.INTERNAL: "内部"}  # any other label is a group's name
+_REASONS = (("rule ", "按规则 "), ("marking ", "按文件标注 "), ("default", "默认"))
+
+
+def visibility_view(label: str, reason: str) -> dict:
+    """``{value, label, reason}``: 公开 / 内部 / the group's name, and why in Chinese
+    (按规则 公开/** (visibility.toml), 按文件标注 此件公开发布, 默认)."""
+    shown = next((zh + reason[len(en):] for en, zh in _REASONS if reason.startswith(en)), reason)
+    return {"value": label, "label": VISIBILITY_LABELS.get(label, label), "reason": shown}
+
+
 def _item_json(doc: indexer.Document, item: indexer.Item) -> dict:
     return {
         "item_no": item.number,
@@ -49,6 +61,8 @@ def document_json(doc: indexer.Document) -> dict:
         "chair": {"name": doc.chair_name, "title": doc.chair_title} if doc.chair else None,
         "addressees": list(doc.addressees),
         "public": doc.public,
+        "visibility": doc.visibility,
+        "visibility_reason": doc.visibility_reason,
         "metadata": [{"label": k, "value": v} for k, v in doc.metadata],
         "preamble": doc.preamble,
         "citation": indexer.citation(doc.title, doc.doc_number, issuer=doc.issuer, date=doc.date),
@@ -101,6 +115,7 @@ def document_page(doc: indexer.Document, q: str = "", from_reference: bool = Fal
     data["preamble_html"] = [fragment_html(indexer.highlight_all(p, terms)) for p in doc.preamble.split("\n") if p.strip()]
     data["attending_text"] = "；".join(
         u["unit"] + (" " + "、".join(u["persons"]) if u["persons"] else "") for u in data["attendance"]["attending"])
+    data["visibility_view"] = visibility_view(doc.visibility, doc.visibility_reason)
     data["q"] = q
     data["back_url"] = search_url([("q", q)] + ([("list", "1")] if from_reference else [])) if q else None
     data["from_reference"] = from_reference
