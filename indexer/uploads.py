@@ -61,8 +61,10 @@ BATCH_ID = re.compile(r"[A-Za-z0-9_-]{22,64}")
 # Why a file was refused or failed (the web app has a Chinese label for each kind).
 BAD_NAME, UNSUPPORTED, EMPTY, TOO_LARGE, DUPLICATE_NAME, TOO_MANY = (
     "bad_name", "unsupported", "empty", "too_large", "duplicate_name", "too_many")
-FAILED, UNCHANGED, COPY, DUPLICATE = "failed", "unchanged", "copy", "duplicate"
-REFUSALS = (BAD_NAME, UNSUPPORTED, EMPTY, TOO_LARGE, DUPLICATE_NAME, TOO_MANY, FAILED, UNCHANGED, COPY, DUPLICATE)
+FAILED, CLASSIFIED, UNCHANGED, COPY, DUPLICATE = "failed", "classified", "unchanged", "copy", "duplicate"
+REFUSALS = (BAD_NAME, UNSUPPORTED, EMPTY, TOO_LARGE, DUPLICATE_NAME, TOO_MANY, FAILED, CLASSIFIED, UNCHANGED, COPY,
+            DUPLICATE)
+CLASSIFIED_REASON = "classified ("  # how indexer.visibility.Classified's reason begins
 ADDED, REPLACED = "added", "replaced"
 
 
@@ -201,7 +203,8 @@ def _audited(index_dir: Path, folder: Path, sizes: dict[str, int]) -> tuple[tupl
     if not sizes:
         return (), []
     paths = [folder / FILES / name for name in sizes]
-    by_path = {f.path: f for f in audit_paths(paths).files}
+    # Visibility as the commit will decide it: this index's rules, the file's name as its path under the root.
+    by_path = {f.path: f for f in audit_paths(paths, index_dir=index_dir).files}
     staged, refused = [], []
     with _Held(index_dir) as held:
         for path in paths:
@@ -222,7 +225,7 @@ def _refusal(held: _Held, path: Path, audit: FileAudit) -> Refusal | None:
     """Why a staged file cannot be committed, from what it parsed into and what the index holds."""
     name = path.name
     if not audit.ok:
-        return Refusal(name, FAILED, audit.failure)
+        return Refusal(name, CLASSIFIED if audit.failure.startswith(CLASSIFIED_REASON) else FAILED, audit.failure)
     same_bytes = held.by_hash(hashlib.sha256(path.read_bytes()).hexdigest())
     if same_bytes and held.is_upload(same_bytes) and same_bytes["source"] == name:
         return Refusal(name, UNCHANGED, "the same file is already indexed under this name")
@@ -436,7 +439,8 @@ class _Moves:
 
 def _result(index_dir: Path, batch: Batch, moves: _Moves, report, previous: dict[str, str]) -> CommitResult:
     by_path = {str(p): p.name for p in moves.placed()}
-    failed = [Refusal(by_path[f.path], FAILED, f.reason) for f in report.failed if f.path in by_path]
+    failed = [Refusal(by_path[f.path], CLASSIFIED if f.reason.startswith(CLASSIFIED_REASON) else FAILED, f.reason)
+              for f in report.failed if f.path in by_path]
     failed += [Refusal(by_path[c.path], COPY, f"the same bytes are already indexed from {c.original}")
                for c in report.copies if c.path in by_path]
     seen = {*report.indexed, *report.unchanged, *(f.path for f in report.failed), *(c.path for c in report.copies)}
@@ -453,7 +457,8 @@ def _result(index_dir: Path, batch: Batch, moves: _Moves, report, previous: dict
     shutil.rmtree(moves.folder, ignore_errors=True)
     documents = []
     with _Held(index_dir) as held:
-        for name in (by_path[p] for p in (*report.indexed, *report.unchanged) if p in by_path):
+        read = {*report.indexed, *report.unchanged}
+        for name in (name for path, name in by_path.items() if path in read):  # in the batch's order
             record = held.at_name(name) or {}
             status = UNCHANGED if str(moves.target / name) in report.unchanged else (
                 REPLACED if name in moves.replaced else ADDED)
