@@ -23,6 +23,7 @@ setup(
         "jieba~=0.42.1",
         "rjieba~=0.2.2",  # jieba's algorithm compiled, for indexing where its words are jieba's (indexer/analysis.py)
         "Flask~=3.1",
+        "Flask-WTF~=1.2",  # CSRF protection for the sign-in and other state-changing forms (webapp/auth.py)
         "gunicorn~=23.0",
         "click~=8.1",
         "pypdf~=7.1",  # the text layer of PDF files; pure Python

@@ -4,7 +4,8 @@ A stable contract for scripts: extend it, don't break it. Library errors become
 ``click.ClickException`` here (exit 1, ``Error: …`` naming the file and why).
 Commands run without the web app's time limit: the one who waits is the one who asked.
 The JSON printed is the shapes of :mod:`indexer.shapes`, the web app's objects
-without their URLs; the web app is imported only to serve it.
+without their URLs; the web app is imported only to serve it, and its Flask-free
+stores (users file, audit log) by ``minutes users`` and ``minutes log``.
 """
 from __future__ import annotations
 
@@ -404,3 +405,9 @@ def serve_cmd(index_dir, host, port, debug):
     indexer.warm_up(app.config["INDEX"])
     # One thread: a worker's searcher is shared state, as under gunicorn's sync workers.
     app.run(host=host, port=port, debug=debug, threaded=False)
+
+
+from .users import log_cmd, users_cmd  # noqa: E402  (they use INDEX_HELP and _index_dir, above)
+
+cli.add_command(users_cmd)
+cli.add_command(log_cmd)

@@ -118,7 +118,9 @@ def real_search_index(real_index_dir) -> indexer.SearchIndex:
 
 @pytest.fixture
 def app(index_dir):
-    app = create_app({"INDEX": str(index_dir), "TESTING": True})
+    # The pre-existing page tests are about search, not about who may read: every caller reads
+    # public and internal documents here. tests/test_auth.py and the leak test use the default.
+    app = create_app({"INDEX": str(index_dir), "TESTING": True, "ANONYMOUS_ACCESS": "staff"})
     yield app
     app.extensions["minutes"].close()
 
@@ -137,7 +139,8 @@ def free_port() -> int:
 def start_gunicorn(index_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
     """Start gunicorn with the repository's config; its output goes to ``log_path``."""
     port = free_port()
-    env = dict(os.environ, MINUTES_INDEX=str(index_dir), MINUTES_BIND=f"127.0.0.1:{port}", MINUTES_WORKERS="2")
+    env = dict(os.environ, MINUTES_INDEX=str(index_dir), MINUTES_BIND=f"127.0.0.1:{port}", MINUTES_WORKERS="2",
+               MINUTES_ANONYMOUS_ACCESS="staff")  # as the app fixture: these tests are about serving
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(

@@ -288,7 +288,7 @@ def crafted_client(tmp_path):
     (folder / "crafted.txt").write_text(CRAFTED_NOTICE, encoding="utf-8")
     shutil.copy(NOTICE, folder)
     assert indexer.index_paths([folder], tmp_path / "ix").failed == ()
-    app = create_app({"INDEX": str(tmp_path / "ix"), "TESTING": True})
+    app = create_app({"INDEX": str(tmp_path / "ix"), "TESTING": True, "ANONYMOUS_ACCESS": "staff"})  # staff see /audit
     yield app.test_client()
     app.extensions["minutes"].close()
 
@@ -320,7 +320,8 @@ def test_audit_of_the_real_index_equals_the_audit_of_its_files(real_corpus, real
         {f.doc_id: replace(f, path="") for f in from_files.files}
     assert from_index.totals == from_files.totals
 
-    app = create_app({"INDEX": str(real_index_dir), "TESTING": True, "SEARCH_TIME_LIMIT": None})  # correctness only
+    app = create_app({"INDEX": str(real_index_dir), "TESTING": True, "SEARCH_TIME_LIMIT": None,  # correctness only
+                      "ANONYMOUS_ACCESS": "staff"})  # staff see /audit
     try:
         data = app.test_client().get("/api/audit").get_json()
     finally:

@@ -104,7 +104,7 @@ def hostile_index(tmp_path_factory):
 
 
 def test_document_markup_is_inert_in_every_page(hostile_index, request):
-    app = create_app({"INDEX": str(hostile_index), "TESTING": True})
+    app = create_app({"INDEX": str(hostile_index), "TESTING": True, "ANONYMOUS_ACCESS": "staff"})  # markup, not access
     request.addfinalizer(app.extensions["minutes"].close)
     client = app.test_client()
     data = client.get("/api/search?q=网页安全").get_json()

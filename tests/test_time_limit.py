@@ -251,7 +251,8 @@ def test_resumable_keeps_its_progress_and_starts_over_after_an_error():
 @pytest.fixture
 def app_with_limit(index_dir):
     def make(limit):
-        app = create_app({"INDEX": str(index_dir), "TESTING": True, "SEARCH_TIME_LIMIT": limit})
+        app = create_app({"INDEX": str(index_dir), "TESTING": True, "SEARCH_TIME_LIMIT": limit,
+                          "ANONYMOUS_ACCESS": "staff"})  # every endpoint, /audit too
         made.append(app)
         return app.test_client()
 

@@ -79,7 +79,7 @@ def test_missing_index_is_503_with_the_command_to_run(tmp_path):
 
 def test_index_from_environment_variable(monkeypatch, index_dir):
     monkeypatch.setenv("MINUTES_INDEX", str(index_dir))
-    app = create_app({"TESTING": True})
+    app = create_app({"TESTING": True, "ANONYMOUS_ACCESS": "staff"})  # the index's path: staff only
     assert app.test_client().get("/healthz").get_json()["index"] == str(index_dir)
     app.extensions["minutes"].close()
 

@@ -12,12 +12,15 @@ import indexer
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    from . import admin, auth, errors, index_holder, security, views
+
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         INDEX=str(indexer.default_index_dir()),
         PAGE_SIZE=10,
         SEARCH_TIME_LIMIT=indexer.SEARCH_TIME_LIMIT_S,  # seconds per request (MINUTES_SEARCH_TIME_LIMIT); None: none
         JSON_AS_ASCII=False,
+        **auth.DEFAULTS,  # accounts, sign-in and the audit log: see webapp/auth.py
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("MINUTES")
@@ -26,10 +29,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import errors, index_holder, security, views
-
     index_holder.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(admin.bp)
     return app

@@ -55,6 +55,7 @@ DEFAULTS = {
     "SIGNIN_LOCK_MINUTES": 15,
     "TRUSTED_HEADER": "",  # e.g. X-Remote-User; empty: no single sign-on
     "TRUSTED_PROXIES": [],  # socket addresses or networks the header is honoured from
+    "PROXY_FIX": 0,  # proxies in front whose X-Forwarded-For/-Proto to believe (werkzeug's ProxyFix); 0: none
     "SESSION_COOKIE_NAME": "minutes_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -84,7 +85,7 @@ class AuthState:
     proxies: tuple
 
 
-def _state() -> AuthState:
+def auth_state() -> AuthState:
     return current_app.extensions["minutes_auth"]
 
 
@@ -135,12 +136,17 @@ def anonymous_mode() -> str:
     return current_app.config["ANONYMOUS_ACCESS"]
 
 
+def _peer() -> str:
+    """The socket peer: with PROXY_FIX, the address before ProxyFix replaced it with the client's."""
+    return request.environ.get("werkzeug.proxy_fix.orig", {}).get("REMOTE_ADDR") or request.remote_addr or ""
+
+
 def _from_trusted_proxy() -> bool:
     try:
-        address = ipaddress.ip_address(request.remote_addr or "")
+        address = ipaddress.ip_address(_peer())
     except ValueError:
         return False
-    return any(address in network for network in _state().proxies)
+    return any(address in network for network in auth_state().proxies)
 
 
 def _find_user() -> User | None:
@@ -149,13 +155,13 @@ def _find_user() -> User | None:
     if header and _from_trusted_proxy():
         name = request.headers.get(header, "").strip()
         if name and accounts.NAME.fullmatch(name):
-            return _state().users.get(name) or User(name, READER)
+            return auth_state().users.get(name) or User(name, READER)
     if not config["SIGN_IN"]:
         return None
     name = session.get("user")
     if not name:
         return None
-    user = _state().users.get(name)
+    user = auth_state().users.get(name)
     if user is None or session.get("stamp") != user.stamp:
         return None  # removed, or the password changed since: the session has ended
     return user
@@ -185,13 +191,16 @@ def _address() -> str:
 def audit(event: str, **what) -> None:
     """Append an event by this request's caller to the audit log."""
     user = current_user()
-    _state().log.append(event, user.name if user else "", _address(), what)
+    auth_state().log.append(event, user.name if user else "", _address(), what)
 
 
 def record_search(req: indexer.SearchRequest) -> None:
-    """A signed-in user's search goes to the log with its query; an anonymous one is only counted."""
+    """A signed-in user's search goes to the log with its query; an anonymous one is only counted.
+    The home page (no words, no filters) is no search."""
+    if not req.q and not req.filters():
+        return
     if current_user() is None:
-        _state().log.count_anonymous_search()
+        auth_state().log.count_anonymous_search()
         return
     audit("search", q=req.q, filters={k: list(v) for k, v in req.filters().items()}, page=req.page, sort=req.sort)
 
@@ -275,7 +284,7 @@ def login():
     password = request.form.get("password", "")
     if not name or not password:
         return _login_page(MESSAGES["empty"], 400, name)
-    state, address = _state(), _address()
+    state, address = auth_state(), _address()
     lock = state.limits.locked(name, address)
     if lock is None:
         user = state.users.verify(name, password)
@@ -292,6 +301,8 @@ def login():
         if lock is None:
             return _login_page(MESSAGES["bad"], 401, name)
         state.log.append("locked", name, address, {"lock": lock.kind, "until": auditlog.iso_time(lock.until)})
+    else:
+        state.log.append("sign_in_failed", name, address, {"locked": lock.kind})  # refused unchecked
     return _login_page(MESSAGES[lock.kind].format(minutes=lock.minutes_left(time.time())), 429, name)
 
 
@@ -333,6 +344,13 @@ def init_app(app: Flask) -> None:
         proxies=_networks(app.config["TRUSTED_PROXIES"]),
     )
     app.session_interface = SessionInterface()
+    if int(app.config["PROXY_FIX"]):
+        # The client's address (limits, log) and scheme (Secure cookies) from the proxy's headers;
+        # the trusted header is still checked against the socket peer (_peer).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
@@ -360,6 +378,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def signed_in():
         return {"current_user": current_user(), "sign_in_enabled": app.config["SIGN_IN"],
+                "session_signed_in": bool(session.get("user")),
                 "role_labels": accounts.ROLE_LABELS, "staff_network": app.config["ANONYMOUS_ACCESS"] == "staff"}
 
     app.register_blueprint(bp)

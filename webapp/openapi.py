@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from indexer import AUDIT_WARNINGS
 
+from .auditlog import EVENTS as AUDIT_EVENTS
+
 FILTERS = [
     ("q", "检索式 (query language: /help)"),
     ("dept", "部门 (repeatable; values OR-ed)"),
@@ -41,6 +43,10 @@ AUDIT_FILE_KEYS = ["path", "ok", "failure", "doc_id", "doc_type", "meeting_kind"
                    "unknown_units", "attendance", "warnings"]
 AUDIT_TOTALS_KEYS = ["files", "parsed", "failed", "with_warnings", "item_count", "doc_type", "warnings", "dept_level",
                      "unknown_units"]
+
+# Every route answers these when the caller may not use it (see webapp/auth.py).
+AUTH_ERRORS = {"401": _ok("Error", "sign in first (anonymous caller)"),
+               "403": _ok("Error", "the signed-in user's role may not use this")}
 
 FACET = {"type": "object", "required": ["value", "count", "selected"],
          "properties": {"value": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"}}}
@@ -108,8 +114,18 @@ SPEC = {
         }},
         "/api/help": {"get": {"summary": "The query language",
                               "responses": {"200": {"description": "syntax rows and notes"}}}},
-        "/healthz": {"get": {"summary": "Health: counts and last update",
+        "/healthz": {"get": {"summary": "Health: counts of what the caller may read; the last update and the "
+                                        "index folder for signed-in callers only",
                              "responses": {"200": _ok("Health", "the index is open"), "503": ERRORS["503"]}}},
+        "/api/admin/users": {"get": {
+            "summary": "The users (name, role, groups; never a password hash). Admins only",
+            "responses": {"200": _ok("Users", "every user"), **AUTH_ERRORS}}},
+        "/api/admin/log": {"get": {
+            "summary": "The audit trail, newest first (at most 500 entries). Admins only",
+            "parameters": [_param("user", "only this user's entries"),
+                           _param("event", "only this event", {"type": "string", "enum": list(AUDIT_EVENTS)}),
+                           _param("since", "from this date or time on (UTC), e.g. 2026-11-01")],
+            "responses": {"200": _ok("AuditLog", "entries"), **ERRORS, **AUTH_ERRORS}}},
     },
     "components": {"schemas": {
         "Error": {"type": "object", "required": ["ok", "error", "status"],
@@ -184,6 +200,48 @@ SPEC = {
                     "kind": {"type": "string"}, "message": {"type": "string"}, "count": {"type": "integer"}}}},
                 "unknown_units": {"type": "array", "items": {"type": "object", "properties": {
                     "name": {"type": "string"}, "files": {"type": "integer"}, "mentions": {"type": "integer"}}}}}}}},
+        "Users": {"type": "object", "required": ["ok", "users"], "properties": {
+            "ok": {"type": "boolean"},
+            "users": {"type": "array", "items": {"type": "object", "required": ["name", "role", "groups"],
+                                                 "properties": {
+                "name": {"type": "string"}, "role": {"type": "string", "enum": ["reader", "editor", "admin"]},
+                "role_label": {"type": "string"}, "groups": {"type": "array", "items": {"type": "string"}}}}}}},
+        "AuditLog": {"type": "object", "required": ["ok", "entries"], "properties": {
+            "ok": {"type": "boolean"}, "user": {"type": "string"}, "event": {"type": "string"},
+            "since": {"type": "string"}, "limit": {"type": "integer"},
+            "entries": {"type": "array", "items": {"type": "object", "required": ["time", "user", "address", "event",
+                                                                                 "what"], "properties": {
+                "time": {"type": "string", "description": "UTC, ISO 8601"}, "user": {"type": "string"},
+                "address": {"type": "string"}, "event": {"type": "string", "enum": list(AUDIT_EVENTS)},
+                "what": {"type": "object", "description": "a search's q and filters, a view's doc_id …"}}}}}},
+        "UploadLimits": {"type": "object", "properties": {
+            "ok": {"type": "boolean"}, "max_file_bytes": {"type": "integer"}, "max_files": {"type": "integer"},
+            "max_request_bytes": {"type": "integer"}, "supported": {"type": "array", "items": {"type": "string"}},
+            "csrf_token": {"type": "string", "description": "send it as the X-CSRFToken header of the POSTs"}}},
+        "UploadRefusal": {"type": "object", "required": ["name", "kind", "reason"], "properties": {
+            "name": {"type": "string"}, "kind": {"type": "string", "enum": list(UPLOAD_REFUSALS)},
+            "reason": {"type": "string", "description": "English, with the detail"}}},
+        "UploadBatch": {"type": "object", "required": ["ok", "batch", "files", "refused"], "properties": {
+            "ok": {"type": "boolean"}, "batch": {"type": "string", "description": "\"\" when nothing was staged"},
+            "created": {"type": "string", "description": "UTC, ISO 8601"},
+            "files": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "size": {"type": "integer"},
+                "replaces": {"type": "string", "description": "id of the document the uploaded file of this name "
+                                                              "holds now; \"\" when new"},
+                "replaces_url": {"type": "string"}, "audit": {"$ref": "#/components/schemas/FileAudit"}}}},
+            "refused": {"type": "array", "items": {"$ref": "#/components/schemas/UploadRefusal"}},
+            "commit_url": {"type": "string"}, "discard_url": {"type": "string"}}},
+        "UploadResult": {"type": "object", "required": ["ok", "batch", "documents", "failed", "generation",
+                                                        "searchable"], "properties": {
+            "ok": {"type": "boolean"}, "batch": {"type": "string"},
+            "documents": {"type": "array", "items": {"type": "object", "properties": {
+                **{k: {"type": "string"} for k in ("name", "doc_id", "title", "doc_number", "visibility",
+                                                   "previous_id", "url")},
+                "status": {"type": "string", "enum": ["added", "replaced", "unchanged"]}}}},
+            "failed": {"type": "array", "items": {"$ref": "#/components/schemas/UploadRefusal"}},
+            "generation": {"type": "integer", "description": "the index's generation after the commit"},
+            "total_documents": {"type": "integer"},
+            "searchable": {"type": "boolean", "description": "this server's searcher finds every document now"}}},
         "Health": {"type": "object", "properties": {
             "ok": {"type": "boolean"}, "documents": {"type": "integer"}, "records": {"type": "integer"},
             "last_modified": {"type": "number"}, "index": {"type": "string"}}},

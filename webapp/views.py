@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 import indexer
 
 from . import audits, crossrefs, documents, drafts, openapi, presenters
+from .auth import EDITOR, current_access, current_user, record_search, record_view, role_required
 from .index_holder import deadline, get_index
 
 bp = Blueprint("minutes", __name__)
@@ -48,24 +49,33 @@ def _request() -> indexer.SearchRequest:
 @bp.get("/search")
 def search():
     req = _request()
+    access = current_access()
     if req.q and req.page == 1 and not req.filters() and not {"list", "sort"} & set(request.args):
         # A document number or session typed on its own opens that document.
-        found = get_index().lookup(req.q, deadline())
+        found = get_index().lookup(req.q, deadline(), access=access)
         if len(found) == 1:
+            record_search(req)
             return redirect(f"/doc/{found[0]}?" + urlencode({"q": req.q, "from": "reference"}))
-    return render_template("search.html", **presenters.search_page(get_index().search(req, deadline())))
+    page = presenters.search_page(get_index().search(req, deadline(), access=access))
+    record_search(req)
+    return render_template("search.html", **page)
 
 
 @bp.get("/api/search")
 @bp.get("/search.json")
 def search_json():
-    return jsonify(presenters.result_json(get_index().search(_request(), deadline())))
+    req = _request()
+    result = get_index().search(req, deadline(), access=current_access())
+    record_search(req)
+    return jsonify(presenters.result_json(result))
 
 
 @bp.get("/search.csv")
 def search_csv():
     # One search for every row (up to the cap), under the request's deadline; then rows are written as they go.
-    hits = get_index().hits(_request(), presenters.CSV_MAX_ROWS, deadline())
+    req = _request()
+    hits = get_index().hits(req, presenters.CSV_MAX_ROWS, deadline(), access=current_access())
+    record_search(req)
     return Response(presenters.hits_csv(hits), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=minutes-search.csv"})
 
@@ -74,7 +84,7 @@ def _policy_data() -> dict:
     title = request.args.get("title", "").strip().strip("《》")
     if not title:
         raise indexer.QueryError("title", "name a document, e.g. 示例市电梯安全条例（草案）")
-    target, steps = get_index().crossrefs(deadline()).policy(title)
+    target, steps = get_index().crossrefs(deadline(), access=current_access()).policy(title)
     return crossrefs.policy_json(indexer.normalize_title(title), target, steps)
 
 
@@ -98,7 +108,7 @@ def _tasks_data() -> dict:
         raise indexer.QueryError("year", f"{year!r} is not a four-digit year")
     if role not in ("", indexer.LEAD, indexer.CO_LEAD):
         raise indexer.QueryError("role", f"must be {indexer.LEAD} or {indexer.CO_LEAD}")
-    tasks = get_index().crossrefs(deadline()).tasks(dept, year, role, deadline())
+    tasks = get_index().crossrefs(deadline(), access=current_access()).tasks(dept, year, role, deadline())
     return crossrefs.tasks_json(dept, year, role, tasks)
 
 
@@ -122,15 +132,18 @@ def _audit_data() -> dict:
     warning = request.args.get("warning", "").strip()
     if warning and warning not in indexer.AUDIT_WARNINGS:
         raise indexer.QueryError("warning", f"must be one of {', '.join(indexer.AUDIT_WARNINGS)}")
-    return audits.index_audit_json(indexer.audit_index(get_index(), deadline()), warning)
+    return audits.index_audit_json(indexer.audit_index(get_index(), deadline(), current_access()), warning)
 
 
+# Editors and admins (it lists every file's parse quality); every caller on a staff network.
 @bp.get("/audit")
+@role_required(EDITOR, open_to_staff_network=True)
 def audit():
     return render_template("audit.html", **audits.audit_page(_audit_data()))
 
 
 @bp.get("/api/audit")
+@role_required(EDITOR, open_to_staff_network=True)
 def audit_json():
     return jsonify(_audit_data())
 
@@ -144,7 +157,8 @@ def openapi_json():
 def suggest_json():
     prefix = request.args.get("q", "").strip()[:50]
     limit = min(max(_int(request.args, "limit", 10), 1), 20)
-    return jsonify(presenters.suggestions_json(prefix, get_index().suggest(prefix, limit, deadline())))
+    suggestions = get_index().suggest(prefix, limit, deadline(), access=current_access())
+    return jsonify(presenters.suggestions_json(prefix, suggestions))
 
 
 def _draft_text() -> str:
@@ -159,14 +173,14 @@ def _draft_text() -> str:
 @bp.route("/draft", methods=["GET", "POST"])
 def draft():
     text = _draft_text()
-    passages = get_index().similar(text, deadline=deadline()) if text.strip() else None
+    passages = get_index().similar(text, deadline=deadline(), access=current_access()) if text.strip() else None
     return render_template("draft.html", **drafts.draft_page(text, passages))
 
 
 @bp.route("/api/draft", methods=["GET", "POST"])
 def draft_json():
     text = _draft_text()
-    return jsonify(drafts.draft_json(text, get_index().similar(text, deadline=deadline())))
+    return jsonify(drafts.draft_json(text, get_index().similar(text, deadline=deadline(), access=current_access())))
 
 
 @bp.get("/help")
@@ -181,29 +195,36 @@ def help_json():
 
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str):
-    doc = get_index().document(doc_id, deadline())
+    access = current_access()
+    doc = get_index().document(doc_id, deadline(), access=access)
     page = documents.document_page(doc, request.args.get("q", ""), request.args.get("from") == "reference")
-    page.update(crossrefs.references_json(get_index().crossrefs(deadline()), doc_id))
+    page.update(crossrefs.references_json(get_index().crossrefs(deadline(), access=access), doc_id))
+    record_view(doc_id)
     return render_template("doc.html", doc=page)
 
 
 @bp.get("/api/doc/<doc_id>")
 @bp.get("/doc/<doc_id>.json")
 def document_json(doc_id: str):
-    data = documents.document_json(get_index().document(doc_id, deadline()))
-    data.update(crossrefs.references_json(get_index().crossrefs(deadline()), doc_id))
+    access = current_access()
+    data = documents.document_json(get_index().document(doc_id, deadline(), access=access))
+    data.update(crossrefs.references_json(get_index().crossrefs(deadline(), access=access), doc_id))
+    record_view(doc_id)
     return jsonify(data)
 
 
 @bp.get("/healthz")
 def healthz():
-    stats = get_index().stats()
-    return jsonify({
+    # Counts of what the caller may read; when the index changed and where it is, only
+    # for signed-in callers and on a staff network (an update's time would date hidden documents).
+    stats = get_index().stats(current_access())
+    data = {
         "ok": True,
         "status": 200,
         "current": True,  # an outdated index never opens: it answers 503 with the command to run
         "documents": stats.documents,
         "records": stats.records,
-        "last_modified": stats.last_modified,
-        "index": stats.path,
-    })
+    }
+    if current_user() is not None or current_app.config["ANONYMOUS_ACCESS"] == "staff":
+        data.update(last_modified=stats.last_modified, index=stats.path)
+    return jsonify(data)

@@ -1,0 +1,99 @@
+"""``minutes users``: the users file through click's CliRunner, as an administrator uses it."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+from click.testing import CliRunner
+
+from minutes_cli import cli
+from webapp import accounts
+
+
+@pytest.fixture
+def users_cli(tmp_path):
+    index = tmp_path / "ix"
+    runner = CliRunner()
+
+    def run(*args, input=None):
+        return runner.invoke(cli, ["users", *args, "--index", str(index)], input=input)
+    run.path = index / "users.json"
+    return run
+
+
+def test_add_list_passwd_remove(users_cli):
+    result = users_cli("add", "zhang", "--role", "editor", "--group", "财政组", "--group", "审计组",
+                       "--password-stdin", input="s3cret-pass\n")
+    assert (result.exit_code, result.stdout) == (0, "added zhang (editor, groups: 财政组, 审计组)\n")
+    result = users_cli("add", "li", "--role", "reader", input="another-pw\nanother-pw\n")  # asked twice
+    assert result.exit_code == 0, result.output
+    assert users_cli("list").stdout == "li\treader\t\nzhang\teditor\t财政组,审计组\n"
+    assert json.loads(users_cli("list", "--json").stdout) == {"ok": True, "users": [
+        {"name": "li", "role": "reader", "role_label": "读者", "groups": []},
+        {"name": "zhang", "role": "editor", "role_label": "编辑", "groups": ["财政组", "审计组"]}]}
+    users = accounts.UsersFile(users_cli.path)
+    assert users.verify("zhang", "s3cret-pass").name == "zhang" and users.verify("li", "another-pw").name == "li"
+    assert users.verify("zhang", "wrong-pass") is None and users.verify("nobody", "s3cret-pass") is None
+
+    assert users_cli("passwd", "zhang", "--password-stdin", input="new-password\n").stdout == \
+        "password changed for zhang\n"
+    assert users.verify("zhang", "s3cret-pass") is None and users.verify("zhang", "new-password").role == "editor"
+    assert users_cli("remove", "li").stdout == "removed li\n"
+    assert users_cli("list").stdout == "zhang\teditor\t财政组,审计组\n"
+
+
+def test_the_file_holds_scrypt_hashes_only_and_is_private(users_cli):
+    users_cli("add", "zhang", "--role", "admin", "--password-stdin", input="s3cret-pass\n")
+    text = users_cli.path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert [sorted(u) for u in data["users"]] == [["groups", "name", "password_hash", "role"]]
+    assert data["users"][0]["password_hash"].startswith("scrypt:") and "s3cret-pass" not in text
+    assert stat.S_IMODE(os.stat(users_cli.path).st_mode) == 0o600
+    assert "scrypt" not in users_cli("list", "--json").stdout
+    assert sorted(os.listdir(users_cli.path.parent)) == [".users.json.lock", "audit.log", "users.json"]  # no scratch
+
+
+@pytest.mark.parametrize("args,input,message", [
+    (["add", "zhang", "--role", "reader", "--password-stdin"], "short\n",
+     "Error: the password is too short: at least 8 characters\n"),
+    (["add", "zh ang", "--role", "reader", "--password-stdin"], "long enough\n",
+     "Error: invalid user name 'zh ang': 1-64 letters, digits, '.', '_', '@' or '-'\n"),
+    (["add", "zhang", "--role", "reader", "--group", "internal", "--password-stdin"], "long enough\n",
+     "Error: invalid group 'internal': up to 64 characters, no spaces or commas, and not 'public' or 'internal'\n"),
+    (["remove", "nobody"], None, "Error: no user 'nobody' in {path}\n"),
+    (["passwd", "nobody", "--password-stdin"], "long enough\n", "Error: no user 'nobody' in {path}\n"),
+])
+def test_refusals_name_the_reason(users_cli, args, input, message):
+    result = users_cli(*args, input=input)
+    assert (result.exit_code, result.stderr) == (1, message.format(path=users_cli.path))
+
+
+def test_a_name_is_added_once_and_roles_are_checked(users_cli):
+    users_cli("add", "zhang", "--role", "reader", "--password-stdin", input="long enough\n")
+    result = users_cli("add", "zhang", "--role", "admin", "--password-stdin", input="long enough\n")
+    assert (result.exit_code, result.stderr) == (1, f"Error: user 'zhang' already exists in {users_cli.path}\n")
+    result = users_cli("add", "wang", "--role", "root", "--password-stdin", input="long enough\n")
+    assert result.exit_code == 2 and "'root' is not one of 'reader', 'editor', 'admin'" in result.stderr
+    result = users_cli("add", "wang", "--role", "reader", input="long enough\ndifferent!\nlong enough\nlong enough\n")
+    assert result.exit_code == 0 and "Error: The two entered values do not match." in result.output
+
+
+def test_the_users_file_can_live_elsewhere(tmp_path, monkeypatch):
+    monkeypatch.setenv("MINUTES_USERS", str(tmp_path / "etc" / "minutes-users.json"))
+    result = CliRunner().invoke(cli, ["users", "add", "zhang", "--role", "reader", "--password-stdin",
+                                      "--index", str(tmp_path / "ix")], input="long enough\n")
+    assert result.exit_code == 0 and (tmp_path / "etc" / "minutes-users.json").is_file()
+    assert not (tmp_path / "ix" / "users.json").exists()
+    other = tmp_path / "other.json"
+    CliRunner().invoke(cli, ["users", "add", "li", "--role", "reader", "--password-stdin", "--users", str(other),
+                             "--index", str(tmp_path / "ix")], input="long enough\n")
+    assert list(accounts.UsersFile(other).users()) == ["li"]
+
+
+def test_an_unreadable_users_file_is_an_error_naming_it(users_cli):
+    users_cli.path.parent.mkdir(parents=True)
+    users_cli.path.write_text("{not json", encoding="utf-8")
+    result = users_cli("list")
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: cannot read the users file {users_cli.path}: ")
