@@ -19,7 +19,8 @@ from .citation import citation
 from .deadline import NO_DEADLINE, Deadline
 from .indexing import item_from_record
 from .model import CO_LEAD, LEAD, Document, Item, from_dict
-from .references import TITLE, Citation, Registry, citations, normalize_title
+from .postings import Postings
+from .references import TITLE, Citation, Registry, cited, normalize_title, resolve
 from .schema import PREAMBLE
 from .visibility import Access
 
@@ -66,27 +67,29 @@ class Task:
 class CrossReferences:
     @classmethod
     def steps(cls, searcher) -> Generator[None, None, CrossReferences]:
-        """The build, yielding after each step; returns the cross-references."""
-        records: dict[str, list[dict]] = {}
-        for stored in searcher.all_stored_fields():
-            if stored.get("part") != PREAMBLE:
-                records.setdefault(stored["doc_id"], []).append(stored)
-            yield
+        """The build, yielding after each document; returns the cross-references.
+
+        One document is read at a time (its records found through the ``doc_id`` postings),
+        and what is kept of it is small: its structure without texts, what its text cites
+        and the sentences giving departments their tasks. Reading every record first, as
+        the build once did, held the whole index's text in memory at once, and a worker
+        keeps the high-water mark of its memory for life."""
+        postings, reader = Postings(searcher), searcher.reader()
         documents: dict[str, Document] = {}
-        for doc_id, rows in records.items():
+        mentioned: dict[str, tuple[tuple[str, str, int], ...]] = {}
+        sentences: dict[tuple[str, int, str], str] = {}
+        first: dict[str, int] = {}  # document → its first record: the order records are stored in
+        for term in searcher.lexicon("doc_id"):
+            doc_id = term.decode("utf-8") if isinstance(term, bytes) else term
+            docnums = [d for d in map(int, postings.get("doc_id", doc_id)[0]) if not reader.is_deleted(d)]
+            rows = [stored for d in docnums if (stored := searcher.stored_fields(d)).get("part") != PREAMBLE]
+            if not rows:
+                continue  # every record of it was deleted
+            first[doc_id] = min(docnums)
             rows.sort(key=lambda r: r["item_no"])
             meta = json.loads(rows[0]["doc_meta"])
-            items = []
-            for r in rows:
-                items.append(item_from_record(r))
-                yield
-            documents[doc_id] = replace(from_dict(Document, {**meta, "items": []}), items=tuple(items))
-        registry = Registry.build(
-            (d.id, d.title, d.doc_number, d.session, d.number_aliases) for d in documents.values())
-        cites: dict[str, tuple[Citation, ...]] = {}
-        sentences: dict[tuple[str, int, str], str] = {}
-        for doc_id, doc in documents.items():
-            cites[doc_id] = citations(doc, registry)
+            doc = replace(from_dict(Document, {**meta, "items": []}), items=tuple(item_from_record(r) for r in rows))
+            mentioned[doc_id] = cited(doc)
             for item in doc.items:
                 for r in item.roles:
                     if r.role in (LEAD, CO_LEAD):
@@ -94,6 +97,12 @@ class CrossReferences:
                             item, (r.name, *gazetteer.synonyms(r.name)))
             documents[doc_id] = _without_texts(doc)  # what is left to answer from is small
             yield
+        # In the order of the index's records, as every list built from them always was (and
+        # the registry's first-come rule for a number two documents share).
+        documents = {doc_id: documents[doc_id] for doc_id in sorted(first, key=first.get)}
+        registry = Registry.build(
+            (d.id, d.title, d.doc_number, d.session, d.number_aliases) for d in documents.values())
+        cites = {doc_id: resolve(doc_id, mentioned[doc_id], registry) for doc_id in documents}
         return cls(documents, registry, cites, sentences)
 
     def __init__(self, documents: dict[str, Document], registry: Registry,

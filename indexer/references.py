@@ -94,13 +94,26 @@ class Registry:
 
 def citations(doc: Document, registry: Registry) -> tuple[Citation, ...]:
     """Each thing the document cites, once, at its first mention inside an item if any."""
+    return resolve(doc.id, cited(doc), registry)
+
+
+def cited(doc: Document) -> tuple[tuple[str, str, int], ...]:
+    """(kind, text, item number) of each thing the document cites, once, at its first
+    mention inside an item if any: what :func:`citations` resolves, read from the text
+    alone (so that the text can be let go before every document's name is known)."""
     first: dict[tuple[str, str], int] = {}
     for kind, text, item_no in mentions(doc):
         if (kind, text) not in first or (first[(kind, text)] == 0 and item_no):
             first[(kind, text)] = item_no
+    return tuple((kind, text, item_no) for (kind, text), item_no in first.items())
+
+
+def resolve(doc_id: str, found: tuple[tuple[str, str, int], ...], registry: Registry) -> tuple[Citation, ...]:
+    """The citations of :func:`cited`'s mentions, with the documents they name; a
+    document's mention of itself is dropped."""
     out = []
-    for (kind, text), item_no in first.items():
+    for kind, text, item_no in found:
         target = registry.resolve(kind, text)
-        if target != doc.id:
+        if target != doc_id:
             out.append(Citation(kind, text, target, item_no))
     return tuple(out)
