@@ -97,3 +97,14 @@ def test_an_unreadable_users_file_is_an_error_naming_it(users_cli):
     users_cli.path.write_text("{not json", encoding="utf-8")
     result = users_cli("list")
     assert result.exit_code == 1 and result.stderr.startswith(f"Error: cannot read the users file {users_cli.path}: ")
+
+
+def test_an_unknown_name_costs_one_hash_check_like_a_wrong_password(users_cli, monkeypatch):
+    """No user enumeration by timing: an unknown name is checked against a dummy scrypt hash."""
+    users_cli("add", "zhang", "--role", "reader", "--password-stdin", input="long enough\n")
+    checked = []
+    real = accounts.check_password_hash
+    monkeypatch.setattr(accounts, "check_password_hash", lambda h, p: checked.append(h.split("$")[0]) or real(h, p))
+    users = accounts.UsersFile(users_cli.path)
+    assert (users.verify("zhang", "wrong guess"), users.verify("nobody", "wrong guess")) == (None, None)
+    assert checked == [users.get("zhang").password_hash.split("$")[0]] * 2 and checked[0].startswith("scrypt:")
