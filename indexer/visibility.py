@@ -102,7 +102,7 @@ class Rule:
 
 def glob_regex(pattern: str) -> str:
     """A glob as a regular expression over ``/``-separated paths."""
-    out, i, parts = [], 0, pattern.split("/")
+    out, parts = [], pattern.split("/")
     for n, part in enumerate(parts):
         last = n == len(parts) - 1
         if part == "**":

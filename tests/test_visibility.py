@@ -43,7 +43,7 @@ def marked(text: str) -> tuple[str, str, str, str]:
 TITLE = "示例市人民政府关于加强电梯安全管理的通知"
 
 
-@pytest.mark.parametrize(("text", "marking", "visibility"), [
+MARKINGS = [
     (notice(closing="（此件公开发布）\n"), "此件公开发布", "public"),  # full-width brackets
     (notice(closing="(此件公开发布)\n"), "此件公开发布", "public"),  # half-width brackets
     (notice(closing="【此件公开发布】\n"), "此件公开发布", "public"),
@@ -69,7 +69,11 @@ TITLE = "示例市人民政府关于加强电梯安全管理的通知"
     (run_on(tail="(此件不公开)"), "此件不公开", "internal"),
     (run_on(tail="(此件发至县团级)示例市人民政府办公室2021年6月11日印发"), "此件发至县团级", "internal"),
     (run_on(tail="〔此件发各县(市、区)〕"), "此件发各县(市、区)", "internal"),
-], ids=lambda value: value if len(value) < 20 else None)
+]
+
+
+@pytest.mark.parametrize(("text", "marking", "visibility"), MARKINGS,
+                         ids=[f"{n}-{marking}" for n, (_, marking, _) in enumerate(MARKINGS)])
 def test_each_marking_decides_the_visibility(text, marking, visibility):
     assert marked(text) == (TITLE, marking, visibility, f"marking {marking}")
 
@@ -94,7 +98,7 @@ def test_words_in_sentences_are_no_marking(text):
     (notice(head="绝密\n"), "绝密", "绝密"),
     (notice(head="秘密 1年\n", closing="（此件公开发布）\n"), "秘密", "秘密1年"),  # whatever else it says
     (run_on(head="170795秘密★1年"), "秘密", "秘密★1年"),  # run-on OCR head
-], ids=lambda value: value if len(value) < 20 else "run-on")
+], ids=["密级", "密级和保密期限", "star", "copy-number", "star-first", "word", "word-and-public", "run-on"])
 def test_classified_documents_are_refused(text, level, mark):
     doc = indexer.parse_text(text, source="/data/a.txt")
     with pytest.raises(indexer.Classified) as refused:
