@@ -290,3 +290,57 @@ def test_forwarded_addresses_only_with_proxy_fix(make_app, tmp_path):
     plain = make_app(TRUSTED_HEADER="X-Remote-User", TRUSTED_PROXIES=["127.0.0.1"]).test_client()
     plain.get("/search?q=防汛", headers=forwarded)
     assert [e.address for e in app.extensions["minutes_auth"].log.entries()][-1] == "127.0.0.1"
+
+
+@pytest.mark.serving
+def test_gunicorn_workers_share_the_session_key_and_the_limits(auth_index, tmp_path):
+    """Under real gunicorn (two workers): a session made by one worker is good in the other
+    (the key made once in <index>/secret_key), and failures counted by either lock the name."""
+    import concurrent.futures
+
+    import requests
+
+    from .conftest import start_gunicorn
+
+    accounts.UsersFile(auth_index / "users.json").add("served", "reader", (), PASSWORD)
+    proc, base = start_gunicorn(auth_index, tmp_path / "gunicorn.log")
+    try:
+        def attempt(name, password, session=None):
+            session = session or requests.Session()
+            token = csrf_token(session.get(base + "/login", timeout=20).text)
+            return session.post(base + "/login", data={"name": name, "password": password, "csrf_token": token},
+                                allow_redirects=False, timeout=20)
+
+        signed_in = requests.Session()
+        assert attempt("served", PASSWORD, signed_in).status_code == 302
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            pages = list(pool.map(lambda _: signed_in.get(base + "/help", timeout=20).text, range(24)))
+        assert all('<span class="user-name" title="读者">served</span>' in page for page in pages)
+        assert oct((auth_index / "secret_key").stat().st_mode & 0o777) == "0o600"
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            statuses = sorted(r.status_code for r in pool.map(lambda _: attempt("served", "wrong password"), range(5)))
+        assert statuses == [401, 401, 401, 401, 429]
+        assert attempt("served", PASSWORD).status_code == 429
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_the_session_key_is_made_once_when_first_needed(tmp_path):
+    """Without SECRET_KEY, the key is made at the first form or session, kept in
+    <index>/secret_key (0600) and read by every other process of the same index."""
+    index = tmp_path / "ix"
+    users = accounts.UsersFile(tmp_path / "users.json")
+    users.add("reader1", "reader", (), PASSWORD)
+    config = {"INDEX": str(index), "TESTING": True, "USERS_FILE": str(users.path),
+              "AUDIT_LOG": str(tmp_path / "audit.log"), "SIGNIN_STATE": str(tmp_path / "signin.sqlite")}
+    first, second = create_app(dict(config)), create_app(dict(config))
+    client = first.test_client()
+    assert client.get("/help").status_code == 200 and not index.exists()  # reading makes nothing
+    assert sign_in(client, "reader1").status_code == 302
+    assert oct((index / "secret_key").stat().st_mode & 0o777) == "0o600"
+    cookie = client.get_cookie("minutes_session")
+    other = second.test_client()
+    other.set_cookie("minutes_session", cookie.value)
+    assert '<span class="user-name" title="读者">reader1</span>' in other.get("/help").get_data(as_text=True)
+    assert first.secret_key == second.secret_key == (index / "secret_key").read_text()

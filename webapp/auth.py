@@ -314,6 +314,14 @@ def logout():
     return redirect(url_for("minutes.search"))
 
 
+def csrf_token() -> str:
+    """A CSRF token for a form (templates call it as ``csrf_token()``), the session key made first if need be."""
+    from flask_wtf.csrf import generate_csrf
+
+    ensure_secret_key(current_app)
+    return generate_csrf()
+
+
 # --- wiring ---------------------------------------------------------------------------------
 
 def _networks(value) -> tuple:
@@ -352,7 +360,7 @@ def init_app(app: Flask) -> None:
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+    from flask_wtf.csrf import CSRFError, CSRFProtect
 
     @app.before_request
     def key_for_posts():
@@ -367,17 +375,14 @@ def init_app(app: Flask) -> None:
     csrf.exempt(views.draft)
     csrf.exempt(views.draft_json)
 
-    def csrf_token() -> str:
-        ensure_secret_key(app)
-        return generate_csrf()
-
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.register_error_handler(CSRFError, lambda e: refusal(MESSAGES["csrf"], 400))
     app.before_request(_require_sign_in)
 
     @app.context_processor
     def signed_in():
-        return {"current_user": current_user(), "sign_in_enabled": app.config["SIGN_IN"],
+        # csrf_token here too: CSRFProtect's own context processor would otherwise win over the global.
+        return {"csrf_token": csrf_token, "current_user": current_user(), "sign_in_enabled": app.config["SIGN_IN"],
                 "session_signed_in": bool(session.get("user")),
                 "role_labels": accounts.ROLE_LABELS, "staff_network": app.config["ANONYMOUS_ACCESS"] == "staff"}
 
