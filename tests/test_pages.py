@@ -294,7 +294,7 @@ def test_openapi_describes_every_json_endpoint(client, app):
     assert spec["openapi"].startswith("3.")
     json_routes = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/") or r.rule in
                    ("/healthz", "/search.csv", "/tasks.csv")}
-    described = {p.replace("{doc_id}", "<doc_id>") for p in spec["paths"]}
+    described = {re.sub(r"\{(\w+)\}", r"<\1>", p) for p in spec["paths"]}  # /api/doc/{doc_id}: <doc_id>
     assert json_routes == described
     required = spec["components"]["schemas"]["SearchResult"]["required"]
     data = client.get("/api/search?q=电梯").get_json()

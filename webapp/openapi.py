@@ -2,7 +2,7 @@
 parameters and the shapes it returns."""
 from __future__ import annotations
 
-from indexer import AUDIT_WARNINGS
+from indexer import AUDIT_WARNINGS, UPLOAD_REFUSALS
 
 from .auditlog import EVENTS as AUDIT_EVENTS
 
@@ -37,6 +37,8 @@ def _ok(schema_ref: str, description: str) -> dict:
 ERRORS = {str(code): _ok("Error", text) for code, text in
           [(400, "a parameter is invalid; the message names it"), (503, "the index is missing or outdated")]}
 
+BATCH_PARAM = {"name": "batch", "in": "path", "required": True, "schema": {"type": "string"},
+               "description": "the batch id the upload returned"}
 FACET_COUNT = {"type": "object", "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}}
 AUDIT_FILE_KEYS = ["path", "ok", "failure", "doc_id", "doc_type", "meeting_kind", "title", "doc_number", "session",
                    "issuer", "issuer_level", "date", "signed", "compiled", "issued", "item_count", "dept",
@@ -111,6 +113,40 @@ SPEC = {
             "parameters": [_param("warning", "only the documents with this warning; totals stay over all",
                                   {"type": "string", "enum": list(AUDIT_WARNINGS)})],
             "responses": {"200": _ok("AuditReport", "files and totals"), **ERRORS},
+        }},
+        "/api/upload": {
+            "get": {"summary": "Editors: the upload limits, the file types read, and a CSRF token for the POSTs",
+                    "responses": {"200": _ok("UploadLimits", "limits and token"), **AUTH_ERRORS}},
+            "post": {"summary": "Editors: stage files (multipart, field `files`, repeatable) and audit each; "
+                                "nothing is indexed until the batch is committed",
+                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                         "type": "object", "required": ["files"], "properties": {"files": {
+                             "type": "array", "items": {"type": "string", "format": "binary"}}}}}}},
+                     "responses": {"201": _ok("UploadBatch", "the staged batch; refused files with their reasons"),
+                                   "400": _ok("UploadBatch", "no file could be staged (`batch` is empty)"),
+                                   "413": _ok("Error", "the request is over MAX_CONTENT_LENGTH"),
+                                   **AUTH_ERRORS}},
+        },
+        "/api/upload/{batch}": {"get": {
+            "summary": "Editors: a batch they staged, as the POST returned it",
+            "parameters": [BATCH_PARAM],
+            "responses": {"200": _ok("UploadBatch", "the batch"), "404": _ok("Error", "no such batch of yours"),
+                          **AUTH_ERRORS},
+        }},
+        "/api/upload/{batch}/commit": {"post": {
+            "summary": "Editors: index the batch through the index's one writer; a file of the same name as an "
+                       "uploaded one replaces it (a numbered document keeps its id)",
+            "parameters": [BATCH_PARAM],
+            "responses": {"200": _ok("UploadResult", "documents added or replaced, files that failed"),
+                          "404": _ok("Error", "no such batch of yours"),
+                          "503": _ok("Error", "the index is busy (another writer past the timeout; the batch is "
+                                              "kept: retry) or missing"), **AUTH_ERRORS},
+        }},
+        "/api/upload/{batch}/discard": {"post": {
+            "summary": "Editors: drop a staged batch",
+            "parameters": [BATCH_PARAM],
+            "responses": {"200": {"description": "`{\"ok\": true, \"batch\", \"discarded\": true}`"},
+                          "404": _ok("Error", "no such batch of yours"), **AUTH_ERRORS},
         }},
         "/api/help": {"get": {"summary": "The query language",
                               "responses": {"200": {"description": "syntax rows and notes"}}}},
