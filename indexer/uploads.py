@@ -49,6 +49,7 @@ from .lifecycle import index_location, live_dir, writer_lock
 from .model import from_dict
 from .parse import SUPPORTED_SUFFIXES
 from .sources import Roots, absolute
+from .visibility import Access
 
 UPLOADS, FILES, STAGING = "uploads", "files", ".staging"
 BATCH_FILE = "batch.json"
@@ -61,9 +62,14 @@ BATCH_ID = re.compile(r"[A-Za-z0-9_-]{22,64}")
 # Why a file was refused or failed (the web app has a Chinese label for each kind).
 BAD_NAME, UNSUPPORTED, EMPTY, TOO_LARGE, DUPLICATE_NAME, TOO_MANY = (
     "bad_name", "unsupported", "empty", "too_large", "duplicate_name", "too_many")
-FAILED, CLASSIFIED, UNCHANGED, COPY, DUPLICATE = "failed", "classified", "unchanged", "copy", "duplicate"
+FAILED, CLASSIFIED, UNCHANGED, COPY, DUPLICATE, HIDDEN = (
+    "failed", "classified", "unchanged", "copy", "duplicate", "hidden")
 REFUSALS = (BAD_NAME, UNSUPPORTED, EMPTY, TOO_LARGE, DUPLICATE_NAME, TOO_MANY, FAILED, CLASSIFIED, UNCHANGED, COPY,
-            DUPLICATE)
+            DUPLICATE, HIDDEN)
+# Said of a document the uploader may not read: nothing about it beyond that it exists (which the
+# refusal cannot avoid saying: the id, number or bytes are taken).
+HIDDEN_REASON = ("a document you may not read is indexed under this name, number or content; "
+                 "ask an administrator")
 CLASSIFIED_REASON = "classified ("  # how indexer.visibility.Classified's reason begins
 ADDED, REPLACED = "added", "replaced"
 
@@ -155,10 +161,12 @@ def _suffix_ok(name: str) -> bool:
 
 
 def stage(index_dir: str | Path | None, owner: str, files: Iterable[tuple[str, bytes]], *,
-          max_file_bytes: int = MAX_FILE_BYTES, max_files: int = MAX_FILES) -> Batch:
+          max_file_bytes: int = MAX_FILE_BYTES, max_files: int = MAX_FILES, access: Access | None = None) -> Batch:
     """Save ``files`` (name and bytes) into a new batch of ``owner``'s and audit them.
     Every file is either staged (with its audit) or refused with its reason; a batch
-    may end up with no file at all (it is then dropped at once)."""
+    may end up with no file at all (it is then dropped at once). ``access``: what the
+    uploader may read (None: everything); a file that would replace or collide with a
+    document outside it is refused without naming that document."""
     index_dir = index_location(index_dir)
     clean_staging(index_dir)
     batch_id = secrets.token_urlsafe(24)
@@ -185,7 +193,7 @@ def stage(index_dir: str | Path | None, owner: str, files: Iterable[tuple[str, b
         else:
             (folder / FILES / name).write_bytes(data)
             kept[name] = len(data)
-    staged, more = _audited(index_dir, folder, kept)
+    staged, more = _audited(index_dir, folder, kept, access)
     batch = Batch(batch_id, owner, time.time(), staged, (*refused, *more))
     if not staged:
         shutil.rmtree(folder, ignore_errors=True)
@@ -198,7 +206,8 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def _audited(index_dir: Path, folder: Path, sizes: dict[str, int]) -> tuple[tuple[StagedFile, ...], list[Refusal]]:
+def _audited(index_dir: Path, folder: Path, sizes: dict[str, int],
+             access: Access | None) -> tuple[tuple[StagedFile, ...], list[Refusal]]:
     """The staged files' audits, and the files refused on what they hold (deleted from the batch)."""
     if not sizes:
         return (), []
@@ -211,7 +220,7 @@ def _audited(index_dir: Path, folder: Path, sizes: dict[str, int]) -> tuple[tupl
             audit = by_path[str(path)]
             # Named by their names: the staging folder stays out of the page (a duplicate's message names it).
             audit = replace(audit, path=path.name, failure=audit.failure.replace(f"{folder / FILES}/", ""))
-            why = _refusal(held, path, audit)
+            why = _refusal(held, path, audit, access)
             if why:
                 refused.append(why)
                 path.unlink()
@@ -221,12 +230,15 @@ def _audited(index_dir: Path, folder: Path, sizes: dict[str, int]) -> tuple[tupl
     return tuple(staged), refused
 
 
-def _refusal(held: _Held, path: Path, audit: FileAudit) -> Refusal | None:
+def _refusal(held: _Held, path: Path, audit: FileAudit, access: Access | None) -> Refusal | None:
     """Why a staged file cannot be committed, from what it parsed into and what the index holds."""
     name = path.name
     if not audit.ok:
         return Refusal(name, CLASSIFIED if audit.failure.startswith(CLASSIFIED_REASON) else FAILED, audit.failure)
     same_bytes = held.by_hash(hashlib.sha256(path.read_bytes()).hexdigest())
+    related = (held.at_name(name), same_bytes, held.by_id(audit.doc_id))
+    if access is not None and any(r and not access.allows(r.get("visibility", "")) for r in related):
+        return Refusal(name, HIDDEN, HIDDEN_REASON)
     if same_bytes and held.is_upload(same_bytes) and same_bytes["source"] == name:
         return Refusal(name, UNCHANGED, "the same file is already indexed under this name")
     if same_bytes:
@@ -374,9 +386,12 @@ def _commit_lock(index_dir: Path, timeout: float) -> Iterator[None]:
         os.close(fd)
 
 
-def commit(index_dir: str | Path | None, batch_id: str, owner: str, *, timeout: float = COMMIT_TIMEOUT_S) -> CommitResult:
+def commit(index_dir: str | Path | None, batch_id: str, owner: str, *, timeout: float = COMMIT_TIMEOUT_S,
+           access: Access | None = None) -> CommitResult:
     """Move the batch's files into the uploads root and index them; the batch is gone after.
-    On :class:`IndexLocked` (or any error of the index) nothing has changed and the batch stays."""
+    On :class:`IndexLocked` (or any error of the index) nothing has changed and the batch stays.
+    ``access`` as for :func:`stage`: a file whose name holds, by now, a document outside it
+    is left out (reported as failed)."""
     index_dir = index_location(index_dir)
     deadline = time.monotonic() + timeout
 
@@ -389,17 +404,23 @@ def commit(index_dir: str | Path | None, batch_id: str, owner: str, *, timeout: 
         target = files_dir(index_dir)
         target.mkdir(parents=True, exist_ok=True)
         with _Held(index_dir) as held:
-            previous = {f.name: (held.at_name(f.name) or {}).get("doc_id", "") for f in batch.files}
+            current = {f.name: held.at_name(f.name) or {} for f in batch.files}
             rooted = bool(held.root)
-        moves = _Moves(folder, target, [f.name for f in batch.files])
+        hidden = [name for name, record in current.items()
+                  if record and access is not None and not access.allows(record.get("visibility", ""))]
+        previous = {name: record.get("doc_id", "") for name, record in current.items()}
+        moves = _Moves(folder, target, [f.name for f in batch.files if f.name not in hidden])
         try:
             with writer_lock(index_dir, left()):  # no writer sees half the batch moved in
                 moves.apply()
-            report = index_paths(moves.placed() if rooted else [target], index_dir, lock_timeout=left())
+            # Never no paths: index_paths would read every recorded source again.
+            report = index_paths(moves.placed() if rooted and moves.names else [target], index_dir,
+                                 lock_timeout=left())
         except BaseException:
             moves.undo()
             raise
-        return _result(index_dir, batch, moves, report, previous)
+        result = _result(index_dir, batch, moves, report, previous)
+        return replace(result, failed=(*result.failed, *(Refusal(name, HIDDEN, HIDDEN_REASON) for name in hidden)))
 
 
 class _Moves:

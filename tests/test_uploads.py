@@ -127,6 +127,26 @@ def test_staged_files_show_the_visibility_the_commit_gives_and_classified_ones_a
     result = indexer.commit_upload(index, batch.id, "editor1")
     assert [(d.name, d.visibility) for d in result.documents] == [("财政专题纪要.txt", "财政组"), ("纪要919.txt", "public")]
 
+    # An editor outside 财政组 can neither replace that document nor learn which it is.
+    staff = indexer.Access.staff(())
+    hidden = "a document you may not read is indexed under this name, number or content; ask an administrator"
+    other = indexer.stage_upload(index, "editor2", [
+        ("财政专题纪要.txt", minutes_text(918, "财政", extra="改。").encode()),  # the same name
+        ("纪要919.txt", minutes_text(919, "智利", extra="改。").encode())], access=staff)  # one they may read
+    same_number = indexer.stage_upload(index, "editor2", [
+        ("另一份.txt", minutes_text(918, "财政", extra="又改。").encode())], access=staff)
+    assert [(r.name, r.kind, r.reason) for r in (*other.refused, *same_number.refused)] == [
+        ("财政专题纪要.txt", "hidden", hidden), ("另一份.txt", "hidden", hidden)]
+    assert [(f.name, f.replaces) for f in other.files] == [("纪要919.txt", result.documents[1].doc_id)]
+    # Staged before the name held a hidden document, committed after: left out at commit.
+    early = indexer.stage_upload(index, "editor2", [("财政新纪要.txt", minutes_text(921, "财政").encode())],
+                                 access=staff)
+    assert [f.name for f in early.files] == ["财政新纪要.txt"]
+    admin = indexer.stage_upload(index, "admin1", [("财政新纪要.txt", minutes_text(922, "财政").encode())])
+    indexer.commit_upload(index, admin.id, "admin1")
+    late = indexer.commit_upload(index, early.id, "editor2", access=staff)
+    assert (late.documents, [(r.name, r.kind) for r in late.failed]) == ((), [("财政新纪要.txt", "hidden")])
+
 
 # --- commit ----------------------------------------------------------------------------------
 

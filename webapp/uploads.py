@@ -20,7 +20,7 @@ from flask_wtf.csrf import generate_csrf
 import indexer
 
 from . import audits
-from .auth import audit, current_user, role_required
+from .auth import audit, current_access, current_user, role_required
 from .errors import error_response
 from .index_holder import get_index
 
@@ -44,6 +44,7 @@ REFUSAL_LABELS = {
     "unchanged": "同名文件内容未变",
     "copy": "内容与已收录的文件相同",
     "duplicate": "该文件已收录（同一文号或正文）",
+    "hidden": "已收录的同名、同文号或同内容文件您无权查看，请联系管理员",
 }
 STATUS_LABELS = {"added": "新增", "replaced": "替换", "unchanged": "未变"}
 VISIBILITY_LABELS = {indexer.PUBLIC: "公开", indexer.INTERNAL: "内部"}
@@ -147,11 +148,12 @@ def _files() -> list[tuple[str, bytes]]:
 def _stage() -> indexer.UploadBatch:
     config = current_app.config
     return indexer.stage_upload(_index(), _owner(), _files(), max_file_bytes=config["UPLOAD_MAX_FILE_BYTES"],
-                                max_files=config["UPLOAD_MAX_FILES"])
+                                max_files=config["UPLOAD_MAX_FILES"], access=current_access())
 
 
 def _commit(batch: str) -> dict:
-    result = indexer.commit_upload(_index(), batch, _owner(), timeout=current_app.config["UPLOAD_COMMIT_TIMEOUT"])
+    result = indexer.commit_upload(_index(), batch, _owner(), timeout=current_app.config["UPLOAD_COMMIT_TIMEOUT"],
+                                   access=current_access())
     data = result_json(result, _searchable(result))
     _log(data)
     return data
