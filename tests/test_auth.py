@@ -91,6 +91,8 @@ def test_sign_in_and_out(client):
     assert (response.status_code, response.headers["Location"]) == (302, "/search")
     after = client.get("/").get_data(as_text=True)
     assert "reader1" not in after and '>登录</a>' in after
+    search = client.get("/search?q=电梯").get_data(as_text=True)  # back to the same search afterwards
+    assert '<a class="login-link" href="/login?next=/search?q%3D%E7%94%B5%E6%A2%AF">登录</a>' in search
 
 
 def test_next_never_leaves_the_site(client):

@@ -252,6 +252,13 @@ def role_required(role: str, open_to_staff_network: bool = False):
     return decorate
 
 
+def _login_url() -> str | None:
+    """The header's 登录 link, back to this page afterwards; none on the sign-in page or without sign-in."""
+    if not current_app.config["SIGN_IN"] or request.endpoint == "auth.login":
+        return None
+    return url_for("auth.login", next=request.full_path if request.query_string else request.path)
+
+
 def _require_sign_in():
     if anonymous_mode() == "none" and request.endpoint not in OPEN_ENDPOINTS and current_user() is None:
         return _sign_in_first()
@@ -382,7 +389,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def signed_in():
         # csrf_token here too: CSRFProtect's own context processor would otherwise win over the global.
-        return {"csrf_token": csrf_token, "current_user": current_user(), "sign_in_enabled": app.config["SIGN_IN"],
+        return {"csrf_token": csrf_token, "current_user": current_user(), "login_url": _login_url(),
                 "session_signed_in": bool(session.get("user")),
                 "role_labels": accounts.ROLE_LABELS, "staff_network": app.config["ANONYMOUS_ACCESS"] == "staff"}
 
