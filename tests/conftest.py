@@ -136,11 +136,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(index_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """Start gunicorn with the repository's config; its output goes to ``log_path``."""
+def start_gunicorn(index_dir: Path, log_path: Path, settings: dict[str, str] | None = None
+                   ) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn with the repository's config; its output goes to ``log_path``.
+    ``settings``: more ``MINUTES_*`` environment variables, over the defaults here."""
     port = free_port()
     env = dict(os.environ, MINUTES_INDEX=str(index_dir), MINUTES_BIND=f"127.0.0.1:{port}", MINUTES_WORKERS="2",
                MINUTES_ANONYMOUS_ACCESS="staff")  # as the app fixture: these tests are about serving
+    env.update(settings or {})
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
