@@ -35,6 +35,7 @@ import gc
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -48,6 +49,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
+# The code every child process (indexing, start-up, gunicorn) runs: a copy taken when the bench
+# starts (see snapshot), so that editing the working tree during a run that lasts half an hour
+# cannot mix two versions in one set of figures. It once did: a schema bump made mid-run left the
+# start-up and serving phases unable to open the index the first phase had built.
+CODE = ROOT
 
 import indexer  # noqa: E402
 
@@ -127,8 +133,20 @@ print(json.dumps({"seconds": time.perf_counter() - t, "failed": 0,
 """
 
 
+def snapshot(folder: Path) -> Path:
+    """Copy the code the child processes run into ``folder`` (see CODE)."""
+    for name in ("indexer", "webapp", "minutes_cli"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "gunicorn.conf.py", folder / "gunicorn.conf.py")
+    return folder
+
+
+def _child_env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([str(CODE), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+
+
 def run_child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=CODE, env=_child_env())
     if out.returncode:
         raise SystemExit(f"{args[:2]} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -212,7 +230,7 @@ def per_class(queries: list[Query], values: list[float]) -> dict[str, dict[str, 
 
 def _process_seconds(*args: str) -> float:
     t = time.perf_counter()
-    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=CODE, env=_child_env())
     if out.returncode:
         raise SystemExit(f"start-up measurement failed:\n{out.stderr[-3000:]}")
     return time.perf_counter() - t
@@ -242,10 +260,10 @@ def serve(index_dir: Path, pool: list[str], seconds: float) -> dict:
     import requests
 
     port = _free_port()
-    env = dict(os.environ, MINUTES_INDEX=str(index_dir), MINUTES_BIND=f"127.0.0.1:{port}", MINUTES_WORKERS="2")
+    env = dict(_child_env(), MINUTES_INDEX=str(index_dir), MINUTES_BIND=f"127.0.0.1:{port}", MINUTES_WORKERS="2")
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     started = time.perf_counter()
-    proc = subprocess.Popen([gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "webapp:create_app()"], cwd=ROOT,
+    proc = subprocess.Popen([gunicorn, "-c", str(CODE / "gunicorn.conf.py"), "webapp:create_app()"], cwd=CODE,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -445,7 +463,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
-    runs = [bench(items, args.procs, args.load_seconds) for items in args.items or [10_000, 50_000]]
+    global CODE
+    with tempfile.TemporaryDirectory(prefix="bench-code-") as code:
+        CODE = snapshot(Path(code))
+        runs = [bench(items, args.procs, args.load_seconds) for items in args.items or [10_000, 50_000]]
     if args.json:
         args.json.write_text(json.dumps({"cpus": os.cpu_count(), "python": sys.version.split()[0], "runs": runs},
                                         ensure_ascii=False, indent=2) + "\n", "utf-8")

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import tantivy
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH: bench.py's snapshot of the code wins
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import indexer  # noqa: E402
