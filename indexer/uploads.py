@@ -44,7 +44,7 @@ from whoosh import index as whoosh_index
 from .audit import AttendanceCounts, FileAudit, audit_paths
 from .errors import IndexLocked, MinutesError
 from .formats import MAX_FILE_BYTES  # per file: what minutes index reads at most
-from .indexing import index_paths
+from .indexing import collect_files, index_paths
 from .lifecycle import index_location, live_dir, writer_lock
 from .model import from_dict
 from .parse import SUPPORTED_SUFFIXES
@@ -212,9 +212,18 @@ def _audited(index_dir: Path, folder: Path, sizes: dict[str, int],
     if not sizes:
         return (), []
     paths = [folder / FILES / name for name in sizes]
+    # What minutes index reads in a folder (a rebuild reads the uploads root so): not a Markdown
+    # note whose first line is not Chinese. A file it would skip there must not be indexed here.
+    read, _ = collect_files([folder / FILES])
+    skipped = [p for p in paths if p not in set(read)]
+    for path in skipped:
+        path.unlink()
+    paths = [p for p in paths if p not in skipped]
     # Visibility as the commit will decide it: this index's rules, the file's name as its path under the root.
     by_path = {f.path: f for f in audit_paths(paths, index_dir=index_dir).files}
-    staged, refused = [], []
+    staged = []
+    refused = [Refusal(p.name, UNSUPPORTED, "a Markdown file is read only when its first line is Chinese "
+                                            "(minutes index leaves notes and READMEs alone)") for p in skipped]
     with _Held(index_dir) as held:
         for path in paths:
             audit = by_path[str(path)]

@@ -65,6 +65,7 @@ def test_stage_refuses_each_file_it_cannot_take_with_its_reason(index):
         ("minutes.txt", good),
         ("broken.docx", b"not a zip"),
         ("copy.txt", MINUTES_2021_9.read_bytes()),
+        ("README.md", b"# Notes\n\nHow these files were collected."),
     ], max_file_bytes=1024 * 1024)
     assert [(r.name, r.kind, r.reason) for r in batch.refused] == [
         ("../escape.txt", "bad_name", "'../escape.txt' names a folder; upload the file itself"),
@@ -75,6 +76,8 @@ def test_stage_refuses_each_file_it_cannot_take_with_its_reason(index):
         ("empty.txt", "empty", "the file is empty"),
         ("big.txt", "too_large", "1.5 MB is over the limit of 1.0 MB"),
         ("minutes.txt", "duplicate_name", "another file of this upload has the same name"),
+        ("README.md", "unsupported", "a Markdown file is read only when its first line is Chinese "
+                                     "(minutes index leaves notes and READMEs alone)"),
         ("broken.docx", "failed", "not a valid .docx file (not a zip archive)"),
         ("copy.txt", "copy", f"the same bytes are already indexed as document "
                              f"{indexer.read_document(MINUTES_2021_9).id} (the archive folders)"),
