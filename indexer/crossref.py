@@ -67,7 +67,7 @@ class Task:
 class CrossReferences:
     @classmethod
     def steps(cls, searcher) -> Generator[None, None, CrossReferences]:
-        """The build, yielding after each document; returns the cross-references.
+        """The build, yielding after each item; returns the cross-references.
 
         One document is read at a time (its records found through the ``doc_id`` postings),
         and what is kept of it is small: its structure without texts, what its text cites
@@ -88,7 +88,11 @@ class CrossReferences:
             first[doc_id] = min(docnums)
             rows.sort(key=lambda r: r["item_no"])
             meta = json.loads(rows[0]["doc_meta"])
-            doc = replace(from_dict(Document, {**meta, "items": []}), items=tuple(item_from_record(r) for r in rows))
+            items = []
+            for r in rows:
+                items.append(item_from_record(r))
+                yield  # a step per item, as requests' deadlines are checked between steps
+            doc = replace(from_dict(Document, {**meta, "items": []}), items=tuple(items))
             mentioned[doc_id] = cited(doc)
             for item in doc.items:
                 for r in item.roles:
