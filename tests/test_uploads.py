@@ -18,6 +18,7 @@ import requests
 import indexer
 from indexer import lifecycle
 from webapp import accounts, auditlog, create_app
+from webapp import uploads as webapp_uploads
 
 from . import variants
 from .conftest import MINUTES_2021_9, start_gunicorn
@@ -313,6 +314,8 @@ def test_an_editor_uploads_sees_the_audit_commits_and_finds_the_document(web, in
     audit_page = client.get(f"/upload/{batch}").get_data(as_text=True)
     assert f'<tr class="upload-row" data-name="纪要911.docx" data-doc-id="{doc.id}">' in audit_page
     assert f'<td class="upload-title">{doc.title}</td>' in audit_page
+    assert '<td class="visibility" data-visibility="public">公开<br><span class="meta">按文件标注 此件公开发布</span></td>' \
+        in audit_page
     assert '<li data-kind="unsupported"><strong>setup.exe</strong>：不支持的文件类型' in audit_page
     assert "确认入库" in audit_page and "取消" in audit_page
     done = client.post(f"/upload/{batch}/commit", data={"csrf_token": token})
@@ -327,6 +330,10 @@ def test_an_editor_uploads_sees_the_audit_commits_and_finds_the_document(web, in
     entries = [e.as_dict() for e in auditlog.AuditLog(auditlog.default_path(index)).entries(event="upload")]
     assert [(e["user"], e["what"]) for e in entries] == [
         ("editor1", {"batch": batch, "files": ["纪要911.docx"], "documents": [doc.id], "failed": []})]
+
+
+def test_every_kind_of_refusal_has_a_label_on_the_page():
+    assert list(webapp_uploads.REFUSAL_LABELS) == list(indexer.UPLOAD_REFUSALS)
 
 
 def test_the_json_twins_stage_show_commit_and_discard(web, index):

@@ -20,6 +20,7 @@ from flask_wtf.csrf import generate_csrf
 import indexer
 
 from . import audits
+from .documents import visibility_view
 from .auth import audit, current_access, current_user, role_required
 from .errors import error_response
 from .index_holder import get_index
@@ -47,7 +48,6 @@ REFUSAL_LABELS = {
     "hidden": "已收录的同名、同文号或同内容文件您无权查看，请联系管理员",
 }
 STATUS_LABELS = {"added": "新增", "replaced": "替换", "unchanged": "未变"}
-VISIBILITY_LABELS = {indexer.PUBLIC: "公开", indexer.INTERNAL: "内部"}
 
 
 def _owner() -> str:
@@ -120,7 +120,8 @@ def batch_page(data: dict) -> dict:
     files = []
     for f in data["files"]:
         a = f["audit"]
-        files.append(dict(f, audit=dict(a, warning_labels=[
+        files.append(dict(f, audit=dict(a, visibility_view=visibility_view(a["visibility"], a["visibility_reason"]),
+                                        warning_labels=[
             {"kind": w["kind"], "label": audits.WARNING_LABELS.get(w["kind"], w["kind"]), "detail": w["detail"]}
             for w in a["warnings"]])))
     return dict(data, files=files, refused=_labelled(data["refused"]))
@@ -128,7 +129,7 @@ def batch_page(data: dict) -> dict:
 
 def result_page(data: dict) -> dict:
     documents = [dict(d, status_label=STATUS_LABELS.get(d["status"], d["status"]),
-                      visibility_label=VISIBILITY_LABELS.get(d["visibility"], d["visibility"]))
+                      visibility_label=visibility_view(d["visibility"], "")["label"])
                  for d in data["documents"]]
     return dict(data, documents=documents, failed=_labelled(data["failed"]))
 
