@@ -42,9 +42,11 @@ BATCH_PARAM = {"name": "batch", "in": "path", "required": True, "schema": {"type
 FACET_COUNT = {"type": "object", "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}}
 AUDIT_FILE_KEYS = ["path", "ok", "failure", "doc_id", "doc_type", "meeting_kind", "title", "doc_number", "session",
                    "issuer", "issuer_level", "date", "signed", "compiled", "issued", "item_count", "dept",
-                   "unknown_units", "attendance", "warnings"]
+                   "unknown_units", "attendance", "warnings", "visibility", "visibility_reason"]
 AUDIT_TOTALS_KEYS = ["files", "parsed", "failed", "with_warnings", "item_count", "doc_type", "warnings", "dept_level",
-                     "unknown_units"]
+                     "unknown_units", "visibility"]
+VISIBILITY = {"type": "string", "description": "who may read it: public, internal or a group's name (README, Visibility)"}
+VISIBILITY_REASON = {"type": "string", "description": "why: the rule of visibility.toml, the marking, or the default"}
 
 # Every route answers these when the caller may not use it (see webapp/auth.py).
 AUTH_ERRORS = {"401": _ok("Error", "sign in first (anonymous caller)"),
@@ -191,6 +193,7 @@ SPEC = {
         "Document": {"type": "object", "required": ["ok", "id", "title", "items"], "properties": {
             "ok": {"type": "boolean"}, "id": {"type": "string"}, "title": {"type": "string"},
             "doc_number": {"type": "string"}, "date": {"type": "string"},
+            "visibility": VISIBILITY, "visibility_reason": VISIBILITY_REASON,
             "items": {"type": "array", "items": {"type": "object"}}}},
         "Suggestions": {"type": "object", "properties": {
             "ok": {"type": "boolean"}, "q": {"type": "string"},
@@ -224,6 +227,7 @@ SPEC = {
                 k: {"type": "integer"} for k in ("present", "attending_units", "attending_persons", "absent")} | {
                 "recorder": {"type": "string"}}},
             "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/AuditWarning"}},
+            "visibility": VISIBILITY, "visibility_reason": VISIBILITY_REASON,
             "url": {"type": "string", "description": "the reading view (/api/audit only)"}}},
         "AuditReport": {"type": "object", "required": ["ok", "files", "totals"], "properties": {
             "ok": {"type": "boolean"}, "warning": {"type": "string"},
@@ -232,6 +236,7 @@ SPEC = {
                 **{k: {"type": "integer"} for k in ("files", "parsed", "failed", "with_warnings", "item_count")},
                 "doc_type": {"type": "array", "items": FACET_COUNT},
                 "dept_level": {"type": "array", "items": FACET_COUNT},
+                "visibility": {"type": "array", "items": FACET_COUNT},
                 "warnings": {"type": "array", "items": {"type": "object", "properties": {
                     "kind": {"type": "string"}, "message": {"type": "string"}, "count": {"type": "integer"}}}},
                 "unknown_units": {"type": "array", "items": {"type": "object", "properties": {
