@@ -265,6 +265,7 @@ def index_paths(
     on_file: Callable[[Path], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
     lock_timeout: float | None = None,
+    fast_segmenter: bool = True,
 ) -> IndexReport:
     """Index files and folders; unchanged files (same place, same content hash) are skipped,
     copies of indexed files are reported and left alone, and a source folder that moved is
@@ -277,12 +278,14 @@ def index_paths(
     missing one and rebuilds an outdated one (the same rule). ``procs`` > 1 parses and
     analyses in that many processes (see :data:`PARALLEL_PARSE_MIN`). ``on_plan`` is told how many files
     will be looked at, ``on_file`` each one. ``lock_timeout``: seconds to wait for
-    another writer (default ``lifecycle.WRITER_TIMEOUT_S``).
+    another writer (default ``lifecycle.WRITER_TIMEOUT_S``). ``fast_segmenter``: load rjieba (about a
+    second and 60 MB) to segment faster; a web worker adding a few uploaded files does without.
     """
     index_dir = index_location(index_dir)
     paths = list(paths)
     use_cache_folder(cache_dir(index_dir))  # before anything builds the segmenter
-    use_fast_segmenter()  # every text is segmented: worth the second it takes to load
+    if fast_segmenter:
+        use_fast_segmenter()  # every text is segmented: worth the second it takes to load
     with writer_lock(index_dir, lock_timeout):
         clear_scratch(index_dir)
         rules = Rules.load(index_dir)  # a malformed file stops the run before anything changes

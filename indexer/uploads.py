@@ -424,7 +424,7 @@ def commit(index_dir: str | Path | None, batch_id: str, owner: str, *, timeout: 
                 moves.apply()
             # Never no paths: index_paths would read every recorded source again.
             report = index_paths(moves.placed() if rooted and moves.names else [target], index_dir,
-                                 lock_timeout=left())
+                                 lock_timeout=left(), fast_segmenter=False)  # a few files: jieba alone
         except BaseException:
             moves.undo()
             raise
@@ -481,7 +481,7 @@ def _result(index_dir: Path, batch: Batch, moves: _Moves, report, previous: dict
         # A replaced file that failed (or turned out a copy) is back: index it again if its records went
         # (a busy writer leaves that to the next run, which finds the file changed).
         try:
-            index_paths(restored, index_dir, lock_timeout=COMMIT_TIMEOUT_S)
+            index_paths(restored, index_dir, lock_timeout=COMMIT_TIMEOUT_S, fast_segmenter=False)
         except IndexLocked:
             pass
     shutil.rmtree(moves.folder, ignore_errors=True)
