@@ -395,9 +395,13 @@ def test_only_editors_reach_upload_and_a_batch_is_its_owners(web):
     reader.post("/login", data={"name": "reader1", "password": PASSWORD, "csrf_token": sign_in_reader})
     forbidden = reader.get("/upload")
     assert forbidden.status_code == 403 and "您的账户无权访问此页面。" in forbidden.get_data(as_text=True)
+    link = '<a href="/upload">上传纪要</a>'  # the header's link: editors and admins only
+    assert link not in anonymous.get("/help").get_data(as_text=True)
+    assert link not in reader.get("/help").get_data(as_text=True)
     assert reader.get("/api/upload").get_json() == {"ok": False, "error": "您的账户无权访问此页面。", "status": 403}
     first, second = web.test_client(), web.test_client()
     token = sign_in(first, "editor1")
+    assert link in first.get("/help").get_data(as_text=True)
     batch = upload_files(first, token, [("a.txt", minutes_text(914, "玉髓").encode())]).get_json()["batch"]
     token2 = sign_in(second, "editor2")
     for response in (second.get(f"/upload/{batch}"), second.post(f"/api/upload/{batch}/commit",
