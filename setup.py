@@ -27,6 +27,7 @@ setup(
         "gunicorn~=23.0",
         "click~=8.1",
         "pypdf~=7.1",  # the text layer of PDF files; pure Python
+        "olefile~=0.47",  # the OLE2 container of legacy Word .doc and WPS .wps files (indexer/formats_doc.py)
         "numpy~=2.3",  # posting lists, scores and facet counts as arrays (indexer/postings.py, scoring.py, facets.py)
     ],
     extras_require={

@@ -1,5 +1,8 @@
 """Files into text: plain text in any of the encodings staff meet, government
-web pages (main text only), Word .docx and PDF with a text layer.
+web pages (main text only), Word .docx, legacy Word .doc and WPS .wps
+(:mod:`indexer.formats_doc`), OFD (:mod:`indexer.formats_ofd`) and PDF with a
+text layer. Scanned pages (images, PDFs without text) are refused as needing
+OCR: a reader for them fits behind the same interface (``READERS``).
 
 Every failure is a :class:`ParseError` naming the file and the reason. The
 encoding is detected from the bytes, never guessed from the file name.
@@ -20,7 +23,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
+LEGACY_WORD_SUFFIXES = {".doc", ".wps"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+SUPPORTED_SUFFIXES = (TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | LEGACY_WORD_SUFFIXES | IMAGE_SUFFIXES
+                      | {".docx", ".pdf", ".ofd"})
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -41,10 +47,9 @@ def read_file(path: Path) -> tuple[str, bytes]:
         raise ParseError(name, f"cannot read file: {e.strerror or e}") from None
     if not data.strip():
         raise ParseError(name, "file is empty")
-    if suffix == ".docx":
-        return docx_text(data, name), data
-    if suffix == ".pdf":
-        return pdf_text(data, name), data
+    reader = READERS.get(suffix)
+    if reader is not None:
+        return reader(data, name), data
     text = decode(data, name)
     if suffix in HTML_SUFFIXES:
         text = html_text(text)
@@ -254,6 +259,29 @@ def markdown_text(markup: str) -> str:
     return "\n".join(lines)
 
 
+# --- Binary formats: each a reader (bytes, path) -> text ---------------------
+
+def _doc(data: bytes, path: str) -> str:
+    from .formats_doc import doc_text
+    return doc_text(data, path, decode)
+
+
+def _ofd(data: bytes, path: str) -> str:
+    from .formats_ofd import ofd_text
+    return ofd_text(data, path)
+
+
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+NEEDS_OCR = "needs OCR (text recognition), which is not installed; run OCR on it first"
+
+
+def image_text(data: bytes, path: str) -> str:
+    """A page photographed or scanned: without an OCR reader, refused with the reason."""
+    if not data.startswith(_IMAGE_MAGIC):
+        raise ParseError(path, "not an image file (not PNG, JPEG or TIFF)")
+    raise ParseError(path, f"scanned image: {NEEDS_OCR}")
+
+
 # --- Word -------------------------------------------------------------------
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -323,10 +351,17 @@ def pdf_text(data: bytes, path: str) -> str:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError) as e:
         raise ParseError(path, f"not a readable PDF ({e})") from None
+    if not pages:
+        raise ParseError(path, "PDF has no pages")
     if len(re.findall(rf"[{CJK}A-Za-z0-9]", "".join(pages))) < 20:
         raise ParseError(path, "PDF has no text layer (a scan?); run OCR on it first")
+    return join_wrapped(pages)
+
+
+def join_wrapped(pages: list[str]) -> str:
+    """Pages laid out at a width (PDF, OFD), with lines wrapped by the width joined again."""
     # The width of a full line, from every page (a last page may hold three short lines).
-    widths = sorted(len(ln.rstrip()) for page in pages for ln in page.split("\n") if ln.strip())
+    widths = sorted(len(ln.rstrip()) for page in pages for ln in page.split("\n") if ln.strip()) or [0]
     full = widths[int(len(widths) * 0.9)] if len(widths) > 3 else widths[-1]
     indented = sum(1 for page in pages for ln in page.split("\n") if ln.startswith(_INDENT)) >= 2
     return "\n\n".join(_unwrap(page, full, indented) for page in pages)
@@ -349,3 +384,7 @@ def _unwrap(page: str, full: int, indented: bool) -> str:
             out.append(line)
         last = line
     return "\n".join(out)
+
+
+READERS = {".docx": docx_text, ".pdf": pdf_text, ".doc": _doc, ".wps": _doc, ".ofd": _ofd,
+           **{suffix: image_text for suffix in IMAGE_SUFFIXES}}
