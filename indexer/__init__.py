@@ -62,6 +62,12 @@ from .schema import FACET_FIELDS
 from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
 from .search import SEARCH_TIME_LIMIT_S, SearchIndex
 from .suggest import Suggestion
+from .timeline import Bar as TimelineBar
+from .timeline import Calendar, DeptTopics, Meeting, MeetingItem, Stack, Timeline, TopicCount, Workload
+from .timeline import WorkloadCell, WorkloadRow, YearCount, dept_topics, workload
+from .timeline import calendar as meeting_calendar
+from .timeline import narrowed as narrowed_query
+from .timeline import neighbours as meeting_neighbours
 from .visibility import INTERNAL, PUBLIC, Access, Classified
 from .visibility import RULES_FILE as VISIBILITY_FILE
 from .uploads import COMMIT_TIMEOUT_S as UPLOAD_COMMIT_TIMEOUT_S
@@ -112,4 +118,7 @@ __all__ = [
     "UPLOAD_COMMIT_TIMEOUT_S", "UPLOAD_MAX_FILE_BYTES", "UPLOAD_MAX_FILES", "SUPPORTED_SUFFIXES", "UPLOAD_REFUSALS", "UploadBatch", "UploadRefusal", "BatchNotFound", "CommitResult",
     "CommittedDocument", "StagedFile", "clean_uploads", "commit_upload", "discard_upload", "uploads_folder",
     "load_upload", "stage_upload",
+    "TimelineBar", "Calendar", "DeptTopics", "Meeting", "MeetingItem", "Stack", "Timeline", "TopicCount", "Workload",
+    "WorkloadCell", "WorkloadRow", "YearCount", "dept_topics", "workload", "meeting_calendar", "narrowed_query",
+    "meeting_neighbours",
 ]

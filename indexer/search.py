@@ -44,6 +44,7 @@ from .schema import PREAMBLE
 from .scoring import Scorer
 from .suggest import Suggestion, Vocabulary
 from .tables import Tables
+from .timeline import Timeline, month_codes, series
 from .visibility import Access
 
 SEARCH_TIME_LIMIT_S = 3.0  # an index's time limit per call, unless it is opened with another
@@ -64,6 +65,7 @@ class _SearcherState:
     crossrefs: Resumable[CrossReferences] = field(init=False)  # citations, policies, tasks
 
     _visible: dict[frozenset[str], int] = field(init=False, default_factory=dict)
+    _months: object = field(init=False, default=None)  # each record's month, for timelines (read on first use)
 
     def __post_init__(self):
         self.vocabulary = Resumable(lambda: Vocabulary.steps(self.searcher, self.matches, self.folder))
@@ -300,6 +302,17 @@ class SearchIndex:
         final.sort(key=lambda t: t[0].get("date", ""), reverse=True)
         final.sort(key=lambda t: -t[1])  # stable: equal scores stay newest first
         return final
+
+    def timeline(self, request: SearchRequest, unit: str = "", deadline: Deadline | None = None,
+                 access: Access | None = None) -> Timeline:
+        """What ``request`` matches (its page and sort aside) per month or year (``unit``; by
+        default by the span of the matches), stacked by document type: see :mod:`indexer.timeline`."""
+        deadline = self._deadline(deadline)
+        state = self._current()
+        found = self._match(state, request, deadline, state.visible(access))
+        if state._months is None:
+            state._months = month_codes(state.matcher.postings, state.facets.size)
+        return series(state._months, state.facets, found.matched, unit)
 
     def lookup(self, q: str, deadline: Deadline | None = None, access: Access | None = None) -> tuple[str, ...]:
         """The documents a query names outright by number or session (〔2021〕9号,

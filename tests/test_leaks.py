@@ -248,6 +248,11 @@ def _requests(rule: str, doc_ids: dict[str, str]) -> list[tuple[str, str, dict |
         "/admin/log": get("/admin/log"), "/admin/users": get("/admin/users"),
         "/api/admin/log": get("/api/admin/log"), "/api/admin/users": get("/api/admin/users"),
         "/upload": get("/upload"), "/api/upload": get("/api/upload"),
+        "/api/timeline": get("/api/timeline", searches + [f"q={w}&unit=month" for w in words]),
+        "/meetings": get("/meetings", ["", "year=2023"]), "/api/meetings": get("/api/meetings", ["", "year=2023"]),
+        "/meetings.json": get("/meetings.json", ["", "year=2023"]),
+        "/workload": get("/workload", [""] + [f"dept={d}" for d in depts]),
+        "/api/workload": get("/api/workload", [""] + [f"dept={d}" for d in depts]),
     }
     ids = list(doc_ids.values()) + [MISSING_ID]
     for pattern in ("/doc/<doc_id>", "/api/doc/<doc_id>", "/doc/<doc_id>.json"):

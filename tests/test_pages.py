@@ -74,7 +74,7 @@ def test_search_page_shows_what_the_parsed_documents_give(client, docs, phrase, 
     shown = []
     for group in re.split(r'<section class="group" ', page)[1:]:
         doc_id = re.match(r'data-doc-id="([^"]+)"', group).group(1)
-        for rid, title, citation in re.findall(r'<li class="hit" value="\d+" data-id="([^"]+)">\s*<h3><a [^>]*>'
+        for rid, title, citation in re.findall(r'<li class="hit" data-id="([^"]+)">\s*<h3><a [^>]*>'
                                                r'(.*?)</a></h3>.*?<span class="citation">([^<]*)</span>', group, re.S):
             shown.append((rid, doc_id, text_of(title), html.unescape(citation)))
     assert sorted(shown) == sorted(
@@ -101,7 +101,7 @@ def test_date_order_is_the_documents_dates(client, docs, sort):
     api = client.get(f"/api/search?sort={sort}&size=100").get_json()
     assert [h["id"] for h in api["hits"]] == expected
     page = html_of(client, f"/search?sort={sort}&size=100")
-    assert re.findall(r'<li class="hit" value="\d+" data-id="([^"]+)"', page) == expected
+    assert re.findall(r'<li class="hit" data-id="([^"]+)"', page) == expected
 
 
 # --- the reading view, the drafting aid and the help against the parsed documents ------------------

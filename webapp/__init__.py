@@ -12,7 +12,7 @@ import indexer
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    from . import admin, auth, errors, index_holder, security, uploads, views
+    from . import admin, auth, errors, index_holder, meetings, security, uploads, views
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
@@ -35,5 +35,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(meetings.bp)  # meeting calendar, department workload, the timeline's twin
     uploads.init_app(app)  # adding minutes from the browser (editors)
     return app

@@ -150,6 +150,21 @@ SPEC = {
             "responses": {"200": {"description": "`{\"ok\": true, \"batch\", \"discarded\": true}`"},
                           "404": _ok("Error", "no such batch of yours"), **AUTH_ERRORS},
         }},
+        "/api/timeline": {"get": {
+            "summary": "The search's matches per month or year, stacked by document type (the search page's "
+                       "timeline); each bar's url narrows the search by the query language's 日期：",
+            "parameters": [*SEARCH_PARAMS, _param("unit", "month or year (default: by the span of the matches)",
+                                                  {"type": "string", "enum": ["month", "year"]})],
+            "responses": {"200": _ok("Timeline", "the series"), **ERRORS}}},
+        "/api/meetings": {"get": {
+            "summary": "Every meeting (会议纪要) by year: session, date, chair, items; the year as a facet",
+            "parameters": [_param("year", "年份, four digits (repeatable)", {"type": "array", "items": {"type": "string"}})],
+            "responses": {"200": _ok("Calendar", "meetings by year"), **ERRORS}}},
+        "/api/workload": {"get": {
+            "summary": "Department × year counts of assigned tasks as lead and co-lead; with dept, that "
+                       "department's row and its topics per year",
+            "parameters": [_param("dept", "部门 (any alias)")],
+            "responses": {"200": _ok("Workload", "the grid"), **ERRORS}}},
         "/api/help": {"get": {"summary": "The query language",
                               "responses": {"200": {"description": "syntax rows and notes"}}}},
         "/healthz": {"get": {"summary": "Health: counts of what the caller may read; the last update and the "
@@ -166,6 +181,14 @@ SPEC = {
             "responses": {"200": _ok("AuditLog", "entries"), **ERRORS, **AUTH_ERRORS}}},
     },
     "components": {"schemas": {
+        "Timeline": {"type": "object", "required": ["ok", "unit", "total", "undated", "doc_types", "bars"],
+                     "properties": {"unit": {"type": "string", "enum": ["month", "year"]},
+                                    "total": {"type": "integer"}, "undated": {"type": "integer"},
+                                    "doc_types": {"type": "array", "items": {"type": "string"}},
+                                    "bars": {"type": "array", "items": {"type": "object", "required": [
+                                        "period", "count", "stacks", "url"]}}}},
+        "Calendar": {"type": "object", "required": ["ok", "year", "total", "facets", "undated", "years"]},
+        "Workload": {"type": "object", "required": ["ok", "years", "rows"]},
         "Error": {"type": "object", "required": ["ok", "error", "status"],
                   "properties": {"ok": {"type": "boolean", "enum": [False]}, "error": {"type": "string"},
                                  "status": {"type": "integer"}}},

@@ -126,9 +126,9 @@ def search_page(result: indexer.SearchResult) -> dict:
 
     hits = [
         dict(hit_json(h), snippet_html=snippet_html(h.fragments), link=hit_url(h, req.q),
-             item_label=indexer.item_label(h.item_no), number=(req.page - 1) * req.size + n,
+             item_label=indexer.item_label(h.item_no),
              quote=quoted("……".join(f.text for f in h.fragments), h.citation))
-        for n, h in enumerate(result.hits, 1)
+        for h in result.hits
     ]
     sorts = [
         {"value": s, "label": label, "selected": s == req.sort,

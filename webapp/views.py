@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 import indexer
 
-from . import audits, crossrefs, documents, drafts, openapi, presenters
+from . import audits, crossrefs, documents, drafts, meetings, openapi, presenters, timeline
 from .auth import EDITOR, current_access, current_user, record_search, record_view, role_required
 from .index_holder import deadline, get_index
 
@@ -57,6 +57,7 @@ def search():
             record_search(req)
             return redirect(f"/doc/{found[0]}?" + urlencode({"q": req.q, "from": "reference"}))
     page = presenters.search_page(get_index().search(req, deadline(), access=access))
+    page["timeline"] = timeline.timeline_chart(get_index().timeline(req, deadline=deadline(), access=access), req)
     record_search(req)
     return render_template("search.html", **page)
 
@@ -198,7 +199,8 @@ def document(doc_id: str):
     access = current_access()
     doc = get_index().document(doc_id, deadline(), access=access)
     page = documents.document_page(doc, request.args.get("q", ""), request.args.get("from") == "reference")
-    page.update(crossrefs.references_json(get_index().crossrefs(deadline(), access=access), doc_id))
+    refs = get_index().crossrefs(deadline(), access=access)
+    page.update(crossrefs.references_json(refs, doc_id), **meetings.neighbours_json(refs, doc_id))
     record_view(doc_id)
     return render_template("doc.html", doc=page)
 

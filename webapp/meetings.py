@@ -1,0 +1,161 @@
+"""The meeting calendar, department workload and the timeline's JSON twin (issue 17).
+
+Routes of their own (a blueprint): ``/meetings`` and ``/api/meetings`` (every minutes
+document of the index by year, the year as a facet), ``/workload`` and ``/api/workload``
+(department × year counts of tasks as lead and co-lead; ``?dept=`` adds that department's
+topics per year) and ``/api/timeline`` (the search page's series, same parameters as
+``/api/search``). Every read is scoped to the caller's access.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+import indexer
+
+from .auth import current_access
+from .index_holder import deadline, get_index
+from .presenters import search_url
+from .timeline import timeline_json
+
+bp = Blueprint("overviews", __name__)
+
+ROLE_PARAMS = {"lead": indexer.LEAD, "co_lead": indexer.CO_LEAD}
+HTML_MEETINGS = 300  # meetings the calendar page lists without a year chosen (the newest years)
+HTML_ROWS = 60  # departments the page's grid shows (the JSON twin has them all)
+
+
+def _refs() -> indexer.CrossReferences:
+    return get_index().crossrefs(deadline(), access=current_access())
+
+
+def _years() -> tuple[str, ...]:
+    years = tuple(dict.fromkeys(v.strip() for v in request.args.getlist("year") if v.strip()))
+    for y in years:
+        if not (y.isdigit() and len(y) == 4):
+            raise indexer.QueryError("year", f"{y!r} is not a four-digit year")
+    return years
+
+
+def meeting_dict(m: indexer.Meeting) -> dict:
+    url = f"/doc/{m.doc_id}"
+    return {"doc_id": m.doc_id, "title": m.title, "doc_number": m.doc_number, "session": m.session,
+            "meeting_kind": m.meeting_kind, "issuer": m.issuer, "date": m.date, "chair": m.chair,
+            "item_count": len(m.items), "url": url,
+            "items": [{"item_no": i.number, "title": i.title, "url": f"{url}#item-{i.number}"} for i in m.items]}
+
+
+def _toggle(years: tuple[str, ...], year: str) -> str:
+    chosen = [y for y in years if y != year] if year in years else [*years, year]
+    return search_url([("year", y) for y in chosen], "/meetings")
+
+
+def calendar_json(calendar: indexer.Calendar, years: tuple[str, ...]) -> dict:
+    by_year: dict[str, list] = {}
+    for m in calendar.meetings:
+        by_year.setdefault(m.year, []).append(meeting_dict(m))
+    return {
+        "ok": True, "year": list(years), "total": len(calendar.meetings),
+        "facets": {"year": [{"value": y.year, "count": y.count, "selected": y.selected, "toggle_url": _toggle(years, y.year)}
+                            for y in calendar.years if y.year]},
+        "undated": next((y.count for y in calendar.years if not y.year), 0),
+        "years": [{"year": y, "meetings": ms} for y, ms in by_year.items()],
+    }
+
+
+def _calendar() -> dict:
+    years = _years()
+    return calendar_json(indexer.meeting_calendar(_refs(), years), years)
+
+
+@bp.get("/meetings")
+def meetings():
+    data = _calendar()
+    if not data["year"]:  # the page lists the newest years up to a bound; the JSON twin lists every meeting
+        shown, count = [], 0
+        for group in data["years"]:
+            if shown and count + len(group["meetings"]) > HTML_MEETINGS:
+                break
+            shown.append(group)
+            count += len(group["meetings"])
+        data.update(years=shown, more=len(data["years"]) - len(shown))
+    return render_template("meetings.html", **data)
+
+
+@bp.get("/api/meetings")
+@bp.get("/meetings.json")
+def meetings_json():
+    return jsonify(_calendar())
+
+
+def neighbours_json(refs: indexer.CrossReferences, doc_id: str) -> dict:
+    """The previous and next meeting of the same kind, for the reading view."""
+    before, after = indexer.meeting_neighbours(refs, doc_id)
+    brief = lambda m: m and {"doc_id": m.doc_id, "title": m.title, "doc_number": m.doc_number,  # noqa: E731
+                             "session": m.session, "date": m.date, "url": f"/doc/{m.doc_id}"}
+    return {"previous_meeting": brief(before), "next_meeting": brief(after)}
+
+
+# --- workload ---------------------------------------------------------------------------------
+
+def tasks_url(dept: str, year: str = "", role: str = "") -> str:
+    return search_url([("dept", dept)] + ([("year", year)] if year else []) + ([("role", role)] if role else []),
+                      "/tasks")
+
+
+def workload_json(workload: indexer.Workload, topics: indexer.DeptTopics | None) -> dict:
+    data = {
+        "ok": True, "years": list(workload.years),
+        "rows": [{"dept": r.dept, "lead": r.lead, "co_lead": r.co_lead, "url": tasks_url(r.dept),
+                  "cells": [{"year": c.year, "lead": c.lead, "co_lead": c.co_lead,
+                             "lead_url": tasks_url(r.dept, c.year, indexer.LEAD) if c.year else None,
+                             "co_lead_url": tasks_url(r.dept, c.year, indexer.CO_LEAD) if c.year else None}
+                            for c in r.cells]}
+                 for r in workload.rows],
+    }
+    if topics is not None:
+        data["dept"] = topics.dept
+        data["topics"] = {"years": list(topics.years),
+                          "rows": [{"topic": t.topic, "total": t.total, "counts": list(t.counts)} for t in topics.topics]}
+    return data
+
+
+def _workload() -> dict:
+    dept = request.args.get("dept", "").strip()
+    refs = _refs()
+    workload = indexer.workload(refs)
+    topics = None
+    if dept:
+        name = indexer.gazetteer_canonical(dept)
+        workload = indexer.Workload(workload.years, tuple(r for r in workload.rows if r.dept == name))
+        topics = indexer.dept_topics(refs, name)
+    return workload_json(workload, topics)
+
+
+@bp.get("/workload")
+def workload_page():
+    data = _workload()
+    shown = data["rows"][:HTML_ROWS]
+    top = max([c["lead"] + c["co_lead"] for r in shown for c in r["cells"]] or [1])
+    for r in shown:
+        for c in r["cells"]:
+            c["level"] = min(4, -(-4 * (c["lead"] + c["co_lead"]) // top))  # 0–4: shading, beside the numbers
+    return render_template("workload.html", shown=shown, hidden=len(data["rows"]) - len(shown), **data)
+
+
+@bp.get("/api/workload")
+def workload_api():
+    return jsonify(_workload())
+
+
+# --- the timeline's JSON twin -----------------------------------------------------------------
+
+@bp.get("/api/timeline")
+def timeline_api():
+    from .views import parse_search_request  # views imports this module (the reading view's neighbours)
+
+    req = parse_search_request(request.args, current_app.config["PAGE_SIZE"])
+    unit = request.args.get("unit", "").strip()
+    if unit not in ("", "month", "year"):
+        raise indexer.QueryError("unit", "must be month or year")
+    return jsonify(timeline_json(get_index().timeline(req, unit, deadline(), access=current_access()), req))
+
