@@ -234,7 +234,7 @@ def _requests(rule: str, doc_ids: dict[str, str]) -> list[tuple[str, str, dict |
         "/search.csv": get("/search.csv", searches),
         "/policy": get("/policy", [f"title={t}" for t in titles]),
         "/api/policy": get("/api/policy", [f"title={t}" for t in titles]),
-        "/tasks": get("/tasks", [f"dept={d}" for d in depts]),
+        "/tasks": get("/tasks", [""] + [f"dept={d}" for d in depts]),
         "/api/tasks": get("/api/tasks", [f"dept={d}" for d in depts]),
         "/tasks.csv": get("/tasks.csv", [f"dept={d}" for d in depts]),
         "/audit": get("/audit"), "/api/audit": get("/api/audit"),

@@ -289,6 +289,18 @@ def test_the_workload_page_links_each_cell_to_its_tasks(tl_client):
     assert f'<a class="cell lead" href="{cell["lead_url"].replace("&", "&amp;")}"' in page
 
 
+def test_the_task_page_shows_the_grid_and_a_departments_own_row(tl_client):
+    data = tl_client.get("/api/workload").get_json()
+    grid = tl_client.get("/tasks").get_data(as_text=True)
+    assert re.findall(r'<tr data-dept="([^"]+)">', grid) == [r["dept"] for r in data["rows"]][:60]
+    row = data["rows"][0]
+    page = tl_client.get("/tasks?" + urlencode({"dept": row["dept"]})).get_data(as_text=True)
+    assert re.findall(r'<tr data-dept="([^"]+)">', page) == [row["dept"]]
+    shown = re.findall(r'<a class="cell (lead|co-lead)" href="[^"]+" aria-label="[^"]+">[牵会] (\d+)</a>', page)
+    assert shown == [(kind, str(c[key])) for c in row["cells"] if c["year"]
+                     for kind, key in (("lead", "lead"), ("co-lead", "co_lead")) if c[key]]
+
+
 def test_one_departments_topics_over_time(ix, tl_client, tl_docs):
     data = tl_client.get("/api/workload?dept=财政局").get_json()
     assert data["dept"] == "市财政局" and [r["dept"] for r in data["rows"]] == ["市财政局"]

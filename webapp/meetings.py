@@ -119,8 +119,8 @@ def workload_json(workload: indexer.Workload, topics: indexer.DeptTopics | None)
     return data
 
 
-def _workload() -> dict:
-    dept = request.args.get("dept", "").strip()
+def workload_data(dept: str = "") -> dict:
+    """The grid (every department, or ``dept``'s row and its topics per year) as /api/workload gives it."""
     refs = _refs()
     workload = indexer.workload(refs)
     topics = None
@@ -131,20 +131,24 @@ def _workload() -> dict:
     return workload_json(workload, topics)
 
 
-@bp.get("/workload")
-def workload_page():
-    data = _workload()
+def workload_view(data: dict) -> dict:
+    """The page's part of the grid: its first rows, each cell with a shading level 0–4 (beside its numbers)."""
     shown = data["rows"][:HTML_ROWS]
     top = max([c["lead"] + c["co_lead"] for r in shown for c in r["cells"]] or [1])
-    for r in shown:
-        for c in r["cells"]:
-            c["level"] = min(4, -(-4 * (c["lead"] + c["co_lead"]) // top))  # 0–4: shading, beside the numbers
-    return render_template("workload.html", shown=shown, hidden=len(data["rows"]) - len(shown), **data)
+    rows = [dict(r, cells=[dict(c, level=min(4, -(-4 * (c["lead"] + c["co_lead"]) // top))) for c in r["cells"]])
+            for r in shown]
+    return dict(data, shown=rows, hidden=len(data["rows"]) - len(shown))
+
+
+@bp.get("/workload")
+def workload_page():
+    """Also the task page without a department (see views.tasks)."""
+    return render_template("workload.html", **workload_view(workload_data(request.args.get("dept", "").strip())))
 
 
 @bp.get("/api/workload")
 def workload_api():
-    return jsonify(_workload())
+    return jsonify(workload_data(request.args.get("dept", "").strip()))
 
 
 # --- the timeline's JSON twin -----------------------------------------------------------------

@@ -115,7 +115,10 @@ def _tasks_data() -> dict:
 
 @bp.get("/tasks")
 def tasks():
-    return render_template("tasks.html", **_tasks_data())
+    if not request.args.get("dept", "").strip():  # no department: every department's workload by year
+        return meetings.workload_page()
+    data = _tasks_data()
+    return render_template("tasks.html", **data, workload=meetings.workload_view(meetings.workload_data(data["dept"])))
 
 
 @bp.get("/api/tasks")
