@@ -77,8 +77,9 @@ class CrossReferences:
         postings, reader = Postings(searcher), searcher.reader()
         documents: dict[str, Document] = {}
         mentioned: dict[str, tuple[tuple[str, str, int], ...]] = {}
-        sentences: dict[tuple[str, int, str], str] = {}
+        sentences: dict[str, tuple[tuple[str, ...], ...]] = {}
         first: dict[str, int] = {}  # document → its first record: the order records are stored in
+        shared: dict = {}  # recurring values, kept once (see _without_texts)
         for term in searcher.lexicon("doc_id"):
             doc_id = term.decode("utf-8") if isinstance(term, bytes) else term
             docnums = [d for d in map(int, postings.get("doc_id", doc_id)[0]) if not reader.is_deleted(d)]
@@ -94,12 +95,17 @@ class CrossReferences:
                 yield  # a step per item, as requests' deadlines are checked between steps
             doc = replace(from_dict(Document, {**meta, "items": []}), items=tuple(items))
             mentioned[doc_id] = cited(doc)
+            # Per item, per role (aligned with item.roles): the sentence giving a lead or co-lead its task.
+            per_item = []
             for item in doc.items:
+                row = []
                 for r in item.roles:
-                    if r.role in (LEAD, CO_LEAD):
-                        sentences[doc_id, item.number, r.name] = _task_sentence(
-                            item, (r.name, *gazetteer.synonyms(r.name)))
-            documents[doc_id] = _without_texts(doc)  # what is left to answer from is small
+                    text = (_task_sentence(item, (r.name, *gazetteer.synonyms(r.name)))
+                            if r.role in (LEAD, CO_LEAD) else "")
+                    row.append(shared.setdefault(text, text))
+                per_item.append(tuple(row))
+            sentences[doc_id] = tuple(per_item)
+            documents[doc_id] = _without_texts(doc, shared)  # what is left to answer from is small
             yield
         # In the order of the index's records, as every list built from them always was (and
         # the registry's first-come rule for a number two documents share).
@@ -110,11 +116,12 @@ class CrossReferences:
         return cls(documents, registry, cites, sentences)
 
     def __init__(self, documents: dict[str, Document], registry: Registry,
-                 cites: dict[str, tuple[Citation, ...]], sentences: dict[tuple[str, int, str], str]):
+                 cites: dict[str, tuple[Citation, ...]], sentences: dict[str, tuple[tuple[str, ...], ...]]):
         self.documents = documents  # without their texts (see _without_texts)
         self.registry = registry
         self.cites = cites
-        self.sentences = sentences  # (document, item, department) → the sentence giving it its task
+        # document → per item, per role of the item: the sentence giving a lead or co-lead its task ("" for others)
+        self.sentences = sentences
         self.cited_by: dict[str, list[Reference]] = {}
         self.by_title: dict[str, list[Reference]] = {}
         self._scoped: dict[frozenset[str], CrossReferences] = {}
@@ -176,20 +183,36 @@ class CrossReferences:
             deadline.check()
             if year and not doc.date.startswith(year):
                 continue
-            for item in doc.items:
-                for r in item.roles:
+            for item, sentences in zip(doc.items, self.sentences[doc.id]):
+                for r, sentence in zip(item.roles, sentences):
                     if r.name == name and r.role in (LEAD, CO_LEAD) and (not role or r.role == role):
-                        found.append(Task(self._place(doc, item.number), r.role,
-                                          self.sentences[doc.id, item.number, r.name]))
+                        found.append(Task(self._place(doc, item.number), r.role, sentence))
         found.sort(key=lambda t: (t.place.date, -t.place.item_no), reverse=True)
         return tuple(found)
 
 
-def _without_texts(doc: Document) -> Document:
+def _without_texts(doc: Document, shared: dict) -> Document:
     """The document without its items' texts (their paragraphs and sub-points too): a
     worker keeps every document's structure, roles and titles in memory for the pages
-    that list across the index, not a copy of the index's text (five times the memory)."""
-    return replace(doc, items=tuple(replace(item, text="", paragraphs=(), subpoints=()) for item in doc.items))
+    that list across the index, not a copy of the index's text (five times the memory).
+
+    Values that recur across the index — departments with their roles, topics with their
+    evidence, keywords, reviewed titles — are kept once (``shared``: value → the one copy):
+    at 10,000 items 80,000 department roles hold a few hundred distinct values, and each
+    copy read back from JSON cost an object, its attribute dict and its strings (together
+    about half of what the cross-references kept)."""
+    def one(value):
+        return shared.setdefault(value, value)
+
+    items = tuple(replace(item, text="", paragraphs=(), subpoints=(),
+                          roles=one(tuple(one(r) for r in item.roles)),
+                          topic_matches=one(tuple(one(t) for t in item.topic_matches)),
+                          keywords=one(tuple(one(k) for k in item.keywords)),
+                          reviewed=one(tuple(one(t) for t in item.reviewed)),
+                          action=one(item.action), decision=one(item.decision))
+                  for item in doc.items)
+    return replace(doc, items=items, issuer=one(doc.issuer), doc_type=one(doc.doc_type),
+                   visibility=one(doc.visibility), visibility_reason=one(doc.visibility_reason))
 
 
 _SENTENCE = re.compile(r"[^。；\n]+[。；]?")
