@@ -68,6 +68,12 @@ def test_html_errors_render_a_page(client):
     assert 'class="brand"' in html  # the site's own look
 
 
+def test_a_missing_document_page_says_so_in_chinese(client):
+    response = client.get("/doc/nope")
+    assert response.status_code == 404
+    assert "没有编号为 nope 的文件：它不存在、已被删除，或您无权查看。" in response.get_data(as_text=True)
+
+
 def test_missing_index_is_503_with_the_command_to_run(tmp_path):
     client = create_app({"INDEX": str(tmp_path / "none"), "TESTING": True}).test_client()
     response = client.get("/api/search?q=电梯")
