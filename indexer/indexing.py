@@ -220,6 +220,16 @@ def _people(doc: Document) -> str:
 
 
 PARALLEL_PARSE_MIN = 64  # files; fewer are parsed (and, in an update, analysed) in this process
+COMMIT_EVERY = 500  # files: an update commits at least this often, so an interrupted run loses no more
+COMMIT_EVERY_ENV = "MINUTES_COMMIT_EVERY"  # sets it for a process (tests use small batches)
+
+
+def commit_every() -> int:
+    """How many parsed files an update (or a first build) commits at a time, read when a run
+    starts: ``$MINUTES_COMMIT_EVERY`` if set, else :data:`COMMIT_EVERY`. A run killed or
+    interrupted half-way keeps what it committed; the next run finds those files unchanged
+    and reads only the rest. (A ``--rebuild`` is one commit: it is swapped in whole.)"""
+    return max(1, int(os.environ.get(COMMIT_EVERY_ENV) or COMMIT_EVERY))
 
 
 def _parse_one(path: Path) -> Document | FileFailure:
@@ -432,7 +442,19 @@ class _Run:
         by_place = {doc.location: doc.doc_id for doc in known.values()}
         docs: list[tuple[Document, Found]] = []
         refused: list[Indexed] = []  # documents whose file is now marked classified
+        roots_changed = roots != before
+        if roots_changed or fresh:
+            roots.save(data)  # before any commit: every root a committed record names is recorded
+        self.to_add, self.added, committed = len(sorted_.todo), 0, 0
+        every = None if planned is not None else commit_every()  # a rebuild is swapped in whole
         for f, parsed in zip(sorted_.todo, _parse_all([f.path for f in sorted_.todo], self.procs)):
+            if every and len(docs) - committed >= every:
+                # Commit what is parsed: a run stopped later (Ctrl-C, kill) resumes after it,
+                # since the next run finds these files unchanged. Each document is whole in one commit.
+                self._write(ix, docs[committed:], [], fresh)
+                committed = len(docs)
+                if committed >= (self.to_add + 1) // 2:
+                    crash_point("batch")  # test-only: killed after a commit, half the run's files in
             self.on_file(f.path)
             if isinstance(parsed, FileFailure):
                 failed.append(parsed)
@@ -459,12 +481,9 @@ class _Run:
         for doc in (*gone, *sorted_.dropped):
             place.pop(doc.doc_id, None)
         removed = [*gone, *sorted_.dropped, *refused]
-        roots_changed = roots != before
-        if roots_changed or fresh:
-            roots.save(data)  # before the commit: every root a committed record names is recorded
+        if docs[committed:] or removed:
+            self._write(ix, docs[committed:], removed, fresh)
         if docs or removed:
-            self.to_add, self.added = len(docs), 0
-            self._write(ix, docs, removed, fresh)
             crash_point("tables")
         _write_tables(ix)
         analysis.keep_word_table()

@@ -19,6 +19,8 @@ import click
 
 import indexer
 
+from .progress import Progress, failure_summary
+
 INDEX_HELP = "Index folder (default: $MINUTES_INDEX, else the project's index/, from any working directory)."
 
 
@@ -49,12 +51,16 @@ def cli():
 @click.option("--wait", type=click.FloatRange(0), default=None, metavar="SECONDS",
               help="How long to wait for another indexing run to finish (default 10).")
 def index_cmd(paths, index_dir, rebuild, prune, if_needed, procs, wait):
-    """Index files and folders (.txt in UTF-8/UTF-16/GB18030, .html, .docx, .pdf).
+    """Index files and folders (.txt in UTF-8/UTF-16/GB18030, .md, .html, .docx,
+    .doc, .wps, .ofd, .pdf; scanned images are named as needing OCR).
 
     Unchanged files are skipped, and so are copies of files already indexed;
     a folder that moved is re-linked. Every file that fails is listed with its
     reason, the others are still indexed, and the exit status is 1. Without
     PATHS, the files and folders the index was built from are read again.
+    Progress goes to standard error (a bar on a terminal, plain lines otherwise).
+    A run stopped half-way (Ctrl-C, kill) keeps what it committed (every 500
+    files, $MINUTES_COMMIT_EVERY): running it again reads only the rest.
 
     \b
     Examples:
@@ -65,17 +71,16 @@ def index_cmd(paths, index_dir, rebuild, prune, if_needed, procs, wait):
     """
     target = _index_dir(index_dir)
     try:
-        with click.progressbar(length=0, label="indexing", file=sys.stderr,
-                               item_show_func=lambda p: p.name if p else None) as bar:
-            def planned(count):
-                bar.length = count
-
-            def advance(path):
-                bar.update(1, path)
+        with Progress() as progress:
             report = indexer.index_paths(paths, target, rebuild=rebuild, prune=prune, if_needed=if_needed,
-                                         procs=procs, on_file=advance, on_plan=planned, lock_timeout=wait)
+                                         procs=procs, on_file=progress.on_file, on_plan=progress.on_plan,
+                                         lock_timeout=wait)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted after {progress.done} of {progress.total} files; what was committed is kept: "
+                   f"run the same minutes index again to go on from there", err=True)
+        sys.exit(130)
     if report.skipped:
         click.echo(f"index at {target} is current; nothing to do")
         return
@@ -99,6 +104,8 @@ def index_cmd(paths, index_dir, rebuild, prune, if_needed, procs, wait):
     if report.rebuilt:
         click.echo(f"rebuilt: {report.records} records from {report.documents} files "
                    f"(was {report.was_records} from {report.was_documents})")
+    for line in failure_summary(report.failed):
+        click.echo(line, err=True)
     if report.failed:
         sys.exit(1)
 

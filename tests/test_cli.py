@@ -185,7 +185,7 @@ def test_parse_text_and_bad_file(runner, tmp_path):
     bad.write_bytes(b"\xd0\xcf\x11\xe0")
     result = runner.invoke(cli, ["parse", str(bad)])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {bad}: unsupported file type .doc; supported: .docx, .htm, .html, .markdown, .md, .pdf, .text, .txt\n"
+    assert result.stderr == f"Error: {bad}: not a Word document (not an OLE2 compound file)\n"
 
 
 def test_every_command_has_an_example_in_its_help(runner):

@@ -184,7 +184,8 @@ def test_documents_are_frozen():
 
 
 @pytest.mark.parametrize("name,content,reason", [
-    ("report.doc", b"\xd0\xcf\x11\xe0", "unsupported file type .doc; supported: .docx, .htm, .html, .markdown, .md, .pdf, .text, .txt"),
+    ("report.xls", b"\xd0\xcf\x11\xe0", "unsupported file type .xls; supported: .doc, .docx, .htm, .html, .jpeg, .jpg, .markdown, .md, .ofd, .pdf, .png, .text, .tif, .tiff, .txt, .wps"),
+    ("report.doc", b"\xd0\xcf\x11\xe0", "not a Word document (not an OLE2 compound file)"),
     ("report.docx", b"PK\x03\x04", "not a valid .docx file (not a zip archive)"),
     ("scan.pdf", b"%PDF-1.4 garbage", "not a readable PDF (Stream has ended unexpectedly)"),
     ("empty.txt", b"", "file is empty"),

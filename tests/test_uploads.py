@@ -72,8 +72,8 @@ def test_stage_refuses_each_file_it_cannot_take_with_its_reason(index):
         ("../escape.txt", "bad_name", "'../escape.txt' names a folder; upload the file itself"),
         ("sub/dir.txt", "bad_name", "'sub/dir.txt' names a folder; upload the file itself"),
         (".hidden.txt", "bad_name", "'.hidden.txt' is not a usable file name"),
-        ("notes.exe", "unsupported", ".exe is not read; supported: .docx, .htm, .html, .markdown, .md, .pdf, "
-                                     ".text, .txt"),
+        ("notes.exe", "unsupported", ".exe is not read; supported: .doc, .docx, .htm, .html, .jpeg, .jpg, "
+                                     ".markdown, .md, .ofd, .pdf, .png, .text, .tif, .tiff, .txt, .wps"),
         ("empty.txt", "empty", "the file is empty"),
         ("big.txt", "too_large", "1.5 MB is over the limit of 1.0 MB"),
         ("minutes.txt", "duplicate_name", "another file of this upload has the same name"),
@@ -342,7 +342,8 @@ def test_the_json_twins_stage_show_commit_and_discard(web, index):
     limits = client.get("/api/upload").get_json()
     assert {k: v for k, v in limits.items() if k != "csrf_token"} == {
         "ok": True, "max_file_bytes": 20 * 1024 * 1024, "max_files": 50, "max_request_bytes": 110 * 1024 * 1024,
-        "supported": [".docx", ".htm", ".html", ".markdown", ".md", ".pdf", ".text", ".txt"]}
+        "supported": [".doc", ".docx", ".htm", ".html", ".jpeg", ".jpg", ".markdown", ".md", ".ofd", ".pdf",
+                      ".png", ".text", ".tif", ".tiff", ".txt", ".wps"]}
     text = minutes_text(912, "玛瑙")
     doc = indexer.parse_text(text)
     response = upload_files(client, token, [("纪要912.txt", text.encode()), ("空.txt", b"")])
