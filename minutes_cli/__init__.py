@@ -202,7 +202,7 @@ VISIBILITY_HELP = ("Decide visibility with this index folder's visibility.toml a
 @click.option("--index", "index_dir", help=VISIBILITY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the whole structure as JSON.")
 def parse_cmd(file, index_dir, as_json):
-    """Show how one file parses (nothing is indexed): .txt, .html, .docx, .pdf,
+    """Show how one file parses (nothing is indexed): .txt, .md, .html, .docx, .doc, .wps, .ofd, .pdf,
     and the visibility indexing would give it. A document marked 秘密/机密/绝密
     is an error, as `minutes index` refuses it.
 

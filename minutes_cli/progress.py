@@ -37,7 +37,7 @@ class Progress:
     def __enter__(self) -> Progress:
         if self.tty:
             self.bar = click.progressbar(length=0, label="indexing", file=self.stream, show_pos=True,
-                                         item_show_func=self._beside_bar).__enter__()
+                                         show_percent=True, item_show_func=self._beside_bar).__enter__()
         return self
 
     def __exit__(self, *exc) -> None:

@@ -46,7 +46,8 @@ def _mixed_batch(folder):
         empty = io.BytesIO()
         PdfWriter().write(empty)
         broken[folder / f"broken-{n}.pdf"] = (empty.getvalue(), "PDF has no pages")
-        broken[folder / f"broken-{n}.png"] = (b"GIF89a not a png at all" * 4, "not an image file (not PNG, JPEG or TIFF)")
+        broken[folder / f"broken-{n}.png"] = (b"GIF89a not a png at all" * 4,
+                                              "not an image file (not PNG, JPEG or TIFF)")
     for path, (data, _) in broken.items():
         path.write_bytes(data)
     return {str(path): reason for path, (_, reason) in broken.items()}
@@ -133,3 +134,31 @@ def test_ctrl_c_half_way_then_run_again_indexes_each_file_exactly_once(tmp_path)
     assert len(report.unchanged) >= 100 - 20  # every batch committed before the interrupt is kept
     assert sorted((*report.unchanged, *report.indexed)) == sorted(str(p) for p in paths)
     assert (report.failed, report.documents, _records(index_dir)) == ((), *_oracle(tmp_path, folder))
+
+
+def test_on_a_terminal_a_bar_shows_files_per_second_and_the_eta(tmp_path):
+    import pty
+
+    folder = tmp_path / "docs"
+    write_minutes(folder, 30)
+    main, sub = pty.openpty()
+    run = subprocess.Popen([*MINUTES_CLI, "index", str(folder), "--index", str(tmp_path / "ix")],
+                           stdout=subprocess.PIPE, stderr=sub, text=True, env=dict(os.environ, COLUMNS="120"))
+    os.close(sub)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal closed: the run is over
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert run.wait(timeout=300) == 0
+    assert run.stdout.read() == "indexed 30, unchanged 0, failed 0\n"
+    run.stdout.close()
+    screen = b"".join(chunks).decode()
+    assert "indexing:" not in screen  # no plain lines on a terminal
+    bar = r"indexing  \[#+-+\]  1\d/30   \d\d%  \d\d:\d\d:\d\d  \d+\.\d files/s  minutes-001\d\.txt"
+    assert re.search(bar, screen), screen
