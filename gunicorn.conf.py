@@ -34,7 +34,8 @@ WARM_S = 10  # per new worker, well within the worker timeout
 
 def post_worker_init(worker):
     # A new worker opens its index (mapping the derived files minutes index wrote) and loads
-    # the vocabulary of suggestions before it takes requests, and builds the cross-references
-    # on a thread of its own while it answers searches; what WARM_S leaves undone, requests
-    # finish under their deadlines.
+    # the vocabulary of suggestions before it takes requests, and loads the cross-references
+    # minutes index saved (or builds them, for an index without the file) on a thread of its
+    # own while it answers searches; what WARM_S leaves undone, requests finish under their
+    # deadlines.
     worker.wsgi.extensions["minutes"].warm(WARM_S)

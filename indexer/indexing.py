@@ -554,7 +554,8 @@ def _write_tables(ix) -> None:
     """The derived files of the committed state, so web workers map or load them instead
     of building them: each segment's flat postings, where missing (see :mod:`indexer.flat`;
     segments written here have them already), then the facet table and date orders
-    (see :mod:`indexer.tables`) and the vocabulary of suggestions (see :mod:`indexer.suggest`)."""
+    (see :mod:`indexer.tables`), the vocabulary of suggestions (see :mod:`indexer.suggest`) and the
+    cross-references (see :mod:`indexer.crossref`)."""
     with ix.searcher() as searcher:
         write_missing_flats(searcher)
     with ix.searcher() as searcher:
@@ -562,6 +563,8 @@ def _write_tables(ix) -> None:
         if Tables.load(folder, searcher) is None:
             Tables.build(Postings(searcher)).save(folder, searcher)
         save_vocabulary(folder, searcher)
+        from .crossref import save_crossrefs  # crossref reads records with this module's item_from_record
+        save_crossrefs(folder, searcher)
 
 
 def _create(target: Path):

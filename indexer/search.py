@@ -69,7 +69,7 @@ class _SearcherState:
 
     def __post_init__(self):
         self.vocabulary = Resumable(lambda: Vocabulary.steps(self.searcher, self.matches, self.folder))
-        self.crossrefs = Resumable(lambda: _crossref_steps(self.open_searcher))
+        self.crossrefs = Resumable(lambda: _crossref_steps(self.open_searcher, self.folder))
 
     def visible(self, access: Access | None) -> int:
         """The live records ``access`` may read, as a bitset (None: every record)."""
@@ -390,11 +390,15 @@ class SearchIndex:
         return replace(from_dict(Document, {**meta, "items": []}), items=items)
 
 
-def _crossref_steps(open_searcher):
-    """The cross-references' build on a searcher of its own (closed when done), so that
-    it may run on another thread than the requests' searcher."""
+def _crossref_steps(open_searcher, folder: Path):
+    """The cross-references ``minutes index`` saved for this state of the index, else their
+    build on a searcher of its own (closed when done), so that it may run on another thread
+    than the requests' searcher."""
     searcher = open_searcher()
     try:
+        saved = CrossReferences.saved(folder, searcher)
+        if saved is not None:
+            return saved
         return (yield from CrossReferences.steps(searcher))
     finally:
         searcher.close()

@@ -113,3 +113,79 @@ def test_cli_refs_and_tasks(index_dir):
                                                                      (NINE, "lead"), (NINE, "co-lead")]
     missing = runner.invoke(cli, ["refs", "〔1999〕1号", "--index", str(index_dir)])
     assert (missing.exit_code, missing.stderr) == (1, "Error: no document with id '〔1999〕1号'\n")
+
+
+# --- saved at commit ----------------------------------------------------------------------------
+
+def _answers(refs) -> tuple:
+    """Everything the pages read from the cross-references, as plain data."""
+    import indexer
+
+    return ({d: indexer.references_dict(refs, d) for d in refs.documents},
+            {t: refs.policy(t) for t in sorted(refs.by_title)},
+            {name: refs.tasks(name) for name in ("市发改委", "市住建局", "市财政局", "市市场监管局")},
+            {d: (doc.title, doc.visibility, tuple(i.title for i in doc.items)) for d, doc in refs.documents.items()})
+
+
+def _built(index_dir):
+    import indexer
+    from indexer.crossref import CrossReferences
+    from indexer.deadline import Resumable
+
+    with indexer.SearchIndex(index_dir) as ix:
+        searcher = ix._current().open_searcher()
+        try:
+            return Resumable(lambda: CrossReferences.steps(searcher)).result()
+        finally:
+            searcher.close()
+
+
+def _read_records(monkeypatch) -> list:
+    import indexer.crossref
+
+    calls = []
+    original = indexer.crossref.item_from_record
+    monkeypatch.setattr(indexer.crossref, "item_from_record", lambda r: calls.append(r["id"]) or original(r))
+    return calls
+
+
+def test_the_index_saves_them_and_a_searcher_loads_them_without_reading_records(tmp_path, monkeypatch):
+    import indexer
+    from tests.conftest import CORPUS
+
+    index_dir = tmp_path / "index"
+    indexer.index_paths([CORPUS], index_dir)
+    saved = list((index_dir / "live").glob("crossrefs-*.pickle"))
+    assert len(saved) == 1
+    expected = _answers(_built(index_dir))
+    read = _read_records(monkeypatch)
+    with indexer.SearchIndex(index_dir) as ix:
+        assert _answers(ix.crossrefs()) == expected
+    assert read == []  # loaded, not built
+    saved[0].write_bytes(saved[0].read_bytes()[:100])  # damaged: built instead, the same
+    with indexer.SearchIndex(index_dir) as ix:
+        assert _answers(ix.crossrefs()) == expected
+    assert read
+
+
+def test_an_update_reads_only_the_documents_that_changed(tmp_path, monkeypatch):
+    import indexer
+    from tests.corpus_gen import write_minutes
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    paths = write_minutes(corpus, 4)
+    indexer.index_paths([corpus], index_dir)
+    paths[1].write_text(paths[1].read_text("utf-8").replace("其他事项", "其他事项（修订）"), "utf-8")
+    write_minutes(corpus, 1, start=9)
+    read = _read_records(monkeypatch)
+    indexer.index_paths([corpus], index_dir)
+    with indexer.SearchIndex(index_dir) as ix:
+        changed = set(ix.lookup("〔2019〕2号") + ix.lookup("〔2019〕9号"))
+    assert {r.split("#")[0] for r in read} == changed  # the changed and the new document, no other
+    files = list((index_dir / "live").glob("crossrefs-*.pickle"))
+    assert len(files) == 1  # the older one dropped
+    monkeypatch.undo()
+    expected = _answers(_built(index_dir))
+    with indexer.SearchIndex(index_dir) as ix:
+        assert _answers(ix.crossrefs()) == expected
+        assert len(ix.crossrefs().documents) == 5

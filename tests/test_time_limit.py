@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import shutil
 import time
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote
 
@@ -68,6 +70,23 @@ def clock(monkeypatch) -> Clock:
 def ix(index_dir):
     """A freshly opened index: nothing built yet (cross-references, vocabulary)."""
     with indexer.SearchIndex(index_dir) as search_index:
+        yield search_index
+
+
+@pytest.fixture(scope="module")
+def unsaved_index_dir(index_dir, tmp_path_factory) -> Path:
+    """The samples' index without the cross-references ``minutes index`` saves (as an index
+    written before it saved them, or with the file damaged): they are built under deadlines."""
+    copy = tmp_path_factory.mktemp("unsaved") / "index"
+    shutil.copytree(index_dir, copy)
+    for saved in copy.glob("live/crossrefs-*.pickle"):
+        saved.unlink()
+    return copy
+
+
+@pytest.fixture
+def ix_unsaved(unsaved_index_dir):
+    with indexer.SearchIndex(unsaved_index_dir) as search_index:
         yield search_index
 
 
@@ -177,10 +196,10 @@ def test_the_drafting_aids_passages_count(ix, clock, monkeypatch):
     assert len(cut) == 1  # stopped at the next candidate item
 
 
-def test_the_first_build_of_the_cross_references_counts(ix, clock, monkeypatch):
+def test_the_first_build_of_the_cross_references_counts(ix_unsaved, clock, monkeypatch):
     rebuilt = slow(monkeypatch, clock, indexer.crossref, "item_from_record")
     with pytest.raises(SearchTimeout):
-        ix.crossrefs(Deadline.after(LIMIT))
+        ix_unsaved.crossrefs(Deadline.after(LIMIT))
     assert len(rebuilt) == 1
 
 
@@ -200,10 +219,11 @@ def test_a_part_within_the_limit_answers(ix, clock, monkeypatch):
 
 # --- first builds longer than the limit still complete ---------------------------------------
 
-def test_a_build_cut_short_goes_on_where_it_stopped(index_dir, monkeypatch):
+def test_a_build_cut_short_goes_on_where_it_stopped(unsaved_index_dir, monkeypatch):
     """With a limit of a few checks, each call does a few steps of the cross-references'
     build; calls repeated finish it, every record rebuilt once, and it equals the build
     made at once."""
+    index_dir = unsaved_index_dir
     with indexer.SearchIndex(index_dir, time_limit=None) as whole:
         expected = whole.crossrefs()
     monkeypatch.setattr(indexer.deadline, "monotonic", StepClock())
@@ -249,9 +269,9 @@ def test_resumable_keeps_its_progress_and_starts_over_after_an_error():
 # --- the web app: one deadline per request -----------------------------------------------------
 
 @pytest.fixture
-def app_with_limit(index_dir):
+def app_with_limit(unsaved_index_dir):
     def make(limit):
-        app = create_app({"INDEX": str(index_dir), "TESTING": True, "SEARCH_TIME_LIMIT": limit,
+        app = create_app({"INDEX": str(unsaved_index_dir), "TESTING": True, "SEARCH_TIME_LIMIT": limit,
                           "ANONYMOUS_ACCESS": "staff"})  # every endpoint, /audit too
         made.append(app)
         return app.test_client()
