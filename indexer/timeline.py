@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .crossref import CrossReferences
+from .deadline import NO_DEADLINE, Deadline
 from .facets import FacetTable, as_mask
 from .model import CO_LEAD, LEAD, Document
 from .postings import Postings
@@ -172,15 +173,22 @@ class _PerView:
 _PER_VIEW = _PerView()
 
 
-def meetings(refs: CrossReferences) -> tuple[Meeting, ...]:
+def meetings(refs: CrossReferences, deadline: Deadline = NO_DEADLINE) -> tuple[Meeting, ...]:
     """Every minutes document of the view, oldest first."""
     return _PER_VIEW.get(refs, "meetings", lambda: tuple(sorted(
-        (_meeting(d) for d in refs.documents.values() if d.doc_type == MINUTES), key=_order)))
+        (_meeting(d) for d in _checked(refs.documents.values(), deadline) if d.doc_type == MINUTES), key=_order)))
 
 
-def calendar(refs: CrossReferences, years: tuple[str, ...] = ()) -> Calendar:
+def _checked(values, deadline: Deadline):
+    """The values, the deadline checked before each (a first build at a city's scale takes tenths of a second)."""
+    for value in values:
+        deadline.check()
+        yield value
+
+
+def calendar(refs: CrossReferences, years: tuple[str, ...] = (), deadline: Deadline = NO_DEADLINE) -> Calendar:
     """The meetings by year; ``years`` (a facet: "" selects the undated) narrows the list."""
-    found = meetings(refs)
+    found = meetings(refs, deadline)
     counts = Counter(m.year for m in found)
     shown = sorted(counts, key=lambda y: (y == "", y), reverse=True)
     shown = [y for y in shown if y] + [y for y in shown if not y]
@@ -193,9 +201,10 @@ def calendar(refs: CrossReferences, years: tuple[str, ...] = ()) -> Calendar:
     return Calendar(tuple(YearCount(y, counts.get(y, 0), y in years) for y in shown), tuple(ordered))
 
 
-def neighbours(refs: CrossReferences, doc_id: str) -> tuple[Meeting | None, Meeting | None]:
+def neighbours(refs: CrossReferences, doc_id: str,
+               deadline: Deadline = NO_DEADLINE) -> tuple[Meeting | None, Meeting | None]:
     """The previous and next meeting of the same kind by the same issuer (by date)."""
-    series_ = _PER_VIEW.get(refs, "series", lambda: _series(meetings(refs)))
+    series_ = _PER_VIEW.get(refs, "series", lambda: _series(meetings(refs, deadline)))
     doc = refs.documents.get(doc_id)
     if doc is None or doc.doc_type != MINUTES:
         return None, None
@@ -251,10 +260,10 @@ class DeptTopics:
     topics: tuple[TopicCount, ...]  # most tasks first
 
 
-def _task_roles(refs: CrossReferences):
+def _task_roles(refs: CrossReferences, deadline: Deadline):
     """(department, year, role, item) for every lead or co-lead role an item gives: the
     same rule as :meth:`CrossReferences.tasks` (one task per role an item gives)."""
-    for doc in refs.documents.values():
+    for doc in _checked(refs.documents.values(), deadline):
         year = doc.date[:4]
         for item in doc.items:
             for r in item.roles:
@@ -267,11 +276,11 @@ def _years(values) -> tuple[str, ...]:
     return tuple(sorted(y for y in found if y)) + (("",) if "" in found else ())
 
 
-def workload(refs: CrossReferences) -> Workload:
+def workload(refs: CrossReferences, deadline: Deadline = NO_DEADLINE) -> Workload:
     """Department × year counts of the tasks the view's items give, as lead and as co-lead."""
     def build() -> Workload:
         counts: Counter = Counter()
-        for dept, year, role, _ in _task_roles(refs):
+        for dept, year, role, _ in _task_roles(refs, deadline):
             counts[dept, year, role] += 1
         years = _years(y for _, y, _ in counts)
         rows = []
@@ -283,15 +292,15 @@ def workload(refs: CrossReferences) -> Workload:
     return _PER_VIEW.get(refs, "workload", build)
 
 
-def dept_topics(refs: CrossReferences, dept: str) -> DeptTopics:
+def dept_topics(refs: CrossReferences, dept: str, deadline: Deadline = NO_DEADLINE) -> DeptTopics:
     """One department's tasks per topic (of the task's item) and year."""
-    return _PER_VIEW.get(refs, f"topics:{dept}", lambda: _dept_topics(refs, dept))
+    return _PER_VIEW.get(refs, f"topics:{dept}", lambda: _dept_topics(refs, dept, deadline))
 
 
-def _dept_topics(refs: CrossReferences, dept: str) -> DeptTopics:
+def _dept_topics(refs: CrossReferences, dept: str, deadline: Deadline) -> DeptTopics:
     counts: Counter = Counter()
     years = set()
-    for name, year, _, item in _task_roles(refs):
+    for name, year, _, item in _task_roles(refs, deadline):
         if name == dept:
             years.add(year)
             for topic in dict.fromkeys(t.topic for t in item.topic_matches):

@@ -330,3 +330,15 @@ def test_anonymous_sees_the_calendar_and_grid_of_public_documents_only(ix, tl_in
             1 for d in public.values() for i in d.items for r in i.roles if r.role in (indexer.LEAD, indexer.CO_LEAD))
     finally:
         app.extensions["minutes"].close()
+
+
+@pytest.mark.parametrize("build", ["calendar", "workload", "topics"])
+def test_a_first_build_counts_against_the_requests_deadline(ix, build):
+    """Each view's first calendar or grid reads every document: the request's deadline is
+    checked per document, and what a timed-out build did not finish is not kept."""
+    view = ix.crossrefs(access=indexer.Access.staff((f"组{build}",)))  # a view of its own, built for nothing yet
+    run = {"calendar": lambda d: indexer.meeting_calendar(view, (), d), "workload": lambda d: indexer.workload(view, d),
+           "topics": lambda d: indexer.dept_topics(view, "市财政局", d)}[build]
+    with pytest.raises(indexer.SearchTimeout):
+        run(indexer.Deadline.after(0))
+    assert run(indexer.NO_DEADLINE) == run(indexer.Deadline.after(0))  # built now, then answered from the view

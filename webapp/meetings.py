@@ -64,7 +64,7 @@ def calendar_json(calendar: indexer.Calendar, years: tuple[str, ...]) -> dict:
 
 def _calendar() -> dict:
     years = _years()
-    return calendar_json(indexer.meeting_calendar(_refs(), years), years)
+    return calendar_json(indexer.meeting_calendar(_refs(), years, deadline()), years)
 
 
 @bp.get("/meetings")
@@ -89,7 +89,7 @@ def meetings_json():
 
 def neighbours_json(refs: indexer.CrossReferences, doc_id: str) -> dict:
     """The previous and next meeting of the same kind, for the reading view."""
-    before, after = indexer.meeting_neighbours(refs, doc_id)
+    before, after = indexer.meeting_neighbours(refs, doc_id, deadline())
     brief = lambda m: m and {"doc_id": m.doc_id, "title": m.title, "doc_number": m.doc_number,  # noqa: E731
                              "session": m.session, "date": m.date, "url": f"/doc/{m.doc_id}"}
     return {"previous_meeting": brief(before), "next_meeting": brief(after)}
@@ -122,12 +122,12 @@ def workload_json(workload: indexer.Workload, topics: indexer.DeptTopics | None)
 def workload_data(dept: str = "") -> dict:
     """The grid (every department, or ``dept``'s row and its topics per year) as /api/workload gives it."""
     refs = _refs()
-    workload = indexer.workload(refs)
+    workload = indexer.workload(refs, deadline())
     topics = None
     if dept:
         name = indexer.gazetteer_canonical(dept)
         workload = indexer.Workload(workload.years, tuple(r for r in workload.rows if r.dept == name))
-        topics = indexer.dept_topics(refs, name)
+        topics = indexer.dept_topics(refs, name, deadline())
     return workload_json(workload, topics)
 
 
