@@ -60,15 +60,58 @@ class Timeline:
 
 
 def month_codes(postings: Postings, size: int) -> np.ndarray:
-    """Each record's month as ``year * 12 + month - 1`` (-1: no full date), by document number."""
+    """Each record's month as ``year * 12 + month - 1`` (-1: no full date), by document number:
+    from the ``date`` column's per-segment arrays when they read as expected (milliseconds at fifty
+    thousand records), else from the ``date`` postings, one list per distinct date (a few
+    hundredths of a millisecond each, a third of a second for five thousand dates)."""
+    found = _from_columns(postings.searcher.reader(), size)
+    return found if found is not None else _from_postings(postings, size)
+
+
+def _month(date: str) -> int:
+    m = _FULL_DATE.match(date)
+    return int(m.group(1)) * 12 + int(m.group(2)) - 1 if m else -1
+
+
+def _from_postings(postings: Postings, size: int) -> np.ndarray:
     months = np.full(size, -1, dtype=np.int32)
-    reader = postings.searcher.reader()
-    for term in reader.lexicon("date"):
+    for term in postings.searcher.reader().lexicon("date"):
         text = term.decode("utf-8") if isinstance(term, bytes) else term
-        m = _FULL_DATE.match(text)
-        if m:
+        month = _month(text)
+        if month >= 0:
             ids = postings.read("date", text)[0]
-            months[ids[ids < size]] = int(m.group(1)) * 12 + int(m.group(2)) - 1
+            months[ids[ids < size]] = month
+    return months
+
+
+def _from_columns(reader, size: int) -> np.ndarray | None:
+    """From Whoosh 2.7.4's column of the sortable ``date`` field: per segment, the values one
+    after another, with each record's offset and length. A full date is ten bytes
+    ``YYYY-MM-DD``; read as digits with numpy. None when a column is anything else."""
+    months = np.full(size, -1, dtype=np.int32)
+    try:
+        for leaf, offset in reader.leaf_readers():
+            count = leaf.doc_count_all()
+            if not count:
+                continue
+            column = getattr(leaf.column_reader("date"), "_reader", None)
+            lengths, starts = np.asarray(column._lengths, dtype=np.int64), np.asarray(column._offsets, dtype=np.int64)
+            if len(lengths) != count or len(starts) != count or offset + count > size:
+                return None
+            full = np.flatnonzero(lengths == 10)
+            if not len(full):
+                continue
+            end = int((starts + lengths).max())
+            raw = np.frombuffer(column._dbfile.get(column._basepos, end), dtype=np.uint8).astype(np.int32) - 48
+            d = raw[starts[full, None] + np.arange(10)]  # one row of ten characters per dated record
+            digits = np.delete(d, (4, 7), axis=1)
+            ok = (d[:, 4] == d[:, 7]) & (d[:, 4] == ord("-") - 48) & ((digits >= 0) & (digits <= 9)).all(axis=1)
+            year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
+            month = d[:, 5] * 10 + d[:, 6]
+            ok &= (month >= 1) & (month <= 12)
+            months[offset + full[ok]] = (year * 12 + month - 1)[ok]
+    except (AttributeError, TypeError, ValueError):
+        return None
     return months
 
 

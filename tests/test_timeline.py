@@ -342,3 +342,32 @@ def test_a_first_build_counts_against_the_requests_deadline(ix, build):
     with pytest.raises(indexer.SearchTimeout):
         run(indexer.Deadline.after(0))
     assert run(indexer.NO_DEADLINE) == run(indexer.Deadline.after(0))  # built now, then answered from the view
+
+
+def test_months_read_from_the_date_column_equal_those_of_the_postings(ix, tl_index, corpus, tmp_path):
+    """The fast path (Whoosh's date column) and the postings agree, also over several segments
+    with deletions (a second commit replacing documents)."""
+    from indexer import timeline
+    from indexer.postings import Postings
+
+    def both(index):
+        with index._ix.searcher() as searcher:
+            postings = Postings(searcher)
+            size = searcher.reader().doc_count_all()
+            segments = len(list(searcher.reader().leaf_readers()))
+            fast = timeline._from_columns(searcher.reader(), size)
+            return fast, timeline._from_postings(postings, size), segments
+
+    fast, slow, _ = both(ix)
+    assert fast is not None and fast.tolist() == slow.tolist() and (fast >= 0).sum() > 100
+    folder = tmp_path / "docs"
+    shutil.copytree(corpus, folder)
+    index_dir = tmp_path / "ix"
+    indexer.index_paths([folder], index_dir)
+    VariedMinutes().write(folder / "varied", range(1, 11), variant=1)  # ten documents replaced: deletions
+    VariedMinutes().write(folder / "more", range(100, 110))  # and a segment of new ones
+    indexer.index_paths([folder], index_dir)
+    with indexer.SearchIndex(index_dir) as second:
+        fast, slow, segments = both(second)
+    assert segments > 1
+    assert fast is not None and fast.tolist() == slow.tolist()
