@@ -28,6 +28,7 @@ setup(
         "click~=8.1",
         "pypdf~=7.1",  # the text layer of PDF files; pure Python
         "olefile~=0.47",  # the OLE2 container of legacy Word .doc and WPS .wps files (indexer/formats_doc.py)
+        "charset-normalizer~=3.5",  # the encoding of text that is neither UTF-8 nor marked by a BOM (indexer/formats.py)
         "numpy~=2.3",  # posting lists, scores and facet counts as arrays (indexer/postings.py, scoring.py, facets.py)
     ],
     extras_require={
@@ -38,6 +39,9 @@ setup(
             "hypothesis~=6.170",
             "python-docx~=1.2",  # tests make .docx files from the samples
             "reportlab~=5.1",  # tests make PDF files from the samples
+            # tests/test_format_libraries.py and scripts/compare_libraries.py: ours against them
+            "trafilatura~=2.3",
+            "readability-lxml~=0.9",
         ],
         # scripts/bench only: a compiled engine fed the same tokens, as the yardstick. Never a runtime dependency.
         "bench": ["tantivy~=0.27"],
