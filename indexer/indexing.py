@@ -287,7 +287,8 @@ def index_paths(
     whose file is gone. ``if_needed`` does nothing when a current index exists, builds a
     missing one and rebuilds an outdated one (the same rule). ``procs`` > 1 parses and
     analyses in that many processes (see :data:`PARALLEL_PARSE_MIN`). ``on_plan`` is told how many files
-    will be looked at, ``on_file`` each one. ``lock_timeout``: seconds to wait for
+    will be looked at, ``on_file`` each one. An update or a first build commits every
+    :func:`commit_every` files, so a run stopped half-way is resumed by the next one. ``lock_timeout``: seconds to wait for
     another writer (default ``lifecycle.WRITER_TIMEOUT_S``). ``fast_segmenter``: load rjieba (about a
     second and 60 MB) to segment faster; a web worker adding a few uploaded files does without.
     """
