@@ -308,7 +308,7 @@ def observe(ix: indexer.SearchIndex, request: indexer.SearchRequest) -> Answer:
     matched set and the scorer's order from its internals (the one place that reads them)."""
     result = ix.search(request)
     state = ix._current()
-    found = ix._match(state, request, ix.deadline())
+    found = ix._match(state, request, ix.deadline(), state.visible(None))
     size = state.searcher.doc_count_all()
     docs = _docnums(found.matched, size)
     known = _record_ids(state.searcher)

@@ -164,7 +164,9 @@ def test_numbers_mentioned_elsewhere_rank_their_own_document_above_the_mentions(
 
 @pytest.fixture(scope="module")
 def real_client(real_index_dir):
-    app = create_app({"INDEX": str(real_index_dir), "TESTING": True, "SEARCH_TIME_LIMIT": None})  # correctness only
+    # Correctness only: no time limit, and every document readable (most real ones are internal).
+    app = create_app({"INDEX": str(real_index_dir), "TESTING": True, "SEARCH_TIME_LIMIT": None,
+                      "ANONYMOUS_ACCESS": "staff"})
     yield app.test_client()
     app.extensions["minutes"].close()
 
