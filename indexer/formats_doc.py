@@ -28,14 +28,15 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Marks in Word's text: paragraph end \r, cell/row end \x07, line break \x0b, page/section break \x0c,
 # a non-breaking hyphen \x1e, an optional hyphen \x1f, fields \x13 code \x14 result \x15, and
 # anchors of pictures, footnotes and drawings (\x01-\x08 bar \x07).
-_MARKS = str.maketrans({"\r": "\n", "\x07": "\t", "\x0b": "\n", "\x0c": "\n", "\x1e": "-", "\x1f": None,
+_MARKS = str.maketrans({"\r": "\n", "\x07": " ", "\x0b": "\n", "\x0c": "\n", "\x1e": "-", "\x1f": None,
                         "\x01": None, "\x02": None, "\x03": None, "\x04": None, "\x05": None, "\x08": None})
-_CELLS_END = re.compile(r"\t+(?=\n|$)")
+_ROW_END = re.compile(r"\x07{2,}")
+_CELLS_END = re.compile(r" +(?=\n|$)")  # empty cells at the end of a row
 
 
 def doc_text(data: bytes, path: str, decode) -> str:
-    """The main text of a .doc or .wps file, one paragraph per line, table cells
-    separated by tabs. ``decode`` decodes 8-bit text of Word 6/95 files (see
+    """The main text of a .doc or .wps file, one paragraph per line, a table row per
+    line with its cells separated by spaces. ``decode`` decodes 8-bit text of Word 6/95 files (see
     :func:`indexer.formats.decode`)."""
     import olefile
 
@@ -123,5 +124,7 @@ def _clean(text: str) -> str:
             break
         text = replaced
     text = text.replace("\x13", "").replace("\x14", "").replace("\x15", "")
-    text = text.replace("\x07\x07", "\x07\n").translate(_MARKS)  # a row ends with a second cell mark
+    # A table cell ends with a cell mark, a row with one more: a run of marks is the row's last cells
+    # (empty ones too) and its end. Cells are separated by spaces, as the .docx reader does.
+    text = _ROW_END.sub(lambda m: " " * (len(m.group()) - 1) + "\n", text).translate(_MARKS)
     return _CELLS_END.sub("", text)

@@ -111,3 +111,21 @@ def test_a_file_that_cannot_be_read_is_named_with_the_reason(tmp_path, name):
     with pytest.raises(ParseError) as e:
         parse_file(path)
     assert (e.value.path, e.value.reason) == (str(path), reason)
+
+
+FIXTURES = CORPUS.parent.parent / "tests" / "fixtures"
+
+
+@pytest.mark.parametrize("name", ["示例市政府常务会议纪要-2021-09", "示例市政府关于印发电梯安全管理办法的通知-2021-20"])
+def test_a_doc_written_by_libreoffice_parses_like_the_text(name):
+    """Word 97 files from another writer (LibreOffice, see tests/fixtures/README.md)."""
+    original = parse_file(CORPUS / f"{name}.txt")
+    variant = parse_file(FIXTURES / f"{name}.doc")
+    assert structure(variant) == structure(original)
+    assert variant.id == original.id
+
+
+def test_doc_table_rows_are_lines_and_cells_are_separated_by_spaces():
+    """As the .docx reader gives them; an empty last cell leaves nothing behind."""
+    assert doc_text((FIXTURES / "table.doc").read_bytes(), "table.doc", decode) == (
+        "示例市人民政府常务会议纪要\n〔2021〕9号\n出席 王明 李华\n列席 张三\n一、听取汇报\n")
