@@ -59,7 +59,7 @@ def index_cmd(paths, index_dir, rebuild, prune, if_needed, procs, wait):
     reason, the others are still indexed, and the exit status is 1. Without
     PATHS, the files and folders the index was built from are read again.
     Progress goes to standard error (a bar on a terminal, plain lines otherwise).
-    A run stopped half-way (Ctrl-C, kill) keeps what it committed (every 500
+    A run stopped half-way (Ctrl-C, kill) keeps what it committed (every 5000
     files, $MINUTES_COMMIT_EVERY): running it again reads only the rest.
 
     \b
