@@ -107,9 +107,16 @@ def remove_legacy(index_dir: Path) -> None:
 def writer_lock(index_dir: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the index's writer lock; wait up to ``timeout`` seconds (default
     ``WRITER_TIMEOUT_S``, read now) for another writer, then raise IndexLocked."""
-    timeout = WRITER_TIMEOUT_S if timeout is None else timeout
     Path(index_dir).mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(index_dir), os.O_CREAT | os.O_RDWR, 0o644)
+    with file_lock(lock_path(index_dir), WRITER_TIMEOUT_S if timeout is None else timeout, index_dir):
+        yield
+
+
+@contextmanager
+def file_lock(path: Path, timeout: float, index_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if need be), across processes; wait up to
+    ``timeout`` seconds for its holder, then raise IndexLocked naming ``index_dir``."""
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
     deadline = time.monotonic() + timeout
     try:
         while True:

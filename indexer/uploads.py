@@ -25,7 +25,6 @@ batch is left as it was, to be committed again.
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -45,7 +44,7 @@ from .audit import AttendanceCounts, FileAudit, audit_paths
 from .errors import IndexLocked, MinutesError
 from .formats import MAX_FILE_BYTES  # per file: what minutes index reads at most
 from .indexing import collect_files, index_paths
-from .lifecycle import index_location, live_dir, writer_lock
+from .lifecycle import file_lock, index_location, live_dir, writer_lock
 from .model import from_dict
 from .parse import SUPPORTED_SUFFIXES
 from .sources import Roots, absolute
@@ -379,20 +378,8 @@ def clean_staging(index_dir: str | Path | None, max_age: float = STAGING_MAX_AGE
 def _commit_lock(index_dir: Path, timeout: float) -> Iterator[None]:
     """One commit (or discard) at a time, across processes; IndexLocked after ``timeout`` s."""
     uploads_dir(index_dir).mkdir(parents=True, exist_ok=True)
-    fd = os.open(uploads_dir(index_dir) / ".commit.lock", os.O_CREAT | os.O_RDWR, 0o644)
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexLocked(str(index_dir)) from None
-                time.sleep(0.05)
+    with file_lock(uploads_dir(index_dir) / ".commit.lock", timeout, index_dir):
         yield
-    finally:
-        os.close(fd)
 
 
 def commit(index_dir: str | Path | None, batch_id: str, owner: str, *, timeout: float = COMMIT_TIMEOUT_S,
