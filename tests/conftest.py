@@ -37,6 +37,9 @@ def require_real_corpus() -> Path:
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's, driven through executable_path
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"  # screenshots of the browser tests
 
 
 def browser_missing() -> str:
@@ -173,3 +176,15 @@ def live_server(index_dir, tmp_path_factory):
     yield base
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright, one per test module (see require_browser)."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()

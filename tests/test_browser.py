@@ -2,32 +2,17 @@
 
 Screenshots of the main pages are written to test-artifacts/ at the repository root."""
 import re
-from pathlib import Path
 
 import pytest
 
 from indexer import gazetteer
 
-from .conftest import CHROMIUM
+from .conftest import ARTIFACTS
 from .test_search import item_texts
 
 # Without Playwright or chromium these tests are skipped with the reason, or fail under CI=true
 # (conftest.require_browser).
 pytestmark = pytest.mark.browser
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -18,9 +18,8 @@ import pytest
 import indexer
 from webapp import accounts
 
-from .conftest import CHROMIUM, CORPUS, start_gunicorn
+from .conftest import ARTIFACTS, CORPUS, start_gunicorn
 from .test_auth import BAD, LOCKED, PASSWORD, RULES
-from .test_browser import ARGS, ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.serving]
 INTERNAL = "示例市政府常务会议纪要-2021-09.txt"  # internal by RULES: 〔2021〕9号, the 128th executive meeting
@@ -80,17 +79,6 @@ def closed_server(auth_site):
     yield base
     proc.terminate()
     proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, base: str, request):

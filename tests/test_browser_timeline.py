@@ -9,8 +9,7 @@ import re
 
 import pytest
 
-from .conftest import REAL_CORPUS, start_gunicorn
-from .test_browser import ARGS, ARTIFACTS, CHROMIUM
+from .conftest import ARTIFACTS, REAL_CORPUS, start_gunicorn
 
 pytestmark = pytest.mark.browser
 DATE_TERM = re.compile(r"q=[^&]*(%E6%97%A5%E6%9C%9F|日期)")  # the query language's 日期：, in the URL
@@ -27,17 +26,6 @@ def site(request, tmp_path_factory):
     yield base, query
     proc.terminate()
     proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ import pytest
 import indexer
 
 from . import variants
-from .conftest import CHROMIUM, start_gunicorn
-from .test_browser import ARGS, ARTIFACTS
+from .conftest import ARTIFACTS, start_gunicorn
 from .test_uploads import PASSWORD, add_users, minutes_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.serving]
@@ -27,17 +26,6 @@ def upload_server(index_dir, tmp_path_factory):
     yield base
     proc.terminate()
     proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
