@@ -251,8 +251,7 @@ def test_search_endpoint_fuzz_never_500(client, q, dept, page, size, sort, year)
 def test_hostile_document_and_query_are_inert_in_a_real_browser(hostile_index, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from .conftest import start_gunicorn
-    from .test_browser import ARGS, CHROMIUM
+    from .conftest import ARGS, CHROMIUM, start_gunicorn
 
     proc, base = start_gunicorn(hostile_index, tmp_path / "gunicorn.log")
     try:
