@@ -43,6 +43,14 @@ setup(
             "trafilatura~=2.3",
             "readability-lxml~=0.9",
         ],
+        # Text recognition of scans and photos (indexer/formats_ocr.py): PP-OCRv4 models that ship
+        # inside the wheel (no download at run time), run by ONNX Runtime; pypdfium2 renders the pages
+        # of PDFs without a text layer. Optional: without it, a scan is reported as needing OCR.
+        "ocr": [
+            "rapidocr-onnxruntime~=1.4.4",
+            "pypdfium2~=5.15",
+            "Pillow>=10",
+        ],
         # scripts/bench only: a compiled engine fed the same tokens, as the yardstick. Never a runtime dependency.
         "bench": ["tantivy~=0.27"],
     },

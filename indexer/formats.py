@@ -1,8 +1,9 @@
 """Files into text: plain text in any of the encodings staff meet, government
 web pages (main text only), Word .docx, legacy Word .doc and WPS .wps
-(:mod:`indexer.formats_doc`), OFD (:mod:`indexer.formats_ofd`) and PDF with a
-text layer. Scanned pages (images, PDFs without text) are refused as needing
-OCR: a reader for them fits behind the same interface (``READERS``).
+(:mod:`indexer.formats_doc`), OFD (:mod:`indexer.formats_ofd`), PDF, and
+scanned pages (images, pages of PDFs without a text layer), whose text is
+recognised by :mod:`indexer.formats_ocr` when the ``ocr`` extra is installed
+and which are refused as needing OCR when it is not.
 
 Every failure is a :class:`ParseError` naming the file and the reason. The
 encoding is detected from the bytes, never guessed from the file name.
@@ -12,11 +13,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
 from .errors import ParseError
+from .model import OcrPage
 from .normalize import CJK
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -31,8 +34,26 @@ SUPPORTED_SUFFIXES = (TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | LEGACY
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def read_file(path: Path) -> tuple[str, bytes]:
-    """The text of a file and its raw bytes (for the content hash)."""
+@dataclass(frozen=True)
+class FileText:
+    """What a file says, its raw bytes (for the content hash), and which of its pages
+    were recognised from images (then the text may hold errors)."""
+
+    text: str
+    data: bytes
+    ocr_pages: tuple[OcrPage, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """A reader's text when some pages of it were recognised from images."""
+
+    text: str
+    ocr_pages: tuple[OcrPage, ...]
+
+
+def read_file(path: Path) -> FileText:
+    """The text of a file, with its raw bytes and the pages recognised by OCR."""
     name = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -49,13 +70,16 @@ def read_file(path: Path) -> tuple[str, bytes]:
         raise ParseError(name, "file is empty")
     reader = READERS.get(suffix)
     if reader is not None:
-        return reader(data, name), data
+        read = reader(data, name)
+        if isinstance(read, Recognised):
+            return FileText(read.text, data, read.ocr_pages)
+        return FileText(read, data)
     text = decode(data, name)
     if suffix in HTML_SUFFIXES:
         text = html_text(text)
     elif suffix in MARKDOWN_SUFFIXES:
         text = markdown_text(text)
-    return text, data
+    return FileText(text, data)
 
 
 _GOOD = re.compile(rf"[{CJK}\u3000-\u303f\uff00-\uffef\u2010-\u206f\x20-\x7e\n\r\t]")
@@ -289,15 +313,19 @@ def _ofd(data: bytes, path: str) -> str:
     return ofd_text(data, path)
 
 
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
-NEEDS_OCR = "needs OCR (text recognition), which is not installed; run OCR on it first"
+NEEDS_OCR = "needs OCR (text recognition), which is not installed (pip install '.[ocr]')"
 
 
-def image_text(data: bytes, path: str) -> str:
-    """A page photographed or scanned: without an OCR reader, refused with the reason."""
-    if not data.startswith(_IMAGE_MAGIC):
+def image_text(data: bytes, path: str) -> Recognised:
+    """A page photographed or scanned: its text recognised (:mod:`indexer.formats_ocr`),
+    else refused as needing OCR."""
+    from . import formats_ocr
+
+    if not formats_ocr.is_image(data):
         raise ParseError(path, "not an image file (not PNG, JPEG or TIFF)")
-    raise ParseError(path, f"scanned image: {NEEDS_OCR}")
+    if not formats_ocr.available():
+        raise ParseError(path, f"scanned image: {NEEDS_OCR}")
+    return formats_ocr.image_text(data, path)
 
 
 # --- Word -------------------------------------------------------------------
@@ -352,28 +380,47 @@ _BLOCK_LINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][�
 
 
 _STOPS = tuple("。！？；：")
+_PAGE_NUMBER = re.compile(r"\n\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?)\s*$")
 _INDENT = (" ", "\u3000")
 
 
-def pdf_text(data: bytes, path: str) -> str:
-    """The text layer of a PDF, with lines wrapped by the page width joined again."""
+def pdf_text(data: bytes, path: str) -> str | Recognised:
+    """The text layer of a PDF, with lines wrapped by the page width joined again. Pages
+    without one are scans: where the whole PDF has no text, or a page without text holds an
+    image, those pages are recognised (:mod:`indexer.formats_ocr`), else the PDF is refused
+    as needing OCR."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    from . import formats_ocr
 
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ParseError(path, "PDF is encrypted")
         pages = [page.extract_text() or "" for page in reader.pages]
+        bare = [n for n, text in enumerate(pages, 1) if not formats_ocr.has_text(text)]
+        if len(bare) < len(pages):  # some text: a page without is a scan only if it shows an image
+            bare = [n for n in bare if _has_image(reader.pages[n - 1])]
     except ParseError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError) as e:
         raise ParseError(path, f"not a readable PDF ({e})") from None
     if not pages:
         raise ParseError(path, "PDF has no pages")
+    if bare and formats_ocr.available():
+        return formats_ocr.pdf_pages(data, path, pages, bare)
     if len(re.findall(rf"[{CJK}A-Za-z0-9]", "".join(pages))) < 20:
-        raise ParseError(path, "PDF has no text layer (a scan?); run OCR on it first")
+        raise ParseError(path, f"PDF has no text layer (a scan?): {NEEDS_OCR}")
     return join_wrapped(pages)
+
+
+def _has_image(page) -> bool:
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return False
+    return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
 
 
 def join_wrapped(pages: list[str]) -> str:
@@ -382,7 +429,9 @@ def join_wrapped(pages: list[str]) -> str:
     widths = sorted(len(ln.rstrip()) for page in pages for ln in page.split("\n") if ln.strip()) or [0]
     full = widths[int(len(widths) * 0.9)] if len(widths) > 3 else widths[-1]
     indented = sum(1 for page in pages for ln in page.split("\n") if ln.startswith(_INDENT)) >= 2
-    return "\n\n".join(_unwrap(page, full, indented) for page in pages)
+    # A paragraph that runs on to the next page is joined too: the pages are read as one, without
+    # the page numbers printed at their feet (— 2 —).
+    return _unwrap("\n".join(_PAGE_NUMBER.sub("", page.rstrip()) for page in pages), full, indented)
 
 
 def _unwrap(page: str, full: int, indented: bool) -> str:

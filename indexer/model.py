@@ -164,6 +164,14 @@ class Document:
     # the document's other fields in the index: its record's dept and topic fields hold them.
     preamble_roles: tuple[DepartmentRole, ...] = ()
     preamble_topics: tuple[TopicMatch, ...] = ()
+    # The pages whose text was recognised from images (a scan or photo, see indexer.formats_ocr),
+    # so it may hold errors; empty when the whole text is the file's own.
+    ocr_pages: tuple[OcrPage, ...] = ()
+
+    @property
+    def ocr(self) -> bool:
+        """Whether any of the text was recognised from page images (the JSON's ``ocr``)."""
+        return bool(self.ocr_pages)
 
     @property
     def year(self) -> str:
@@ -175,6 +183,14 @@ class Document:
         if self.doc_type != "会议纪要":
             return ""
         return self.doc_number or self.session
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """A page of a file whose text was recognised from its image."""
+
+    page: int  # 1-based, in the file
+    confidence: float  # 0..1: the recognizer's scores of the page's lines, weighted by their length
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from . import attendance, gazetteer, sections
@@ -60,8 +61,9 @@ _DECISION = re.compile(r"原则同意|原则通过|审议通过|不同意|同意
 def parse_file(path: str | Path) -> Document:
     """Read and parse one file; raises :class:`ParseError` naming it and the reason."""
     path = Path(path)
-    text, data = read_file(path)
-    return parse_text(text, source=str(path), content_hash=hashlib.sha256(data).hexdigest())
+    read = read_file(path)
+    doc = parse_text(read.text, source=str(path), content_hash=hashlib.sha256(read.data).hexdigest())
+    return replace(doc, ocr_pages=read.ocr_pages) if read.ocr_pages else doc
 
 
 def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:

@@ -61,7 +61,7 @@ def texts(corpus: Path) -> list[tuple[str, str]]:
         files, _ = indexer.collect_files([folder])
         for path in files:
             if path.suffix in (".txt", ".md"):
-                out.append((path.name, formats.read_file(path)[0]))
+                out.append((path.name, formats.read_file(path).text))
     return out
 
 

@@ -1,7 +1,8 @@
 """Every input format parses to the same structure as the sample's plain text."""
 import pytest
 
-from indexer import ParseError, parse_file
+from indexer import ParseError, formats_ocr, parse_file
+from indexer.formats import NEEDS_OCR, join_wrapped
 
 from . import variants
 from .conftest import CORPUS
@@ -63,12 +64,17 @@ def test_web_page_chrome_is_dropped(tmp_path):
         assert chrome not in everything
 
 
+# What a PDF with no text at all is refused with: with the ocr extra its page was looked at too.
+NO_TEXT_PDF = ("PDF has no text layer, and no text was recognised on its 1 page" if formats_ocr.available()
+               else f"PDF has no text layer (a scan?): {NEEDS_OCR}")
+
+
 def test_pdf_without_a_text_layer_is_refused(tmp_path):
     path = tmp_path / "scan.pdf"
-    variants.pdf_without_text(path)
+    variants.pdf_without_text(path)  # drawings, no text: nothing to read or recognise
     with pytest.raises(ParseError) as e:
         parse_file(path)
-    assert e.value.reason == "PDF has no text layer (a scan?); run OCR on it first"
+    assert e.value.reason == NO_TEXT_PDF
 
 
 def test_malformed_html_still_parses(tmp_path):
@@ -78,3 +84,13 @@ def test_malformed_html_still_parses(tmp_path):
     doc = parse_file(path)
     assert (doc.title, doc.doc_number) == ("示例市人民政府专题会议纪要", "〔2021〕7号")
     assert doc.items[0].leads == ("市水务局",)
+
+
+def test_a_paragraph_that_runs_on_to_the_next_page_is_joined_without_the_page_number():
+    """Pages laid out at a width (PDF, OFD, scans): the page number at a page's foot is dropped
+    and a full last line is joined with the next page's first unless that starts a paragraph."""
+    full = "会议要求各地各部门认真落实安全生产责任制度，"  # 22 characters: a full line
+    pages = [f"\u3000\u3000一、安全生产\n\u3000\u3000{full[:20]}\n{full}\n— 1 —",
+             f"{full[:10]}。\n\u3000\u3000二、其他事项\n\u3000\u3000会议同意。\n第2页 共2页"]
+    assert join_wrapped(pages) == (f"\u3000\u3000一、安全生产\n\u3000\u3000{full[:20]}{full}{full[:10]}。\n"
+                                   "\u3000\u3000二、其他事项\n\u3000\u3000会议同意。")

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from pypdf import PdfWriter
 
-from indexer import ParseError, parse_file
+from indexer import ParseError, formats_ocr, parse_file
 from indexer.formats_doc import doc_text
 from indexer.formats_ofd import ofd_text
 from indexer.formats import decode
@@ -55,8 +55,7 @@ def test_ofd_reading_order_comes_from_positions_not_from_the_file():
 
 def test_ofd_pages_in_the_order_the_document_lists_them():
     text = "\n".join(f"第{n}行。" for n in range(1, 8))
-    assert ofd_text(ofd_document(text, lines_per_page=3), "x.ofd") == (
-        "第1行。\n第2行。\n第3行。\n\n第4行。\n第5行。\n第6行。\n\n第7行。")
+    assert ofd_text(ofd_document(text, lines_per_page=3), "x.ofd") == text
 
 
 def _ofd_without(part: str) -> bytes:
@@ -96,11 +95,14 @@ BROKEN = {
                     "not a valid .ofd file (no Doc_0/Pages/Page_0/Content.xml)"),
     "no-pages.pdf": (_empty_pdf(), "PDF has no pages"),
     "not-an-image.png": (b"<html>not a picture</html>", "not an image file (not PNG, JPEG or TIFF)"),
-    "scan.png": (b"\x89PNG\r\n\x1a\n" + bytes(64),
-                 "scanned image: needs OCR (text recognition), which is not installed; run OCR on it first"),
-    "scan.tif": (b"II*\x00" + bytes(64),
-                 "scanned image: needs OCR (text recognition), which is not installed; run OCR on it first"),
 }
+# A damaged image is refused as unreadable with the ocr extra, as needing OCR without it
+# (tests/test_progress.py, test_without_the_ocr_extra_a_scan_is_named_as_needing_it).
+if formats_ocr.available():
+    BROKEN.update({
+        "damaged.png": (b"\x89PNG\r\n\x1a\n" + bytes(64), "not a readable image (damaged, or of a kind Pillow cannot read)"),
+        "damaged.tif": (b"II*\x00" + bytes(64), "not a readable image (damaged, or of a kind Pillow cannot read)"),
+    })
 
 
 @pytest.mark.parametrize("name", list(BROKEN))

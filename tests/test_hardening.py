@@ -19,6 +19,7 @@ from webapp import create_app
 
 from . import variants
 from .conftest import CORPUS, MINUTES_2021_9
+from .test_formats import NO_TEXT_PDF
 
 XSS_TEXT = ("示例市人民政府专题会议纪要\n〔2021〕66号\n"
             "一、关于<script>window.__xss = 1; alert(1)</script>网页安全\n"
@@ -40,7 +41,7 @@ def hostile_corpus(folder):
         "nodoc.docx": (_zip({"hello.txt": b"hi"}), "not a valid .docx file (no word/document.xml)"),
         "bomb.docx": (_zip({"word/document.xml": b"<" + b"a" * (60 * 1024 * 1024)}),
                       "not a valid .docx file (word/document.xml expands to 62914561 bytes)"),
-        "scan.pdf": (None, "PDF has no text layer (a scan?); run OCR on it first"),
+        "scan.pdf": (None, NO_TEXT_PDF),
         "garbage.pdf": (b"%PDF-1.7\n%%EOF", "not a readable PDF"),
         "onlyscript.html": (b"<html><script>var a = 1;</script><style>p{}</style></html>", "no text after normalization"),
         "duplicate.txt": ((text + "\n补充说明。").encode(), "duplicate document: 〔2021〕9号 is already indexed from"),

@@ -10,19 +10,23 @@ import sys
 from pypdf import PdfWriter
 
 import indexer
-from indexer import lifecycle
+from indexer import formats_ocr, lifecycle
+from indexer.formats import NEEDS_OCR
 
-from . import variants
+from . import scan_gen, variants
 from .corpus_gen import write_minutes
 from .legacy_gen import ofd_document, word6, word97
 
 MINUTES_CLI = [sys.executable, "-c", "from minutes_cli import cli; cli()"]
-NEEDS_OCR = "needs OCR (text recognition), which is not installed; run OCR on it first"
+# The CLI as a machine without the ocr extra runs it: the recognizer cannot be imported.
+MINUTES_CLI_WITHOUT_OCR = [sys.executable, "-c", "import sys; sys.modules['rapidocr_onnxruntime'] = None; "
+                                                 "from minutes_cli import cli; cli()"]
 
 
 def _mixed_batch(folder):
-    """200 files: 190 minutes as .txt, .doc, .wps, .ofd, .docx, .pdf and .html, and 10 broken
-    ones, with the reason each must be refused for."""
+    """200 files: 190 minutes as .txt, .doc, .wps, .ofd, .docx, .pdf, .html and (with the ocr
+    extra) scans, as a TIFF and an image-only PDF, and 10 broken ones, with the reason each must
+    be refused for."""
     paths = write_minutes(folder, 190)
     writers = [(".doc", word97), (".wps", word6), (".ofd", ofd_document), (".docx", variants.word_document)]
     for n, path in enumerate(paths[:40]):
@@ -35,6 +39,11 @@ def _mixed_batch(folder):
     for path in paths[42:45]:
         path.with_suffix(".html").write_text(variants.web_page(path.read_text("utf-8"), path.stem), "utf-8")
         path.unlink()
+    if formats_ocr.available():
+        for path, kind in zip(paths[46:48], ("tif", "pdf")):
+            pages = [scan_gen.render(page, 150, seed=n) for n, page in enumerate(scan_gen.layout(path.read_text("utf-8")))]
+            path.with_suffix(f".{kind}").write_bytes(scan_gen.save(pages, kind, dpi=150))
+            path.unlink()
     template = paths[45].read_text("utf-8")
     broken = {}
     for n in range(3):
@@ -77,13 +86,18 @@ def test_a_mixed_batch_indexes_the_good_files_names_the_broken_ones_and_exits_1(
     assert sorted(numbers) == sorted(f"〔2019〕{n}号" for n in range(1, 191))  # each once
 
 
-def test_a_scanned_image_is_named_as_needing_ocr(tmp_path):
-    scan = tmp_path / "scan.jpg"
+def test_without_the_ocr_extra_a_scan_is_named_as_needing_it(tmp_path):
+    folder = tmp_path / "docs"
+    write_minutes(folder, 2)
+    scan, pdf = folder / "scan.jpg", folder / "scan.pdf"
     scan.write_bytes(b"\xff\xd8\xff\xe0" + bytes(100))
-    result = subprocess.run([*MINUTES_CLI, "index", str(scan), "--index", str(tmp_path / "ix")],
+    variants.pdf_without_text(pdf)
+    result = subprocess.run([*MINUTES_CLI_WITHOUT_OCR, "index", str(folder), "--index", str(tmp_path / "ix")],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
     assert f"failed: {scan}: scanned image: {NEEDS_OCR}\n" in result.stderr
+    assert f"failed: {pdf}: PDF has no text layer (a scan?): {NEEDS_OCR}\n" in result.stderr
+    assert "indexed 2, unchanged 0, failed 2" in result.stdout
 
 
 def _records(index_dir) -> int:
