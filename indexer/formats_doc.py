@@ -7,9 +7,10 @@ found through the file information block (FIB) as [MS-DOC] describes it:
 - Word 97 and later: the piece table (``Clx`` in the ``0Table``/``1Table``
   stream) lists where each run of characters lies, as UTF-16 or, when
   "compressed", as one byte per character in Windows-1252;
-- Word 6/95 (also what older WPS versions save): one run ``fcMin``..``fcMac`` of
-  8-bit text in the writer's code page, decoded as plain text is (GB18030 for
-  Chinese files).
+- Word 6/95 (also what older WPS versions save): 8-bit text in the writer's code
+  page, decoded as plain text is (GB18030 for Chinese files): ``ccpText`` bytes at
+  ``fcMin`` or, in a fast-saved ("complex") file, the pieces of the same piece table,
+  kept in the WordDocument stream itself.
 
 Only the main document is read (``ccpText`` characters): headers, footnotes and
 comments follow it in the same stream. Field instructions (``{ PAGE }``) are
@@ -26,10 +27,12 @@ from .errors import ParseError
 _WORD_MAGIC = 0xA5EC
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Marks in Word's text: paragraph end \r, cell/row end \x07, line break \x0b, page/section break \x0c,
-# a non-breaking hyphen \x1e, an optional hyphen \x1f, fields \x13 code \x14 result \x15, and
-# anchors of pictures, footnotes and drawings (\x01-\x08 bar \x07).
-_MARKS = str.maketrans({"\r": "\n", "\x07": " ", "\x0b": "\n", "\x0c": "\n", "\x1e": "-", "\x1f": None,
-                        "\x01": None, "\x02": None, "\x03": None, "\x04": None, "\x05": None, "\x08": None})
+# column break \x0e, a non-breaking hyphen \x1e, an optional hyphen \x1f, fields \x13 code \x14 result \x15, and
+# anchors of pictures, footnotes and drawings (\x01-\x08 bar \x07); NUL characters, which Word for the Mac
+# leaves in a document's text (117 in one of word-extractor's test files), are no text either.
+_MARKS = str.maketrans({"\r": "\n", "\x07": " ", "\x0b": "\n", "\x0c": "\n", "\x0e": "\n", "\x1e": "-",
+                        "\x1f": None, "\x00": None, "\x01": None, "\x02": None, "\x03": None, "\x04": None,
+                        "\x05": None, "\x08": None})
 _ROW_END = re.compile(r"\x07{2,}")
 _CELLS_END = re.compile(r" +(?=\n|$)")  # empty cells at the end of a row
 
@@ -73,44 +76,60 @@ def _word97_text(word: bytes, table: bytes, path: str) -> str:
     fc_clx, lcb_clx = struct.unpack_from("<II", word, 0x1A2)
     if ccp_text < 0 or lcb_clx == 0 or fc_clx + lcb_clx > len(table):
         raise ParseError(path, "damaged Word document (no piece table)")
-    clx = table[fc_clx:fc_clx + lcb_clx]
-    pos = 0
-    while pos < len(clx) and clx[pos] == 0x01:  # Prc: formatting, skipped
-        pos += 3 + struct.unpack_from("<H", clx, pos + 1)[0]
-    if pos >= len(clx) or clx[pos] != 0x02:
-        raise ParseError(path, "damaged Word document (bad piece table)")
-    lcb = struct.unpack_from("<I", clx, pos + 1)[0]
-    plc = clx[pos + 5:pos + 5 + lcb]
-    count = (len(plc) - 4) // 12  # n+1 character positions, n piece descriptors of 8 bytes
-    cps = struct.unpack_from(f"<{count + 1}i", plc, 0)
     parts: list[str] = []
-    done = 0
-    for n in range(count):
-        start, end = cps[n], min(cps[n + 1], ccp_text)
-        if start >= end or done >= ccp_text:
-            break
-        fc = struct.unpack_from("<I", plc, 4 * (count + 1) + 8 * n + 2)[0]
-        length = end - start
+    for fc, length in _pieces(table[fc_clx:fc_clx + lcb_clx], ccp_text, path, "Word"):
         if fc & 0x40000000:  # compressed: one byte a character, Windows-1252
             offset = (fc & 0x3FFFFFFF) // 2
-            chunk = word[offset:offset + length]
-            if len(chunk) < length:
-                raise ParseError(path, "damaged Word document (text runs past the end of the file)")
-            parts.append(chunk.decode("cp1252", "replace"))
+            parts.append(_slice(word, offset, length, path, "Word").decode("cp1252", "replace"))
         else:
-            chunk = word[fc:fc + 2 * length]
-            if len(chunk) < 2 * length:
-                raise ParseError(path, "damaged Word document (text runs past the end of the file)")
-            parts.append(chunk.decode("utf-16-le", "replace"))
-        done += length
+            parts.append(_slice(word, fc, 2 * length, path, "Word").decode("utf-16-le", "replace"))
     return "".join(parts)
 
 
 def _word6_text(word: bytes, path: str, decode) -> str:
+    """Word 6/95: the main document's ``ccpText`` bytes, at ``fcMin`` or, in a fast-saved (complex)
+    file, where the piece table (``fcClx`` in the WordDocument stream itself) puts them. The
+    footnotes, headers and comments that follow the main text in the stream are not read."""
     fc_min, fc_mac = struct.unpack_from("<II", word, 0x18)
-    if not 0 < fc_min <= fc_mac <= len(word):
-        raise ParseError(path, "damaged Word 6/95 document (text runs past the end of the file)")
-    return decode(word[fc_min:fc_mac].replace(b"\x00", b""), path)
+    ccp_text = struct.unpack_from("<i", word, 0x34)[0]
+    kind = "Word 6/95"
+    if struct.unpack_from("<H", word, 0x0A)[0] & 0x0004:  # fComplex: the last save was a fast save
+        fc_clx, lcb_clx = struct.unpack_from("<II", word, 0x160)
+        if ccp_text < 0 or lcb_clx == 0 or fc_clx + lcb_clx > len(word):
+            raise ParseError(path, f"damaged {kind} document (no piece table)")
+        text = b"".join(_slice(word, fc, length, path, kind)
+                        for fc, length in _pieces(word[fc_clx:fc_clx + lcb_clx], ccp_text, path, kind))
+    else:
+        if not 0 < fc_min <= fc_mac <= len(word) or not 0 <= ccp_text <= fc_mac - fc_min:
+            raise ParseError(path, f"damaged {kind} document (text runs past the end of the file)")
+        text = word[fc_min:fc_min + ccp_text]
+    return decode(text.replace(b"\x00", b""), path)
+
+
+def _pieces(clx: bytes, ccp_text: int, path: str, kind: str):
+    """The piece table (``Clx``): ``(fc, characters)`` of each piece of the main document, in
+    document order, up to ``ccp_text`` characters. The same layout in Word 6/95 and Word 97."""
+    pos = 0
+    while pos < len(clx) and clx[pos] == 0x01:  # Prc: formatting, skipped
+        pos += 3 + struct.unpack_from("<H", clx, pos + 1)[0]
+    if pos >= len(clx) or clx[pos] != 0x02:
+        raise ParseError(path, f"damaged {kind} document (bad piece table)")
+    lcb = struct.unpack_from("<I", clx, pos + 1)[0]
+    plc = clx[pos + 5:pos + 5 + lcb]
+    count = (len(plc) - 4) // 12  # n+1 character positions, n piece descriptors of 8 bytes
+    cps = struct.unpack_from(f"<{count + 1}i", plc, 0)
+    for n in range(count):
+        start, end = cps[n], min(cps[n + 1], ccp_text)
+        if start >= end:
+            break
+        yield struct.unpack_from("<I", plc, 4 * (count + 1) + 8 * n + 2)[0], end - start
+
+
+def _slice(word: bytes, offset: int, size: int, path: str, kind: str) -> bytes:
+    chunk = word[offset:offset + size]
+    if len(chunk) < size:
+        raise ParseError(path, f"damaged {kind} document (text runs past the end of the file)")
+    return chunk
 
 
 _FIELD = re.compile(r"\x13[^\x13\x14\x15]*(?:\x14([^\x13\x14\x15]*))?\x15")

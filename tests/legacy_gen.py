@@ -110,12 +110,40 @@ def word97(text: str, *, ascii_compressed: bool = True, field: bool = True) -> b
     return compound_file({"WordDocument": bytes(stream), "1Table": table})
 
 
-def word6(text: str, encoding: str = "gb18030") -> bytes:
-    """A Word 6/95 .doc (as older WPS versions also save): 8-bit text in the writer's code page."""
+def word6(text: str, encoding: str = "gb18030", *, after: str = "", fast_saved: bool = False) -> bytes:
+    """A Word 6/95 .doc (as older WPS versions also save): 8-bit text in the writer's code page,
+    ``ccpText`` bytes of main document at ``fcMin``, then ``after`` (a header or footnote story, as
+    ``ccpHdd``) up to ``fcMac``. When ``fast_saved``, the file is as Word's fast save leaves it
+    (fComplex): the main text's second half was written first, then a stale paragraph no longer in
+    the document, then the first half, and a piece table (``fcClx``, in the WordDocument stream)
+    puts them in order."""
     encoded = (text.replace("\n", "\r") + "\r").encode(encoding)
-    stream = bytearray(TEXT_AT) + encoded
+    other = after.replace("\n", "\r").encode(encoding) + (b"\r" if after else b"")
+    stream = bytearray(TEXT_AT)
+    if fast_saved:
+        cut = len(text[:len(text) // 2].encode(encoding))  # on a character boundary
+        stale = b"A paragraph deleted before the fast save.\r"
+        second_at = len(stream)
+        stream += encoded[cut:] + stale
+        first_at = len(stream)
+        stream += encoded[:cut]
+        pieces = [(0, cut, first_at), (cut, len(encoded), second_at)]
+        if other:
+            pieces.append((len(encoded), len(encoded) + len(other), len(stream)))
+            stream += other
+        cps = [start for start, _, _ in pieces] + [pieces[-1][1]]
+        plc = struct.pack(f"<{len(cps)}i", *cps) + b"".join(struct.pack("<HIH", 0, fc, 0) for _, _, fc in pieces)
+        clx = b"\x01" + struct.pack("<H", 3) + b"\x00\x00\x00" + b"\x02" + struct.pack("<I", len(plc)) + plc
+        fc_clx = len(stream)
+        stream += clx
+        struct.pack_into("<II", stream, 0x160, fc_clx, len(clx))  # fcClx, lcbClx
+    else:
+        stream += encoded + other
     struct.pack_into("<HH", stream, 0, 0xA5EC, 0x0065)
-    struct.pack_into("<II", stream, 0x18, TEXT_AT, TEXT_AT + len(encoded))
+    struct.pack_into("<H", stream, 0x0A, 0x0004 if fast_saved else 0)  # fComplex
+    struct.pack_into("<II", stream, 0x18, TEXT_AT, TEXT_AT + len(encoded) + len(other))  # fcMin, fcMac
+    struct.pack_into("<ii", stream, 0x34, len(encoded), 0)  # ccpText, ccpFtn
+    struct.pack_into("<i", stream, 0x3C, len(other))  # ccpHdd
     return compound_file({"WordDocument": bytes(stream)})
 
 
