@@ -5,6 +5,7 @@ need is re-exported here; the modules behind it are private to the package.
 """
 from .audit import TITLE_MAX_CHARS as AUDIT_TITLE_MAX_CHARS
 from .audit import WARNINGS as AUDIT_WARNINGS
+from .audit import OCR_LOW_CONFIDENCE, low_confidence, ocr_percent, ocr_summary
 from .audit import (
     AttendanceCounts,
     AuditDepartment,
@@ -50,6 +51,7 @@ from .model import (
     IndexReport,
     Item,
     Moved,
+    OcrPage,
     Paragraph,
     Point,
     SubPoint,
@@ -92,6 +94,7 @@ from .shapes import (
     file_audit_dict,
     fragment_markup,
     hit_dict,
+    ocr_pages_list,
     place_dict,
     policy_dict,
     references_dict,
@@ -103,6 +106,7 @@ from .shapes import (
 __all__ = [
     "AUDIT_TITLE_MAX_CHARS", "AUDIT_WARNINGS", "AttendanceCounts", "AuditDepartment", "AuditReport", "AuditTotals",
     "AuditWarning", "FileAudit", "audit_documents", "audit_index", "audit_paths",
+    "OCR_LOW_CONFIDENCE", "OcrPage", "low_confidence", "ocr_pages_list", "ocr_percent", "ocr_summary",
     "MAX_DRAFT_CHARS", "Passage", "Citation", "CrossReferences", "DocRef", "PolicyStep", "Reference", "Task",
     "normalize_title", "gazetteer_canonical", "CO_LEAD", "LEAD", "MENTIONED", "ROLES", "AttendingUnit", "DepartmentRole", "Paragraph", "Point", "TopicMatch",
     "read_document",

@@ -19,7 +19,7 @@ from .deadline import Deadline
 from .errors import ParseError
 from .gazetteer import CITY, COUNTY, PROVINCE, STATE
 from .indexing import collect_files, path_under_root, visibility_context
-from .model import ROLES, DepartmentRole, Document
+from .model import ROLES, DepartmentRole, Document, OcrPage
 from .patterns import DECREE_NUMBER, DOC_NUMBER
 from .parse import parse_file
 from .visibility import decide
@@ -31,6 +31,15 @@ NUMBERLESS_TYPES = frozenset({"政府工作报告"})  # a report to the congress
 # Levels from the top; a department ranked below its document's issuer is suspect
 # (a State Council document's 发展改革委 read as 市发改委). Unknown values are not compared.
 LEVEL_RANK = {STATE: 0, PROVINCE: 1, CITY: 2, COUNTY: 3}
+# A page whose text was recognised from its image (indexer.formats_ocr) with a confidence below
+# this is flagged: an audit warning, and 较低 beside the page on the document's page. The confidence
+# (the recognizer's line scores weighted by their length) runs high: one page of minutes drawn by
+# tests/scan_gen.py scored 0.99 at 75 and 150 dpi, blurred or not (no character wrong); 0.96-0.97
+# with a fifth to a third of its pixels speckled, alone or with a 3° turn or blur (1.5-4.5 % of
+# characters wrong, the 文号 or the item headings lost); 0.94 with half its pixels speckled (6 %
+# wrong). Below 0.95 a page has lost about one character in twenty and should be read against the
+# paper; 0.90 would have flagged none of these pages. Calibrate on real scans when there are some.
+OCR_LOW_CONFIDENCE = 0.95
 
 # Warning kinds, in the order they are reported, with their English message.
 NO_TITLE = "no_title"
@@ -43,6 +52,7 @@ NO_ISSUER = "no_issuer"
 NO_ITEMS = "no_items"
 NO_ATTENDANCE = "no_attendance"
 DEPT_BELOW_ISSUER = "dept_below_issuer"
+OCR_LOW = "ocr_low_confidence"
 WARNINGS = {
     NO_TITLE: "no title found",
     TITLE_TOO_LONG: f"title longer than {TITLE_MAX_CHARS} characters",
@@ -54,6 +64,7 @@ WARNINGS = {
     NO_ITEMS: "minutes without numbered items",
     NO_ATTENDANCE: "minutes without attendance (出席/列席)",
     DEPT_BELOW_ISSUER: "department at a lower level than the issuer",
+    OCR_LOW: f"text recognised from a scan with low confidence (below {OCR_LOW_CONFIDENCE:.0%})",
 }
 
 
@@ -111,10 +122,15 @@ class FileAudit:
     warnings: tuple[AuditWarning, ...] = ()
     visibility: str = ""  # public, internal or a group's name (see indexer.visibility)
     visibility_reason: str = ""  # rule 公开/** (visibility.toml) / marking 此件公开发布 / default
+    ocr_pages: tuple[OcrPage, ...] = ()  # the pages recognised from images, with their confidence
 
     @property
     def ok(self) -> bool:
         return not self.failure
+
+    @property
+    def ocr(self) -> bool:
+        return bool(self.ocr_pages)
 
     @property
     def unknown_units(self) -> tuple[str, ...]:
@@ -191,6 +207,22 @@ def _attendance(doc: Document) -> AttendanceCounts | None:
                             len(a.absent), a.recorder)
 
 
+def ocr_percent(confidence: float) -> int:
+    """A confidence as the whole percent shown, rounded down, so that a page shown at 90% is
+    never one flagged as below 90% (confidences carry four decimals)."""
+    return round(confidence * 10000) // 100
+
+
+def low_confidence(confidence: float) -> bool:
+    """Whether a recognised page's confidence is below :data:`OCR_LOW_CONFIDENCE`."""
+    return confidence < OCR_LOW_CONFIDENCE
+
+
+def ocr_summary(pages: Iterable[OcrPage]) -> str:
+    """The pages and their confidence for a terminal and the audit: ``page 1 98%, page 2 91%``."""
+    return ", ".join(f"page {p.page} {ocr_percent(p.confidence)}%" for p in pages)
+
+
 def document_warnings(doc: Document, departments: tuple[AuditDepartment, ...] = ()) -> tuple[AuditWarning, ...]:
     """What looks wrong or missing in one parsed document."""
     found = []
@@ -224,6 +256,9 @@ def document_warnings(doc: Document, departments: tuple[AuditDepartment, ...] = 
             found.append(AuditWarning(
                 DEPT_BELOW_ISSUER,
                 "、".join(f"{d.name} ({d.level})" for d in below) + f" in a {doc.issuer_level} document"))
+    low = [p for p in doc.ocr_pages if low_confidence(p.confidence)]
+    if low:
+        found.append(AuditWarning(OCR_LOW, ocr_summary(low)))
     return tuple(found)
 
 
@@ -250,6 +285,7 @@ def audit_document(doc: Document, path: str = "") -> FileAudit:
         warnings=document_warnings(doc, departments),
         visibility=doc.visibility,
         visibility_reason=doc.visibility_reason,
+        ocr_pages=doc.ocr_pages,
     )
 
 
@@ -353,6 +389,6 @@ def _audit_file(path: Path, decided: Callable[[Document], Document]) -> FileAudi
 
 __all__ = [
     "AttendanceCounts", "AuditDepartment", "AuditReport", "AuditTotals", "AuditWarning", "Count", "FileAudit",
-    "UnitCount", "WARNINGS", "audit_document", "audit_documents", "audit_index", "audit_paths", "audit_totals",
-    "document_warnings",
+    "OCR_LOW_CONFIDENCE", "UnitCount", "WARNINGS", "audit_document", "audit_documents", "audit_index", "audit_paths",
+    "audit_totals", "document_warnings", "low_confidence", "ocr_percent", "ocr_summary",
 ]

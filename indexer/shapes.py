@@ -22,7 +22,7 @@ from .audit import WARNINGS, AuditReport, AuditTotals, AuditWarning, FileAudit
 from .crossref import CrossReferences, DocRef, PolicyStep, Task
 from .gazetteer import canonical_department
 from .highlight import Fragment
-from .model import CO_LEAD, LEAD, MENTIONED
+from .model import CO_LEAD, LEAD, MENTIONED, OcrPage
 from .references import MEETING, NUMBER, TITLE
 from .results import Hit, SearchResult
 
@@ -145,6 +145,12 @@ def tasks_dict(dept: str, year: str, role: str, tasks: tuple[Task, ...], place_u
     }
 
 
+def ocr_pages_list(pages: tuple[OcrPage, ...]) -> list[dict]:
+    """The pages recognised from images, as a document's JSON and an audit row give them:
+    ``[{"page": 1, "confidence": 0.98}]`` (empty for a document whose text is its file's own)."""
+    return [{"page": p.page, "confidence": p.confidence} for p in pages]
+
+
 def _warning_dict(w: AuditWarning) -> dict:
     return {"kind": w.kind, "message": w.message, "detail": w.detail}
 
@@ -179,6 +185,8 @@ def file_audit_dict(f: FileAudit, path: str | None = None, url: str | None = Non
         "warnings": [_warning_dict(w) for w in f.warnings],
         "visibility": f.visibility,
         "visibility_reason": f.visibility_reason,
+        "ocr": f.ocr,
+        "ocr_pages": ocr_pages_list(f.ocr_pages),
     }
     if url is not None:
         row["url"] = url

@@ -216,12 +216,13 @@ def parse_cmd(file, index_dir, as_json):
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
     if as_json:
-        click.echo(json.dumps(asdict(doc), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**asdict(doc), "ocr": doc.ocr}, ensure_ascii=False, indent=2))
         return
     for label, value in [("id", doc.id), ("title", doc.title), ("issuer", doc.issuer), ("type", doc.doc_type),
                          ("number", doc.doc_number), ("session", doc.session), ("date", doc.date),
                          ("chair", doc.chair), ("issued", doc.issued),
-                         ("visibility", f"{doc.visibility} ({doc.visibility_reason})")]:
+                         ("visibility", f"{doc.visibility} ({doc.visibility_reason})"),
+                         ("OCR", indexer.ocr_summary(doc.ocr_pages))]:
         if value:
             click.echo(f"{label}: {value}")
     for item in doc.items:
@@ -244,10 +245,12 @@ def audit_cmd(paths, index_dir, as_json):
 
     Per file: type, title, number, issuer and its level, dates, items,
     departments with their level, units not in the gazetteer, attendance of
-    minutes, warnings ("no number found", "title longer than 60 characters",
-    …) and the visibility indexing would give it, with the reason (with
-    --index, by that index folder's visibility.toml; else by the document's
-    marking, else internal); then totals. Files are picked as `minutes index`
+    minutes, the pages of a scan recognised by OCR with their confidence,
+    warnings ("no number found", "title longer than 60 characters", "text
+    recognised from a scan with low confidence", …) and the visibility
+    indexing would give it, with the reason (with --index, by that index
+    folder's visibility.toml; else by the document's marking, else
+    internal); then totals. Files are picked as `minutes index`
     picks them. Warnings leave the exit status 0; a file that cannot be read
     or parsed, or is marked 秘密/机密/绝密, is listed with its reason, the
     others are still audited, and the exit status is 1, as `minutes index`
@@ -303,6 +306,8 @@ def _echo_file_audit(f: indexer.FileAudit, root: Path | None) -> None:
     _field("date", (f.date or "—") + (f" ({others})" if others else ""))
     _field("items", str(f.item_count))
     _field("visibility", f"{f.visibility} ({f.visibility_reason})")
+    if f.ocr:
+        _field("OCR", indexer.ocr_summary(f.ocr_pages))
     if f.departments:
         by_level: dict[str, list[str]] = {}
         for d in f.departments:

@@ -7,7 +7,7 @@ import os
 
 import indexer
 
-from .documents import visibility_view
+from .documents import ocr_view, visibility_view
 from .presenters import search_url
 
 # Chinese labels for the page; the JSON keeps the English kinds and messages.
@@ -22,6 +22,7 @@ WARNING_LABELS = {
     "no_items": "纪要未识别出议题",
     "no_attendance": "纪要未识别出出席、列席",
     "dept_below_issuer": "部门层级低于发文机关",
+    "ocr_low_confidence": "扫描件识别置信度较低",
 }
 LEVEL_LABELS = {"state": "国家", "province": "省级", "city": "市级", "county": "县级", "": "未定级"}
 
@@ -71,6 +72,7 @@ def audit_page(data: dict) -> dict:
             warning_labels=[{"kind": w["kind"], "label": WARNING_LABELS[w["kind"]], "detail": w["detail"]}
                             for w in row["warnings"]],
             visibility_view=visibility_view(row["visibility"], row["visibility_reason"]),
+            ocr_view=ocr_view(row["ocr_pages"]),
         ))
     return {
         "totals": totals,

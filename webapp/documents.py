@@ -74,6 +74,21 @@ def document_json(doc: indexer.Document) -> dict:
             "recorder": doc.attendance.recorder,
         },
         "distribution": list(doc.distribution),
+        "ocr": doc.ocr,
+        "ocr_pages": indexer.ocr_pages_list(doc.ocr_pages),
+    }
+
+
+def ocr_view(pages: list[dict]) -> dict | None:
+    """The notice for a document recognised from a scan, from its JSON's ``ocr_pages`` (None
+    for any other): each page's confidence in whole percent, those below the threshold ``low``
+    (较低). The reading view, the audit page and an upload's audit show it."""
+    if not pages:
+        return None
+    return {
+        "threshold": indexer.ocr_percent(indexer.OCR_LOW_CONFIDENCE),
+        "pages": [dict(p, percent=indexer.ocr_percent(p["confidence"]), low=indexer.low_confidence(p["confidence"]))
+                  for p in pages],
     }
 
 
@@ -116,6 +131,7 @@ def document_page(doc: indexer.Document, q: str = "", from_reference: bool = Fal
     data["attending_text"] = "；".join(
         u["unit"] + (" " + "、".join(u["persons"]) if u["persons"] else "") for u in data["attendance"]["attending"])
     data["visibility_view"] = visibility_view(doc.visibility, doc.visibility_reason)
+    data["ocr_view"] = ocr_view(data["ocr_pages"])
     data["q"] = q
     data["back_url"] = search_url([("q", q)] + ([("list", "1")] if from_reference else [])) if q else None
     data["from_reference"] = from_reference

@@ -42,11 +42,18 @@ BATCH_PARAM = {"name": "batch", "in": "path", "required": True, "schema": {"type
 FACET_COUNT = {"type": "object", "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}}
 AUDIT_FILE_KEYS = ["path", "ok", "failure", "doc_id", "doc_type", "meeting_kind", "title", "doc_number", "session",
                    "issuer", "issuer_level", "date", "signed", "compiled", "issued", "item_count", "dept",
-                   "unknown_units", "attendance", "warnings", "visibility", "visibility_reason"]
+                   "unknown_units", "attendance", "warnings", "visibility", "visibility_reason", "ocr", "ocr_pages"]
 AUDIT_TOTALS_KEYS = ["files", "parsed", "failed", "with_warnings", "item_count", "doc_type", "warnings", "dept_level",
                      "unknown_units", "visibility"]
 VISIBILITY = {"type": "string", "description": "who may read it: public, internal or a group's name (README, Visibility)"}
 VISIBILITY_REASON = {"type": "string", "description": "why: the rule of visibility.toml, the marking, or the default"}
+OCR = {"type": "boolean", "description": "whether any of the text was recognised from page images (a scan or photo)"}
+OCR_PAGES = {"type": "array", "description": "the pages recognised from images, with the recognizer's confidence; "
+                                            "empty when the whole text is the file's own",
+             "items": {"type": "object", "required": ["page", "confidence"], "properties": {
+                 "page": {"type": "integer", "description": "1-based, in the file"},
+                 "confidence": {"type": "number", "minimum": 0, "maximum": 1,
+                                "description": "the recognizer's line scores weighted by their length"}}}}
 
 # Every route answers these when the caller may not use it (see webapp/auth.py).
 AUTH_ERRORS = {"401": _ok("Error", "sign in first (anonymous caller)"),
@@ -213,10 +220,10 @@ SPEC = {
             "facets": {"type": "object", "properties": {
                 name: {"type": "array", "items": FACET} for name in ("dept", "topic", "meeting", "year", "doc_type")}},
         }},
-        "Document": {"type": "object", "required": ["ok", "id", "title", "items"], "properties": {
+        "Document": {"type": "object", "required": ["ok", "id", "title", "items", "ocr", "ocr_pages"], "properties": {
             "ok": {"type": "boolean"}, "id": {"type": "string"}, "title": {"type": "string"},
             "doc_number": {"type": "string"}, "date": {"type": "string"},
-            "visibility": VISIBILITY, "visibility_reason": VISIBILITY_REASON,
+            "visibility": VISIBILITY, "visibility_reason": VISIBILITY_REASON, "ocr": OCR, "ocr_pages": OCR_PAGES,
             "items": {"type": "array", "items": {"type": "object"}}}},
         "Suggestions": {"type": "object", "properties": {
             "ok": {"type": "boolean"}, "q": {"type": "string"},
@@ -250,7 +257,7 @@ SPEC = {
                 k: {"type": "integer"} for k in ("present", "attending_units", "attending_persons", "absent")} | {
                 "recorder": {"type": "string"}}},
             "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/AuditWarning"}},
-            "visibility": VISIBILITY, "visibility_reason": VISIBILITY_REASON,
+            "visibility": VISIBILITY, "visibility_reason": VISIBILITY_REASON, "ocr": OCR, "ocr_pages": OCR_PAGES,
             "url": {"type": "string", "description": "the reading view (/api/audit only)"}}},
         "AuditReport": {"type": "object", "required": ["ok", "files", "totals"], "properties": {
             "ok": {"type": "boolean"}, "warning": {"type": "string"},

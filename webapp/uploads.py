@@ -20,7 +20,7 @@ from flask_wtf.csrf import generate_csrf
 import indexer
 
 from . import audits
-from .documents import visibility_view
+from .documents import ocr_view, visibility_view
 from .auth import audit, current_access, current_user, role_required
 from .errors import error_response
 from .index_holder import get_index
@@ -121,6 +121,7 @@ def batch_page(data: dict) -> dict:
     for f in data["files"]:
         a = f["audit"]
         files.append(dict(f, audit=dict(a, visibility_view=visibility_view(a["visibility"], a["visibility_reason"]),
+                                        ocr_view=ocr_view(a["ocr_pages"]),
                                         warning_labels=[
             {"kind": w["kind"], "label": audits.WARNING_LABELS.get(w["kind"], w["kind"]), "detail": w["detail"]}
             for w in a["warnings"]])))
