@@ -18,7 +18,9 @@ from pathlib import Path
 from .deadline import Deadline
 from .errors import ParseError
 from .gazetteer import CITY, COUNTY, PROVINCE, STATE
-from .indexing import collect_files, path_under_root, visibility_context
+from . import formats_ocr
+from .indexing import OCR_CACHE, collect_files, path_under_root, visibility_context
+from .lifecycle import cache_dir, index_location
 from .model import ROLES, DepartmentRole, Document, OcrPage
 from .patterns import DECREE_NUMBER, DOC_NUMBER
 from .parse import parse_file
@@ -365,6 +367,8 @@ def audit_paths(paths: Iterable[str | Path], on_file: Callable[[Path], None] | N
     records for it (else under the folder named); without ``index_dir``, by the
     document's marking, else internal. Raises VisibilityRulesError for a malformed file."""
     rules, roots = visibility_context(index_dir)
+    if index_dir is not None:  # scans read here are not read again when the files are indexed
+        formats_ocr.use_cache(cache_dir(index_location(index_dir)) / OCR_CACHE)
     files: list[FileAudit] = []
     for given in paths:
         collected, missing = collect_files([given])

@@ -389,17 +389,29 @@ def pdf_text(data: bytes, path: str) -> str | Recognised:
     without one are scans: where the whole PDF has no text, or a page without text holds an
     image, those pages are recognised (:mod:`indexer.formats_ocr`), else the PDF is refused
     as needing OCR."""
+    from . import formats_ocr
+
+    pages, bare = _pdf_layer(data, path)
+    if bare and formats_ocr.available():
+        return formats_ocr.pdf_pages(data, path, pages, bare)
+    if len(re.findall(rf"[{CJK}A-Za-z0-9]", "".join(pages))) < 20:
+        raise ParseError(path, f"PDF has no text layer (a scan?): {NEEDS_OCR}")
+    return join_wrapped(pages)
+
+
+def _pdf_layer(data: bytes, path: str) -> tuple[list[str], list[int]]:
+    """The text layer of each page, and the pages (1-based) that are scans."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    from . import formats_ocr
+    from .formats_ocr import has_text
 
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ParseError(path, "PDF is encrypted")
         pages = [page.extract_text() or "" for page in reader.pages]
-        bare = [n for n, text in enumerate(pages, 1) if not formats_ocr.has_text(text)]
+        bare = [n for n, text in enumerate(pages, 1) if not has_text(text)]
         if len(bare) < len(pages):  # some text: a page without is a scan only if it shows an image
             bare = [n for n in bare if _has_image(reader.pages[n - 1])]
     except ParseError:
@@ -408,11 +420,23 @@ def pdf_text(data: bytes, path: str) -> str | Recognised:
         raise ParseError(path, f"not a readable PDF ({e})") from None
     if not pages:
         raise ParseError(path, "PDF has no pages")
-    if bare and formats_ocr.available():
-        return formats_ocr.pdf_pages(data, path, pages, bare)
-    if len(re.findall(rf"[{CJK}A-Za-z0-9]", "".join(pages))) < 20:
-        raise ParseError(path, f"PDF has no text layer (a scan?): {NEEDS_OCR}")
-    return join_wrapped(pages)
+    return pages, bare
+
+
+def scan_pages(data: bytes, suffix: str) -> int:
+    """How many pages of a file would be recognised from their images (0 when none, or when
+    the file cannot be read: reading it says why)."""
+    try:
+        if suffix.lower() == ".pdf":
+            return len(_pdf_layer(data, "")[1])
+        if suffix.lower() in IMAGE_SUFFIXES:
+            from PIL import Image
+
+            with Image.open(io.BytesIO(data)) as image:
+                return getattr(image, "n_frames", 1)
+    except (ParseError, ImportError, OSError, ValueError):
+        return 0
+    return 0
 
 
 def _has_image(page) -> bool:

@@ -3,7 +3,10 @@ pages of PDFs that have no text layer.
 
 The recognizer is RapidOCR (PaddleOCR's PP-OCRv4 Chinese models run by ONNX
 Runtime; the models ship inside the ``rapidocr-onnxruntime`` wheel, so nothing
-is downloaded at run time) and pypdfium2 renders PDF pages. Both come with the
+is downloaded at run time) and pypdfium2 renders PDF pages. Recognising takes
+seconds a page, so what it read is kept, by the file's bytes, in the index's
+``cache/ocr/`` (:func:`use_cache`): a rebuild, or the commit of an upload whose
+check read it, does not read the same scan twice. Both come with the
 optional ``ocr`` extra (``pip install .[ocr]``); without it, :func:`available`
 is false and a scan is refused as needing OCR.
 
@@ -17,24 +20,37 @@ recognizer's confidence (its lines' scores weighted by their length).
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.metadata
 import importlib.util
 import io
+import json
 import os
+import re
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from statistics import median
 
 from .errors import ParseError
 from .model import OcrPage
 
-# PDF pages are rendered at this resolution: the samples drawn as scans read as well at 150 dpi
-# as at 300 (scripts/bench, "OCR"; README, "Scanned documents"), and the recognizer shrinks any
-# page to 2,000 pixels (171 dpi for A4) before it looks for text, so more pixels only cost time.
-PDF_DPI = 150
+# PDF pages are rendered at this resolution. On the samples drawn as scanned PDFs, 200 dpi read
+# best (character error rate 1.03% against 1.22-1.26% at 100, 150 and 300) at 0.32 pages/s against
+# 0.35 at 150 (scripts/bench --only ocr; README, "Scanned documents (OCR)"); the recognizer
+# shrinks any page to 2,000 pixels (171 dpi for A4) before it looks for text, so more only costs time.
+PDF_DPI = 200
 THREADS_ENV = "MINUTES_OCR_THREADS"
+# Part of every cache key: bump it when what a page reads as changes (reading order, tidying).
+CACHE_VERSION = 1
 
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _INDENT = "\u3000\u3000"
+# The recognizer's commonest slip on speckled pages: a comma seen beside an enumeration comma
+# (市应急管理局、，市消防救援支队), which splits a list of departments. Print never doubles them.
+_DOUBLED_PAUSE = re.compile(r"([、，,；])[、，,]+")
+# A dash between two numbers read as the numeral 一 (2021一2035年): a range, never a one.
+_DASH_AS_ONE = re.compile(r"(?<=\d)一(?=\d)")
 
 
 def available() -> bool:
@@ -81,14 +97,25 @@ class Box:
 # --- The recognizer -------------------------------------------------------------
 
 _lock = threading.Lock()
+_threads = 0  # 0: every core, unless $MINUTES_OCR_THREADS says
+
+
+def use_threads(threads: int) -> None:
+    """How many threads this process's recognizer runs on (0: every core). ``minutes index``
+    gives each of its parsing processes one: two processes of one thread read 0.42 pages/s on
+    two cores, two of two threads 0.32 (scripts/bench --only ocr). A recognizer loaded before
+    (in the process that forked this one, whose threads did not come along) is dropped."""
+    global _threads
+    _threads = threads
+    _engine.cache_clear()
 
 
 @functools.cache
 def _engine():
-    """One recognizer per process, loaded on first use (its models take about a second)."""
+    """One recognizer per process, loaded on first use (its models take about two seconds)."""
     from rapidocr_onnxruntime import RapidOCR
 
-    threads = int(os.environ.get(THREADS_ENV) or 0) or -1
+    threads = int(os.environ.get(THREADS_ENV) or 0) or _threads or -1
     return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads)
 
 
@@ -140,8 +167,13 @@ def page_lines(boxes: list[Box]) -> list[str]:
             parts.append(" " * min(8, round(gap / char)) if gap > 1.5 * char else "")
             parts.append(box.text)
         start = row[0].left + slope * row[0].centre[1]
-        lines.append((_INDENT if start - margin > 1.2 * char else "") + "".join(parts))
+        lines.append((_INDENT if start - margin > 1.2 * char else "") + _tidy("".join(parts)))
     return lines
+
+
+def _tidy(line: str) -> str:
+    """A line as read, without the recognizer's slips that print never makes."""
+    return _DASH_AS_ONE.sub("—", _DOUBLED_PAUSE.sub(r"\1", line))
 
 
 def confidence(boxes: list[Box]) -> float:
@@ -149,10 +181,55 @@ def confidence(boxes: list[Box]) -> float:
     return round(sum(b.score * len(b.text) for b in boxes) / chars, 4) if chars else 0.0
 
 
+# --- The cache --------------------------------------------------------------------
+
+_cache: Path | None = None
+
+
+def use_cache(folder: Path | None) -> None:
+    """Keep what is recognised in ``folder`` (None: keep nothing), for this process and the
+    processes it forks. ``minutes index``, ``minutes audit`` and uploads use their index's
+    ``cache/ocr``."""
+    global _cache
+    _cache = Path(folder) if folder is not None else None
+
+
+def _cached(data: bytes, read):
+    """``read()``'s result for these bytes, from the cache when it holds them."""
+    from .formats import Recognised
+
+    if _cache is None:
+        return read()
+    key = hashlib.sha256(data).hexdigest()
+    file = _cache / key[:2] / f"{key}.json"
+    stamp = f"{CACHE_VERSION}/{importlib.metadata.version('rapidocr-onnxruntime')}/{PDF_DPI}"
+    try:
+        saved = json.loads(file.read_text("utf-8"))
+        if saved.get("stamp") == stamp:
+            return Recognised(saved["text"], tuple(OcrPage(p, c) for p, c in saved["pages"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not there, or unreadable: read again and write it anew
+    result = read()
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".{file.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({"stamp": stamp, "text": result.text,
+                                   "pages": [[p.page, p.confidence] for p in result.ocr_pages]},
+                                  ensure_ascii=False), "utf-8")
+        os.replace(tmp, file)  # whole or not at all, whichever process writes it
+    except OSError:
+        pass  # a read-only index folder: recognise again next time
+    return result
+
+
 # --- Readers ----------------------------------------------------------------------
 
 def image_text(data: bytes, path: str):
     """The text of a scanned or photographed page (a multi-page TIFF: each page)."""
+    return _cached(data, lambda: _image_text(data, path))
+
+
+def _image_text(data: bytes, path: str):
     from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
     try:
@@ -168,6 +245,10 @@ def image_text(data: bytes, path: str):
 def pdf_pages(data: bytes, path: str, pages: list[str], bare: list[int]):
     """A PDF with pages that have no text layer: ``pages`` as its text layer gave them, the
     pages numbered ``bare`` (1-based) recognised from their images instead."""
+    return _cached(data, lambda: _pdf_pages(data, path, pages, bare))
+
+
+def _pdf_pages(data: bytes, path: str, pages: list[str], bare: list[int]):
     import pypdfium2 as pdfium
 
     try:

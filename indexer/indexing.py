@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from . import analysis, numbers
+from . import analysis, formats_ocr, numbers
 from .analysis import use_cache_folder, use_fast_segmenter, with_keywords
 from .errors import IndexLocked, IndexNotFound, IndexOutdated, MinutesError, ParseError, SourcesMissing
 from . import lifecycle
@@ -102,6 +102,9 @@ def warm_up(index_dir: str | Path | None = None) -> None:
 def read_document(path: str | Path) -> Document:
     """Parse a file and add what analysis derives (keywords)."""
     return with_keywords(parse_file(path))
+
+
+OCR_CACHE = "ocr"  # under the index's cache/: what scans were read as (indexer.formats_ocr)
 
 
 def visibility_context(index_dir: str | Path | None = None) -> tuple[Rules, Roots]:
@@ -252,7 +255,9 @@ def _parse_all(paths: list[Path], procs: int) -> Iterator[Document | FileFailure
         yield from map(_parse_one, paths)
         return
     analysis.warm_up()  # the word tables are built once, here, and shared by the forked processes
-    with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork")) as pool:
+    # Each process recognises scans on one thread: the processes share the cores (indexer.formats_ocr).
+    with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork"),
+                             initializer=formats_ocr.use_threads, initargs=(1,)) as pool:
         yield from pool.map(_parse_one, paths, chunksize=16)
 
 
@@ -301,6 +306,7 @@ def index_paths(
     index_dir = index_location(index_dir)
     paths = list(paths)
     use_cache_folder(cache_dir(index_dir))  # before anything builds the segmenter
+    formats_ocr.use_cache(cache_dir(index_dir) / OCR_CACHE)  # a rebuild does not read scans again
     if fast_segmenter:
         use_fast_segmenter()  # every text is segmented: worth the second it takes to load
     with writer_lock(index_dir, lock_timeout):

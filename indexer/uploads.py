@@ -42,7 +42,8 @@ from whoosh import index as whoosh_index
 
 from .audit import AttendanceCounts, FileAudit, audit_paths
 from .errors import IndexLocked, MinutesError
-from .formats import MAX_FILE_BYTES  # per file: what minutes index reads at most
+from . import formats_ocr
+from .formats import MAX_FILE_BYTES, scan_pages  # MAX_FILE_BYTES per file: what minutes index reads at most
 from .indexing import collect_files, index_paths
 from .lifecycle import file_lock, index_location, live_dir, writer_lock
 from .model import from_dict
@@ -55,6 +56,10 @@ BATCH_FILE = "batch.json"
 MAX_FILES = 50  # per batch
 STAGING_MAX_AGE_S = 24 * 3600  # a batch neither committed nor discarded is dropped after this
 COMMIT_TIMEOUT_S = 15.0  # wait for other commits and the writer; within a web worker's timeout
+# Scanned pages one upload may have recognised: its check reads them within the web request, at
+# 2-4 s a page on two cores (scripts/bench, OCR), inside a web worker's 30 s timeout. (The commit
+# reads them from the OCR cache the check filled.) Longer scans go through minutes index.
+MAX_SCAN_PAGES = 6
 MAX_NAME_BYTES = 200
 BATCH_ID = re.compile(r"[A-Za-z0-9_-]{22,64}")
 
@@ -160,7 +165,8 @@ def _suffix_ok(name: str) -> bool:
 
 
 def stage(index_dir: str | Path | None, owner: str, files: Iterable[tuple[str, bytes]], *,
-          max_file_bytes: int = MAX_FILE_BYTES, max_files: int = MAX_FILES, access: Access | None = None) -> Batch:
+          max_file_bytes: int = MAX_FILE_BYTES, max_files: int = MAX_FILES, max_scan_pages: int = MAX_SCAN_PAGES,
+          access: Access | None = None) -> Batch:
     """Save ``files`` (name and bytes) into a new batch of ``owner``'s and audit them.
     Every file is either staged (with its audit) or refused with its reason; a batch
     may end up with no file at all (it is then dropped at once). ``access``: what the
@@ -173,6 +179,7 @@ def stage(index_dir: str | Path | None, owner: str, files: Iterable[tuple[str, b
     (folder / FILES).mkdir(parents=True)
     refused: list[Refusal] = []
     kept: dict[str, int] = {}
+    scanned = 0  # pages to recognise so far
     for raw_name, data in files:
         name = unicodedata.normalize("NFC", raw_name or "")
         why = check_name(name)
@@ -189,7 +196,11 @@ def stage(index_dir: str | Path | None, owner: str, files: Iterable[tuple[str, b
             refused.append(Refusal(name, DUPLICATE_NAME, "another file of this upload has the same name"))
         elif len(kept) >= max_files:
             refused.append(Refusal(name, TOO_MANY, f"more than {max_files} files in one upload"))
+        elif scanned + (pages := _scan_pages(name, data)) > max_scan_pages:
+            refused.append(Refusal(name, TOO_LARGE, f"{pages} scanned pages to recognise, and one upload may have at most "
+                                                    f"{max_scan_pages} (each takes seconds); add it with minutes index"))
         else:
+            scanned += pages
             (folder / FILES / name).write_bytes(data)
             kept[name] = len(data)
     staged, more = _audited(index_dir, folder, kept, access)
@@ -199,6 +210,11 @@ def stage(index_dir: str | Path | None, owner: str, files: Iterable[tuple[str, b
     else:
         _save(folder, batch)
     return batch
+
+
+def _scan_pages(name: str, data: bytes) -> int:
+    """Pages of the file its check would recognise (none without the ocr extra: it is refused as needing it)."""
+    return scan_pages(data, PurePosixPath(name).suffix) if formats_ocr.available() else 0
 
 
 def _mb(size: int) -> str:

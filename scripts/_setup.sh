@@ -32,3 +32,12 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   "$VENV/bin/python" -m pip install --quiet -e "$ROOT${extras:+[$extras]}" >&2
   echo "$want" > "$stamp"
 fi
+
+# The ocr extra's recognizer runs on OpenCV, whose wheel needs the system's libGL and GLib; a
+# minimal Debian has neither. Install them when OpenCV cannot load (once: then it imports).
+if [[ ",$extras," == *,ocr,* ]] && ! "$VENV/bin/python" -c "import cv2" >/dev/null 2>&1; then
+  echo "installing Debian's libgl1 and libglib2.0-0 for OCR (OpenCV)" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libgl1 libglib2.0-0 >&2
+fi

@@ -24,9 +24,12 @@ meetings and dates drawn with a fixed seed), then measures in one run, for each 
   requests/s, 5xx, start → first answered search, worker RSS as anonymous (private) and file-backed;
 
 and ends with a table per size against the figures of main at 5145924 and the goals of issue 14.
+It starts with OCR's pages per second and error rates on this machine (``bench_ocr.py``).
 
-    scripts/bench                              # 10,000 and 50,000 agenda items
+    scripts/bench                              # OCR, then 10,000 and 50,000 agenda items
     scripts/bench --items 10000 --json out.json
+    scripts/bench --only ocr                   # OCR only (a few minutes)
+    scripts/bench --only search --items 10000  # without OCR
 """
 from __future__ import annotations
 
@@ -57,6 +60,7 @@ CODE = ROOT
 
 import indexer  # noqa: E402
 
+import bench_ocr  # noqa: E402
 import bench_queries  # noqa: E402
 import bench_tantivy  # noqa: E402
 from bench_queries import Query  # noqa: E402
@@ -461,15 +465,21 @@ def main() -> None:
     parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1), help="indexing processes")
     parser.add_argument("--load-seconds", type=float, default=LOAD_SECONDS, help="length of the load test")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--only", choices=("ocr", "search"), help="run one part: OCR, or indexing and search")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
-    global CODE
-    with tempfile.TemporaryDirectory(prefix="bench-code-") as code:
-        CODE = snapshot(Path(code))
-        runs = [bench(items, args.procs, args.load_seconds) for items in args.items or [10_000, 50_000]]
+    ocr, runs = None, []
+    if args.only != "search":
+        ocr = bench_ocr.bench_ocr()
+        bench_ocr.print_ocr(ocr)
+    if args.only != "ocr":
+        global CODE
+        with tempfile.TemporaryDirectory(prefix="bench-code-") as code:
+            CODE = snapshot(Path(code))
+            runs = [bench(items, args.procs, args.load_seconds) for items in args.items or [10_000, 50_000]]
     if args.json:
-        args.json.write_text(json.dumps({"cpus": os.cpu_count(), "python": sys.version.split()[0], "runs": runs},
-                                        ensure_ascii=False, indent=2) + "\n", "utf-8")
+        args.json.write_text(json.dumps({"cpus": os.cpu_count(), "python": sys.version.split()[0], "ocr": ocr,
+                                         "runs": runs}, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
 
 if __name__ == "__main__":

@@ -63,10 +63,29 @@ def require_browser(missing: str, environ=os.environ) -> None:
     pytest.skip(f"browser test skipped: {missing}")
 
 
+def ocr_missing() -> str:
+    """Why the OCR tests cannot run here ("" when they can): the ocr extra or a Chinese font to
+    draw scans with is missing."""
+    from indexer import formats_ocr
+
+    from .scan_gen import chinese_font
+
+    if not formats_ocr.available():
+        return "the ocr extra is not installed (pip install -e '.[ocr]'; scripts/test installs it)"
+    if chinese_font() is None:
+        return "no Chinese font to draw scans with (scripts/test installs fonts-wqy-microhei)"
+    return ""
+
+
 def pytest_runtest_setup(item):
-    """Every test marked ``browser`` goes through :func:`require_browser` before its fixtures."""
+    """Every test marked ``browser`` goes through :func:`require_browser` before its fixtures,
+    and every test marked ``ocr`` skips (fails under ``CI=true``) without the ocr extra."""
     if item.get_closest_marker("browser"):
         require_browser(browser_missing())
+    if item.get_closest_marker("ocr") and (missing := ocr_missing()):
+        if os.environ.get("CI", "").lower() in ("true", "1"):
+            pytest.fail(f"OCR test cannot run: {missing}; CI=true makes this a failure", pytrace=False)
+        pytest.skip(f"OCR test skipped: {missing}")
 
 
 @pytest.fixture(scope="session")

@@ -42,15 +42,19 @@ def chinese_font() -> str | None:
 
 def layout(text: str) -> list[list[Line]]:
     """The text's pages: each line of the text is a paragraph, wrapped at 28 characters; the
-    first line (the title) is centred and larger, short lines at the top are centred too."""
+    first line (the title) is centred and larger (wrapped at 20), short lines at the top are
+    centred too."""
     lines: list[Line] = []
     paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
     for n, para in enumerate(paragraphs):
-        if n == 0:
-            lines.append(Line(para[:20], centred=True, big=True))
+        if n == 0:  # the title: 20 characters of 二号 a line, centred
+            lines.extend(Line(para[i:i + 20], centred=True, big=True) for i in range(0, len(para), 20))
             continue
         if n < 4 and len(para) <= 20:  # number, issuer, date lines of the head
             lines.append(Line(para, centred=True))
+            continue
+        if "  " in para and len(para) <= PER_LINE + 20:  # 示例市人民政府办公室    2021年5月20日: one row, as set
+            lines.append(Line(para))
             continue
         first = PER_LINE - 2
         lines.append(Line(para[:first], indent=2))
@@ -119,9 +123,16 @@ def save(images, kind: str, dpi: int = 300) -> bytes:
     return out.getvalue()
 
 
-def cer(expected: str, got: str) -> float:
-    """Character error rate: the edit distance from what was drawn to what was read (spaces
-    dropped from both), over the length of what was drawn."""
+def cer(expected: str, got: str, *, as_indexed: bool = True) -> float:
+    """Character error rate: the edit distance from what was drawn to what was read (spaces and
+    line breaks dropped from both), over the length of what was drawn. ``as_indexed``: both
+    first normalized as the index normalizes text (indexer.normalize: ASCII and full-width
+    punctuation, the brackets of document numbers), so that reading a drawn "," as "，" or
+    〔2021〕 as [2021] is no error; else every character counts."""
+    if as_indexed:
+        from indexer.normalize import normalize
+
+        expected, got = normalize(expected), normalize(got)
     a = expected.replace(" ", "").replace("\u3000", "").replace("\n", "")
     b = got.replace(" ", "").replace("\u3000", "").replace("\n", "")
     previous = list(range(len(b) + 1))
