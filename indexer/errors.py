@@ -18,6 +18,9 @@ class ParseError(MinutesError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self):  # raised in a child process (indexer.formats_ocr), re-raised in its parent
+        return type(self), (self.path, self.reason)
+
 
 class VisibilityRulesError(MinutesError):
     """An index's visibility file (visibility.toml) cannot be read or is malformed; nothing was indexed."""

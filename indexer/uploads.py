@@ -203,7 +203,8 @@ def stage(index_dir: str | Path | None, owner: str, files: Iterable[tuple[str, b
             scanned += pages
             (folder / FILES / name).write_bytes(data)
             kept[name] = len(data)
-    staged, more = _audited(index_dir, folder, kept, access)
+    with formats_ocr.apart():  # the web worker does not keep the recognizer
+        staged, more = _audited(index_dir, folder, kept, access)
     batch = Batch(batch_id, owner, time.time(), staged, (*refused, *more))
     if not staged:
         shutil.rmtree(folder, ignore_errors=True)
@@ -426,8 +427,9 @@ def commit(index_dir: str | Path | None, batch_id: str, owner: str, *, timeout: 
             with writer_lock(index_dir, left()):  # no writer sees half the batch moved in
                 moves.apply()
             # Never no paths: index_paths would read every recorded source again.
-            report = index_paths(moves.placed() if rooted and moves.names else [target], index_dir,
-                                 lock_timeout=left(), fast_segmenter=False)  # a few files: jieba alone
+            with formats_ocr.apart():  # scans come from the OCR cache the check filled, else from a child
+                report = index_paths(moves.placed() if rooted and moves.names else [target], index_dir,
+                                     lock_timeout=left(), fast_segmenter=False)  # a few files: jieba alone
         except BaseException:
             moves.undo()
             raise

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -224,3 +226,38 @@ def test_a_real_document_drawn_as_a_scan_reads_back_and_parses_like_its_file(tmp
     assert (scanned.doc_number, scanned.date, scanned.title, scanned.doc_type, scanned.issuer) == \
         (original.doc_number, original.date, original.title, original.doc_type, original.issuer)
     assert [item.title for item in scanned.items] == [item.title for item in original.items]
+
+
+@pytest.mark.ocr
+def test_an_upload_check_recognises_scans_in_a_child_process_and_the_commit_reads_the_cache(tmp_path):
+    """A web worker that checks and commits an upload with scans never loads the recognizer
+    itself (it would keep some 600 MB): the check reads each scan in a child process, a failure
+    there comes back as the file's reason, and the commit finds the text in the OCR cache."""
+    page = scan_gen.layout("示例市人民政府办公室关于电梯安全的通知\n各区人民政府：\n"
+                           + "为加强电梯安全管理，现就有关事项通知如下。" * 3)[0]
+    (tmp_path / "scan.png").write_bytes(scan_gen.save([scan_gen.render(page, 150)], "png", dpi=150))
+    from PIL import Image
+
+    Image.new("L", (600, 800), 255).save(tmp_path / "blank.png")
+    code = f"""
+import json, sys
+from pathlib import Path
+import indexer
+from indexer import uploads
+folder = Path({str(tmp_path)!r})
+files = [(name, (folder / name).read_bytes()) for name in ("scan.png", "blank.png")]
+batch = uploads.stage(folder / "ix", "editor", files)
+checked = [(f.name, [p.page for p in f.audit.ocr_pages]) for f in batch.files]
+refused = [(r.name, r.reason) for r in batch.refused]
+result = uploads.commit(folder / "ix", batch.id, "editor")
+with indexer.SearchIndex(folder / "ix") as ix:
+    found = ix.search(indexer.SearchRequest(q="电梯安全管理")).total
+print(json.dumps(dict(checked=checked, refused=refused, found=found,
+                      loaded="rapidocr_onnxruntime" in sys.modules), ensure_ascii=False))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result == {"checked": [["scan.png", [1]]],
+                      "refused": [["blank.png", "no text was recognised in the image (1 page)"]],
+                      "found": 1, "loaded": False}
