@@ -19,7 +19,6 @@ recognizer's confidence (its lines' scores weighted by their length).
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -101,25 +100,34 @@ class Box:
 
 _lock = threading.Lock()
 _threads = 0  # 0: every core, unless $MINUTES_OCR_THREADS says
+_loaded: tuple[int, object] | None = None  # (the process that loaded it, the recognizer)
+# Recognizers a forked process found loaded by its parent: kept, never freed here. Freeing one
+# waits for ONNX Runtime's worker threads, which a fork does not copy, and hangs for ever.
+_inherited: list = []
 
 
 def use_threads(threads: int) -> None:
     """How many threads this process's recognizer runs on (0: every core). ``minutes index``
     gives each of its parsing processes one: two processes of one thread read 0.42 pages/s on
-    two cores, two of two threads 0.32 (scripts/bench --only ocr). A recognizer loaded before
-    (in the process that forked this one, whose threads did not come along) is dropped."""
-    global _threads
+    two cores, two of two threads 0.32 (scripts/bench --only ocr)."""
+    global _threads, _loaded
     _threads = threads
-    _engine.cache_clear()
+    if _loaded is not None and _loaded[0] == os.getpid():
+        _loaded = None  # loaded here: loaded again with the new count on next use
 
 
-@functools.cache
 def _engine():
-    """One recognizer per process, loaded on first use (its models take about two seconds)."""
+    """This process's recognizer, loaded on first use (its models take about two seconds)."""
+    global _loaded
+    if _loaded is not None and _loaded[0] == os.getpid():
+        return _loaded[1]
+    if _loaded is not None:  # the parent's, copied by a fork: unusable here, and not to be freed
+        _inherited.append(_loaded[1])
     from rapidocr_onnxruntime import RapidOCR
 
     threads = int(os.environ.get(THREADS_ENV) or 0) or _threads or -1
-    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads)
+    _loaded = (os.getpid(), RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads))
+    return _loaded[1]
 
 
 def recognise(image) -> list[Box]:

@@ -35,7 +35,7 @@ from .lifecycle import (
     writer_lock,
 )
 from .model import Document, FileFailure, IndexReport, Item, Moved, from_dict
-from .formats import MARKDOWN_SUFFIXES
+from .formats import IMAGE_SUFFIXES, MARKDOWN_SUFFIXES
 from .normalize import CJK
 from .parse import SUPPORTED_SUFFIXES, parse_file
 from .flat import FlatCodec
@@ -250,8 +250,10 @@ def _parse_one(path: Path) -> Document | FileFailure:
 
 def _parse_all(paths: list[Path], procs: int) -> Iterator[Document | FileFailure]:
     """Parsed documents (or why not) in the order of ``paths``; in ``procs`` processes
-    when there are many (parsing and keywords are a quarter of indexing time)."""
-    if procs <= 1 or len(paths) < PARALLEL_PARSE_MIN:
+    when there are many (parsing and keywords are a quarter of indexing time), or when two or
+    more are images to recognise (seconds a page each)."""
+    images = sum(1 for path in paths if path.suffix.lower() in IMAGE_SUFFIXES)
+    if procs <= 1 or (len(paths) < PARALLEL_PARSE_MIN and images < 2):
         yield from map(_parse_one, paths)
         return
     analysis.warm_up()  # the word tables are built once, here, and shared by the forked processes

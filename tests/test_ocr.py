@@ -261,3 +261,21 @@ print(json.dumps(dict(checked=checked, refused=refused, found=found,
     assert result == {"checked": [["scan.png", [1]]],
                       "refused": [["blank.png", "no text was recognised in the image (1 page)"]],
                       "found": 1, "loaded": False}
+
+
+@pytest.mark.ocr
+def test_scans_indexed_with_two_processes_each_read_once(tmp_path):
+    """Two or more images send a batch to the parsing processes (one recognizer thread each),
+    even when this process loaded a recognizer before."""
+    folder, index_dir = tmp_path / "docs", tmp_path / "ix"
+    folder.mkdir()
+    for n in (31, 32):
+        page = scan_gen.layout(f"示例市人民政府关于电梯安全的通知\n示府发〔2021〕{n}号\n各区人民政府：\n"
+                               + "为加强电梯安全管理，现就有关事项通知如下。" * 3)[0]
+        (folder / f"scan-{n}.png").write_bytes(scan_gen.save([scan_gen.render(page, 150)], "png", dpi=150))
+    report = indexer.index_paths([folder], index_dir, procs=2)
+    assert (len(report.indexed), report.failed) == (2, ())
+    with indexer.SearchIndex(index_dir) as ix:
+        hits = ix.search(indexer.SearchRequest(q="电梯安全管理")).hits
+        assert sorted(h.doc_number for h in hits) == ["示府发〔2021〕31号", "示府发〔2021〕32号"]
+        assert all(ix.document(h.doc_id).ocr_pages[0].page == 1 for h in hits)
