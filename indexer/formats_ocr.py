@@ -37,10 +37,11 @@ from statistics import median
 from .errors import ParseError
 from .model import OcrPage
 
-# PDF pages are rendered at this resolution. On the samples drawn as scanned PDFs, 200 dpi read
-# best (character error rate 1.03% against 1.22-1.26% at 100, 150 and 300) at 0.32 pages/s against
-# 0.35 at 150 (scripts/bench --only ocr; README, "Scanned documents (OCR)"); the recognizer
-# shrinks any page to 2,000 pixels (171 dpi for A4) before it looks for text, so more only costs time.
+# PDF pages are rendered at this resolution. Body text (16 pt) reads as well at 100-300 dpi (error
+# rate 0.18-0.24% on the samples drawn as scanned PDFs; 100 dpi is fastest, 0.48 pages/s against 0.34),
+# but small print does not: 10.5 pt (五号, tables and notes) read at 4.7% at 100 dpi, 4.9% at 150 and
+# 0% at 200 (scripts/bench --only ocr; README, "Scanned documents (OCR)"). The recognizer shrinks any
+# page to 2,000 pixels (171 dpi for A4) before it looks for text, so more only costs time.
 PDF_DPI = 200
 THREADS_ENV = "MINUTES_OCR_THREADS"
 # Part of every cache key: bump it when what a page reads as changes (reading order, tidying).
