@@ -262,12 +262,16 @@ def _session(text: str) -> str:
 
 
 def _meeting_date(text: str) -> str:
-    """The date of the sentence that says the meeting was held, else the first date."""
+    """The date of the sentence that says the meeting was held (the last date before its 召开 or
+    主持: a signature date left above it, as a scan's head may leave it, is not the meeting's),
+    else the first date."""
     for sentence in re.split(r"(?<=[。；])", text):
-        if "召开" in sentence or "主持" in sentence:
-            date = parse_date(sentence)
-            if date:
-                return date
+        held = min((i for i in (sentence.find("召开"), sentence.find("主持")) if i >= 0), default=-1)
+        if held >= 0:
+            dates = find_dates(sentence)
+            before = [iso for start, iso in dates if start < held]
+            if before or dates:
+                return (before or dates)[-1 if before else 0]
     dates = find_dates(text)
     return dates[0][1] if dates else ""
 

@@ -232,3 +232,12 @@ def test_notice_signature_and_public_flag():
     doc = parse_file(CORPUS / "示例市政府关于印发电梯安全管理办法的通知-2021-20.txt")
     assert (doc.signed, doc.issued, doc.public) == ("2021-06-10", "2021-06-10", "此件公开发布")
     assert doc.addressees == ("各区人民政府", "示例高新区管委会", "市各委办局", "各直属单位")
+
+
+def test_the_meeting_date_is_the_one_before_the_meeting_was_held_not_a_date_left_above_it():
+    """A scan's head may leave the issuer and its date on lines of their own above the preamble:
+    the meeting's date is the last before 主持/召开 in the sentence, not the first in it."""
+    doc = parse_text("示例市人民政府常务会议纪要\n〔2021〕9号\n示例市人民政府办公室\n2021年5月20日\n"
+                     "\u3000\u30002021年5月17日，王明市长主持召开市政府第128次常务会议。纪要如下：\n"
+                     "\u3000\u3000一、听取全市一季度经济运行情况汇报\n\u3000\u3000会议听取了汇报。\n")
+    assert (doc.date, doc.doc_number) == ("2021-05-17", "〔2021〕9号")
