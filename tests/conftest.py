@@ -197,6 +197,25 @@ def live_server(index_dir, tmp_path_factory):
     proc.wait(timeout=20)
 
 
+def open_page(browser, base_url: str, ignore=None, **options):
+    """A page in a fresh browser context (no cookies; zh-CN, 1280×900; ``options`` go to
+    ``new_context``) on ``base_url``, and the function that closes it and fails the test if a
+    script error or a Content-Security-Policy violation reached the console meanwhile;
+    ``ignore(text)`` tells the console errors a test expects (a 403 it provokes)."""
+    context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 900},
+                                  **options)
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text)
+            if m.type == "error" and not (ignore and ignore(m.text)) else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    def close():
+        context.close()
+        assert problems == []  # no script errors, no Content-Security-Policy violations
+    return page, close
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's chromium driven by Playwright, one per test module (see require_browser)."""

@@ -7,7 +7,7 @@ import pytest
 
 from indexer import gazetteer
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, open_page
 from .test_search import item_texts
 
 # Without Playwright or chromium these tests are skipped with the reason, or fail under CI=true
@@ -17,15 +17,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900},
-                                  permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    page, close = open_page(browser, live_server, permissions=["clipboard-read", "clipboard-write"])
     yield page
-    context.close()
-    assert problems == []  # no script errors, no Content-Security-Policy violations
+    close()
 
 
 def total(page) -> int:

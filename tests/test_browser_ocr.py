@@ -9,7 +9,7 @@ import pytest
 import indexer
 
 from . import scan_gen
-from .conftest import ARTIFACTS, MINUTES_2021_9, start_gunicorn
+from .conftest import ARTIFACTS, MINUTES_2021_9, open_page, start_gunicorn
 from .test_ocr_display import NOTICE, SCAN_TEXT, percent
 
 pytestmark = [pytest.mark.browser, pytest.mark.ocr]
@@ -35,14 +35,9 @@ def site(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, site):
-    context = browser.new_context(base_url=site[0], locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    page, close = open_page(browser, site[0])
     yield page
-    context.close()
-    assert problems == []  # no script errors, no Content-Security-Policy violations
+    close()
 
 
 def test_the_scans_reading_view_carries_the_note_and_the_pages_confidence(page, site):

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from .conftest import ARTIFACTS, REAL_CORPUS, start_gunicorn
+from .conftest import ARTIFACTS, REAL_CORPUS, open_page, start_gunicorn
 
 pytestmark = pytest.mark.browser
 DATE_TERM = re.compile(r"q=[^&]*(%E6%97%A5%E6%9C%9F|日期)")  # the query language's 日期：, in the URL
@@ -30,14 +30,9 @@ def site(request, tmp_path_factory):
 
 @pytest.fixture
 def page(browser, site):
-    context = browser.new_context(base_url=site[0], locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    page, close = open_page(browser, site[0])
     yield page
-    context.close()
-    assert problems == []  # no script errors, no Content-Security-Policy violations
+    close()
 
 
 def total(page) -> int:

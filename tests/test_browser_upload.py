@@ -10,7 +10,7 @@ import pytest
 import indexer
 
 from . import variants
-from .conftest import ARTIFACTS, start_gunicorn
+from .conftest import ARTIFACTS, open_page, start_gunicorn
 from .test_uploads import PASSWORD, add_users, minutes_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.serving]
@@ -30,14 +30,9 @@ def upload_server(index_dir, tmp_path_factory):
 
 @pytest.fixture
 def page(browser, upload_server):
-    context = browser.new_context(base_url=upload_server, locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "403" not in m.text else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    page, close = open_page(browser, upload_server, ignore=lambda text: "403" in text)
     yield page
-    context.close()
-    assert problems == []  # no script errors, no Content-Security-Policy violations
+    close()
 
 
 def sign_in(page, name: str) -> None:
