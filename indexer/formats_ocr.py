@@ -109,8 +109,8 @@ _inherited: list = []
 
 def use_threads(threads: int) -> None:
     """How many threads this process's recognizer runs on (0: every core). ``minutes index``
-    gives each of its parsing processes one: two processes of one thread read 0.42 pages/s on
-    two cores, two of two threads 0.32 (scripts/bench --only ocr)."""
+    gives each of its parsing processes one: two processes of one thread read 0.39 pages/s on
+    two cores, two of two threads 0.29 (scripts/bench --only ocr)."""
     global _threads, _loaded
     _threads = threads
     if _loaded is not None and _loaded[0] == os.getpid():
@@ -287,15 +287,20 @@ def pdf_pages(data: bytes, path: str, pages: list[str], bare: list[int]):
 def _pdf_pages(data: bytes, path: str, pages: list[str], bare: list[int]):
     import pypdfium2 as pdfium
 
+    def rendered(n: int):
+        try:
+            return pdf[n - 1].render(scale=PDF_DPI / 72, grayscale=True).to_pil()
+        except pdfium.PdfiumError as e:
+            raise ParseError(path, f"cannot render page {n} of the PDF ({e})") from None
+
     try:
         pdf = pdfium.PdfDocument(data)
-        try:
-            images = [(n, pdf[n - 1].render(scale=PDF_DPI / 72, grayscale=True).to_pil()) for n in bare]
-        finally:
-            pdf.close()
     except pdfium.PdfiumError as e:
         raise ParseError(path, f"cannot render the PDF's pages ({e})") from None
-    read = {n: (text, page) for n, text, page in _pages(images)}
+    try:  # a page rendered when its turn comes: a 100-page scan at 200 dpi is 400 MB of pixels
+        read = {n: (text, page) for n, text, page in _pages((n, rendered(n)) for n in bare)}
+    finally:
+        pdf.close()
     texts = [read[n][0] if n in read else pages[n - 1] for n in range(1, len(pages) + 1)]
     # A blank page (a cover's back) is not a recognised one.
     return _result(texts, tuple(read[n][1] for n in bare if has_text(read[n][0])), path, "PDF")
