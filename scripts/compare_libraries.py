@@ -40,6 +40,15 @@ from indexer.parse import parse_text  # noqa: E402
 from tests import variants  # noqa: E402
 
 
+def timed(candidates: dict, data, elapsed: Counter):
+    """Each candidate's name and result on ``data``, its time added to ``elapsed[name]``."""
+    for name, run in candidates.items():
+        started = time.perf_counter()
+        got = run(data)
+        elapsed[name] += time.perf_counter() - started
+        yield name, got
+
+
 def structure(doc) -> tuple:
     """What a reader sees (as tests/test_formats.py compares it)."""
     return ((doc.title, doc.doc_type, doc.doc_number, doc.session, doc.date, doc.chair, doc.issued, doc.signed),
@@ -136,10 +145,7 @@ def compare_html(corpus: Path, samples: list[tuple[str, str]]) -> list[str]:
         want = safe_structure(text)
         for layout, make in LAYOUTS.items():
             page = make(text, name)
-            for reader, extract in HTML_READERS.items():
-                started = time.perf_counter()
-                got = extract(page)
-                elapsed[reader] += time.perf_counter() - started
+            for reader, got in timed(HTML_READERS, page, elapsed):
                 generated[reader, layout] += safe_structure(got) == want
     with open(corpus / "MANIFEST.tsv", encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t") if r["path"].endswith(".html")]
@@ -198,10 +204,7 @@ def compare_encodings(samples: list[tuple[str, str]]) -> list[str]:
                 except UnicodeEncodeError:
                     continue
                 cases[size] += 1
-                for decoder, decode in DECODERS.items():
-                    started = time.perf_counter()
-                    got = decode(data)
-                    elapsed[decoder] += time.perf_counter() - started
+                for decoder, got in timed(DECODERS, data, elapsed):
                     right[decoder, size] += got is not None and got.lstrip("\ufeff") == piece
     lines = ["| Encodings | whole texts decoded exactly | first 60 characters decoded exactly | ms per text |",
              "| --- | --- | --- | --- |"]
@@ -273,10 +276,7 @@ def compare_docx(samples: list[tuple[str, str]]) -> list[str]:
             if data is None:
                 continue
             cases[layout] += 1
-            for reader, read in DOCX_READERS.items():
-                started = time.perf_counter()
-                got = read(data)
-                elapsed[reader] += time.perf_counter() - started
+            for reader, got in timed(DOCX_READERS, data, elapsed):
                 right[reader, layout] += safe_structure(got) == want
     lines = ["| .docx | " + " | ".join(f"{layout}: same structure" for layout in DOCX_LAYOUTS) + " | ms per file |",
              "| --- " * (len(DOCX_LAYOUTS) + 2) + "|"]
