@@ -8,6 +8,8 @@ index/ folder, wherever gunicorn is started from).
 """
 import os
 
+import indexer
+
 bind = os.environ.get("MINUTES_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("MINUTES_WORKERS", "2"))
 worker_class = "sync"  # one request at a time per worker: its searcher is not shared across threads
@@ -24,8 +26,6 @@ def on_starting(server):
     # so forked workers share it, from the cache in the app's own index folder (the
     # app is loaded already: preload_app). The index itself is opened in each worker,
     # on first use: open files must not be shared across a fork.
-    import indexer
-
     indexer.warm_up(server.app.wsgi().config["INDEX"])
 
 

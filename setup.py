@@ -34,6 +34,7 @@ setup(
     extras_require={
         "test": [
             "pytest~=8.4",
+            "import-linter~=2.17",  # the layers of the code, checked by tests/test_layers.py (.importlinter)
             "playwright~=1.49",
             "requests~=2.32",
             "hypothesis~=6.170",

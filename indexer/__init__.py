@@ -3,24 +3,25 @@
 Only this package imports Whoosh or jieba. Everything the web app and the CLI
 need is re-exported here; the modules behind it are private to the package.
 """
-from .audit import TITLE_MAX_CHARS as AUDIT_TITLE_MAX_CHARS
-from .audit import WARNINGS as AUDIT_WARNINGS
-from .audit import OCR_LOW_CONFIDENCE, low_confidence, ocr_percent, ocr_summary
-from .audit import (
-    AttendanceCounts,
-    AuditDepartment,
-    AuditReport,
-    AuditTotals,
-    AuditWarning,
-    FileAudit,
-    audit_documents,
-    audit_index,
-    audit_paths,
+from .analytics.calendar import Calendar, Meeting, MeetingItem, YearCount
+from .analytics.calendar import calendar as meeting_calendar
+from .analytics.calendar import neighbours as meeting_neighbours
+from .analytics.crossrefs import CrossReferences, DocRef, PolicyStep, Reference, Task
+from .analytics.timeline import Bar as TimelineBar
+from .analytics.timeline import Stack, Timeline
+from .analytics.timeline import narrowed as narrowed_query
+from .analytics.workload import (
+    DeptTopics,
+    TopicCount,
+    Workload,
+    WorkloadCell,
+    WorkloadRow,
+    dept_topics,
+    workload,
 )
 from .citation import citation, item_label
-from .crossref import CrossReferences, DocRef, PolicyStep, Reference, Task
 from .deadline import NO_DEADLINE, Deadline
-from .draft import MAX_DRAFT_CHARS, Passage
+from .engine import SEARCH_TIME_LIMIT_S, SearchIndex, SearchPage
 from .errors import (
     DocumentNotFound,
     IndexLocked,
@@ -33,10 +34,38 @@ from .errors import (
     SourcesMissing,
     VisibilityRulesError,
 )
-from .gazetteer import canonical_department as gazetteer_canonical
-from .highlight import Fragment, highlight_all
-from .indexing import collect_files, index_paths, read_decided, read_document, warm_up
-from .lifecycle import default_index_dir, index_location
+from .ingest.audit import (
+    OCR_LOW_CONFIDENCE,
+    AttendanceCounts,
+    AuditDepartment,
+    AuditReport,
+    AuditTotals,
+    AuditWarning,
+    FileAudit,
+    audit_documents,
+    audit_index,
+    audit_paths,
+    low_confidence,
+    ocr_percent,
+    ocr_summary,
+)
+from .ingest.audit import TITLE_MAX_CHARS as AUDIT_TITLE_MAX_CHARS
+from .ingest.audit import WARNINGS as AUDIT_WARNINGS
+from .ingest.commit import CommitResult, CommittedDocument
+from .ingest.commit import commit as commit_upload
+from .ingest.documents import collect_files, read_decided, read_document
+from .ingest.indexing import index_paths
+from .ingest.uploads import COMMIT_TIMEOUT_S as UPLOAD_COMMIT_TIMEOUT_S
+from .ingest.uploads import MAX_FILES as UPLOAD_MAX_FILES
+from .ingest.uploads import REFUSALS as UPLOAD_REFUSALS
+from .ingest.uploads import Batch as UploadBatch
+from .ingest.uploads import BatchNotFound, StagedFile
+from .ingest.uploads import Refusal as UploadRefusal
+from .ingest.uploads import clean_staging as clean_uploads
+from .ingest.uploads import discard as discard_upload
+from .ingest.uploads import files_dir as uploads_folder
+from .ingest.uploads import load as load_upload
+from .ingest.uploads import stage as stage_upload
 from .model import (
     CO_LEAD,
     LEAD,
@@ -57,36 +86,10 @@ from .model import (
     SubPoint,
     TopicMatch,
 )
-from .parse import parse_file, parse_text
-from .references import Citation, normalize_title
-from .query import highlight_terms
-from .schema import FACET_FIELDS
-from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
-from .search import SEARCH_TIME_LIMIT_S, SearchIndex
-from .suggest import Suggestion
-from .timeline import Bar as TimelineBar
-from .timeline import Calendar, DeptTopics, Meeting, MeetingItem, Stack, Timeline, TopicCount, Workload
-from .timeline import WorkloadCell, WorkloadRow, YearCount, dept_topics, workload
-from .timeline import calendar as meeting_calendar
-from .timeline import narrowed as narrowed_query
-from .timeline import neighbours as meeting_neighbours
-from .visibility import INTERNAL, PUBLIC, Access, Classified
-from .visibility import RULES_FILE as VISIBILITY_FILE
-from .uploads import COMMIT_TIMEOUT_S as UPLOAD_COMMIT_TIMEOUT_S
-from .uploads import MAX_FILE_BYTES as UPLOAD_MAX_FILE_BYTES
-from .uploads import MAX_FILES as UPLOAD_MAX_FILES
-from .uploads import SUPPORTED_SUFFIXES
-from .uploads import REFUSALS as UPLOAD_REFUSALS
-from .uploads import Batch as UploadBatch
-from .uploads import Refusal as UploadRefusal
-from .uploads import BatchNotFound, CommitResult, CommittedDocument, StagedFile
-from .uploads import clean_staging as clean_uploads
-from .uploads import commit as commit_upload
-from .uploads import discard as discard_upload
-from .uploads import files_dir as uploads_folder
-from .uploads import load as load_upload
-from .uploads import stage as stage_upload
-from .shapes import (
+from .parse.document import parse_file, parse_text
+from .parse.gazetteer import canonical_department as gazetteer_canonical
+from .parse.references import Citation, normalize_title
+from .present.shapes import (
     REFERENCE_KIND_LABELS,
     ROLE_LABELS,
     audit_dict,
@@ -102,6 +105,18 @@ from .shapes import (
     snippet_markup,
     tasks_dict,
 )
+from .read.files import SUPPORTED_SUFFIXES
+from .read.text import MAX_FILE_BYTES as UPLOAD_MAX_FILE_BYTES
+from .search.draft import MAX_DRAFT_CHARS, Passage
+from .search.highlight import Fragment, highlight_all
+from .search.query import highlight_terms
+from .search.results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
+from .search.suggest import Suggestion
+from .store.index import warm_up
+from .store.lifecycle import default_index_dir, index_location
+from .store.schema import FACET_FIELDS
+from .visibility import INTERNAL, PUBLIC, Access, Classified
+from .visibility import RULES_FILE as VISIBILITY_FILE
 
 __all__ = [
     "AUDIT_TITLE_MAX_CHARS", "AUDIT_WARNINGS", "AttendanceCounts", "AuditDepartment", "AuditReport", "AuditTotals",
@@ -112,7 +127,7 @@ __all__ = [
     "read_document",
     "Attendance", "Document", "DocumentNotFound", "FACET_FIELDS", "FacetValue", "FileFailure", "Fragment",
     "Hit", "IndexLocked", "IndexNotFound", "IndexOutdated", "IndexReport", "IndexStats", "Item",
-    "MinutesError", "ParseError", "SourcesMissing", "Copy", "Moved", "QueryError", "SearchTimeout", "SearchIndex", "SearchRequest", "SearchResult", "SubPoint", "Suggestion",
+    "MinutesError", "ParseError", "SourcesMissing", "Copy", "Moved", "QueryError", "SearchTimeout", "SearchIndex", "SearchPage", "SearchRequest", "SearchResult", "SubPoint", "Suggestion",
     "citation", "collect_files", "default_index_dir", "index_location", "index_paths", "parse_file", "parse_text",
     "highlight_all", "item_label", "highlight_terms", "warm_up",
     "REFERENCE_KIND_LABELS", "ROLE_LABELS", "audit_dict", "audit_totals_dict", "file_audit_dict", "fragment_markup",

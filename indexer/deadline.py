@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from time import monotonic
 from typing import Generic, TypeVar
@@ -47,6 +47,12 @@ class Deadline:
 
     def remaining(self) -> float:
         return max(0.0, self.expires - monotonic())
+
+    def each(self, values: Iterable[T]) -> Iterator[T]:
+        """The values, the deadline checked before each."""
+        for value in values:
+            self.check()
+            yield value
 
 
 NO_DEADLINE = Deadline(None, math.inf)

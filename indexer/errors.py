@@ -18,7 +18,7 @@ class ParseError(MinutesError):
         self.path = path
         self.reason = reason
 
-    def __reduce__(self):  # raised in a child process (indexer.formats_ocr), re-raised in its parent
+    def __reduce__(self):  # raised in a child process (indexer.read.ocr), re-raised in its parent
         return type(self), (self.path, self.reason)
 
 

@@ -1,7 +1,7 @@
 """Plain, frozen values that every stage passes along.
 
 Parsing produces a :class:`Document`; indexing turns each of its agenda items
-into one record; searching returns the values in :mod:`indexer.search`. None of
+into one record; searching returns the values in :mod:`indexer.engine`. None of
 these know about Whoosh, jieba, HTML or URLs.
 
 Spans are ``(start, end)`` character offsets into :attr:`Document.text`, the
@@ -15,6 +15,8 @@ import dataclasses
 import functools
 import typing
 from dataclasses import dataclass, field
+
+from .patterns import MINUTES
 
 Span = tuple[int, int]
 
@@ -164,7 +166,7 @@ class Document:
     # the document's other fields in the index: its record's dept and topic fields hold them.
     preamble_roles: tuple[DepartmentRole, ...] = ()
     preamble_topics: tuple[TopicMatch, ...] = ()
-    # The pages whose text was recognised from images (a scan or photo, see indexer.formats_ocr),
+    # The pages whose text was recognised from images (a scan or photo, see indexer.read.ocr),
     # so it may hold errors; empty when the whole text is the file's own.
     ocr_pages: tuple[OcrPage, ...] = ()
 
@@ -180,7 +182,7 @@ class Document:
     @property
     def meeting(self) -> str:
         """The facet value that names the meeting: minutes only."""
-        if self.doc_type != "会议纪要":
+        if self.doc_type != MINUTES:
             return ""
         return self.doc_number or self.session
 

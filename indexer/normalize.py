@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .patterns import CJK, cn_to_int  # noqa: F401  (re-exported: one definition each)
+
 CN_DIGITS = "〇○零一二三四五六七八九"
 CN_NUMERAL = "零一二三四五六七八九十百"
 

@@ -50,6 +50,7 @@ TELEGRAM_NOISE = re.compile(
 )
 
 # Document types by the word that ends a title; the first that matches wins.
+MINUTES = "会议纪要"  # the document type of minutes, as doc_type_of names it
 DOC_TYPES = (
     ("纪要", "会议纪要"), ("政府工作报告", "政府工作报告"), ("通知", "通知"), ("意见", "意见"), ("批复", "批复"),
     ("复函", "函"), ("决定", "决定"), ("决议", "决议"), ("条例", "条例"), ("通报", "通报"), ("通告", "通告"),

@@ -3,7 +3,7 @@
 A stable contract for scripts: extend it, don't break it. Library errors become
 ``click.ClickException`` here (exit 1, ``Error: …`` naming the file and why).
 Commands run without the web app's time limit: the one who waits is the one who asked.
-The JSON printed is the shapes of :mod:`indexer.shapes`, the web app's objects
+The JSON printed is the shapes of :mod:`indexer.present.shapes`, the web app's objects
 without their URLs; the web app is imported only to serve it, and its Flask-free
 stores (users file, audit log) by ``minutes users`` and ``minutes log``.
 """

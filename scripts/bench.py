@@ -4,7 +4,7 @@ Generates minutes-shaped documents from the bundled samples (paragraphs, titles,
 meetings and dates drawn with a fixed seed), then measures in one run, for each size:
 
 - indexing time, throughput and size of ours, of the naive pipeline (jieba's ChineseAnalyzer into
-  one Whoosh field, ``indexer.naive``) and of tantivy fed our records, jieba words and CJK bigrams
+  one Whoosh field, ``scripts/naive.py``) and of tantivy fed our records, jieba words and CJK bigrams
   (``bench_tantivy.py``; the ``bench`` extra, never a runtime dependency);
 - latency over 300+ distinct queries drawn from the corpus with a fixed seed (``bench_queries.py``:
   1–3 words, quoted phrases, department and topic filters, document numbers, the empty query), each
@@ -88,7 +88,7 @@ def generate(folder: Path, items: int, seed: int = 20211) -> tuple[int, int]:
     """Minutes with 6–10 items each until ``items`` agenda items exist; returns (docs, chars)."""
     rng = random.Random(seed)
     paragraphs, titles = pools()
-    depts = [d.name for d in indexer.gazetteer.departments() if d.level == "city"]
+    depts = [d.name for d in indexer.parse.gazetteer.departments() if d.level == "city"]
     folder.mkdir(parents=True, exist_ok=True)
     made, docs, chars = 0, 0, 0
     while made < items:
@@ -120,14 +120,14 @@ report = indexer.index_paths([sys.argv[1]], sys.argv[2], rebuild=True, procs=int
 print(json.dumps({"seconds": time.perf_counter() - t, "failed": len(report.failed), "records": report.records,
                   "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
-# The naive pipeline analyses and writes the text of the same records (indexer.naive, the module kept
+# The naive pipeline analyses and writes the text of the same records (scripts/naive.py, the module kept
 # for benchmarks); it parses nothing, so the parse before its clock is not counted, as in a first attempt
 # that indexes files whole.
 NAIVE = """
 import json, multiprocessing, resource, sys, time
 from pathlib import Path
 import indexer
-from indexer import naive
+import naive  # scripts/naive.py, copied beside the snapshot's packages
 with multiprocessing.get_context("fork").Pool(int(sys.argv[3])) as pool:
     docs = pool.map(indexer.parse_file, sorted(Path(sys.argv[1]).iterdir()), chunksize=8)
 t = time.perf_counter()
@@ -142,6 +142,7 @@ def snapshot(folder: Path) -> Path:
     for name in ("indexer", "webapp", "minutes_cli"):
         shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(ROOT / "gunicorn.conf.py", folder / "gunicorn.conf.py")
+    shutil.copy2(HERE / "naive.py", folder / "naive.py")  # the baseline (benchmarks only)
     return folder
 
 

@@ -1,12 +1,12 @@
 """OCR on this machine: pages per second and character error rates. Prints figures; asserts nothing.
 
 The bundled samples' texts are drawn as scanned A4 pages (``tests/scan_gen.py``: GB/T 9704
-layout, a Chinese font) and read back through ``indexer.formats.read_file``, exactly as
+layout, a Chinese font) and read back through ``indexer.read.files.read_file``, exactly as
 ``minutes index`` reads a scan:
 
 - TIFF scans at 150 and 300 dpi, one process (the recognizer on every core); character error
   rates as indexed (both texts normalized as the index normalizes them) and character for character;
-- image-only PDFs, whose pages ``indexer.formats_ocr`` renders at ``PDF_DPI``, tried at several
+- image-only PDFs, whose pages ``indexer.read.ocr`` renders at ``PDF_DPI``, tried at several
   resolutions: what the choice of ``PDF_DPI`` rests on;
 - the 300-dpi scans in two processes of one thread each, as ``minutes index`` reads a batch, against
   two processes each on every core (``MINUTES_OCR_THREADS``);
@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer import formats, formats_ocr  # noqa: E402
+from indexer.read import files as formats, ocr as formats_ocr  # noqa: E402
 from tests import scan_gen  # noqa: E402
 
 SAMPLES = sorted((ROOT / "samples" / "corpus").glob("*.txt"))

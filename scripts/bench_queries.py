@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import indexer
-from indexer import analysis, indexing
+from indexer.store import analysis
+from indexer.store import records
 
 # Queries per class for the latency set (311 in all); the load test draws LOAD_SCALE times as many.
 CLASS_COUNTS = {"1 word": 90, "2 words": 60, "3 words": 40, "phrase": 50, "dept filter": 30, "topic filter": 20,
@@ -52,9 +53,9 @@ class Sample:
 
 def records_of(doc: indexer.Document, name: str):
     """The index records of a parsed document, as ours writes them. Calls the private
-    record builder ``indexer.indexing._records`` on purpose: the benchmark must feed tantivy
+    record builder ``indexer.store.records.document_records`` on purpose: the benchmark must feed tantivy
     and draw queries from exactly the records ours indexes (a bench script may; the app may not)."""
-    return indexing._records(doc, types.SimpleNamespace(root="bench", path=name, key=name))
+    return records.document_records(doc, types.SimpleNamespace(root="bench", path=name, key=name))
 
 
 def samples(corpus: Path, documents: int = SAMPLE_DOCUMENTS, seed: int = 314) -> list[Sample]:

@@ -1,8 +1,8 @@
 """The yardstick: tantivy (a compiled engine, the ``bench`` extra) fed exactly our tokens.
 
-One tantivy document per record that ours indexes (``indexer.indexing._records``), with
+One tantivy document per record that ours indexes (``indexer.store.records.document_records``), with
 our jieba words and our CJK bigrams, joined by spaces into fields that tantivy splits at
-whitespace (``indexer.analysis`` already lowercased and folded them):
+whitespace (``indexer.store.analysis`` already lowercased and folded them):
 
 - ``body``   the record's text as jieba words; stored (the text snippets are cut from,
              which therefore shows words separated by spaces and no punctuation)
@@ -12,7 +12,7 @@ whitespace (``indexer.analysis`` already lowercased and folded them):
   of a multi-valued facet), counted by a terms aggregation over every match
 - ``number`` (document-number keys) and ``date`` (for the empty query's newest first)
 
-A query mirrors ours (``indexer.query``): every plain word must match, each by all its jieba
+A query mirrors ours (``indexer.search.query``): every plain word must match, each by all its jieba
 words in ``body`` or in ``other``, or by its bigrams in a row, or by a synonym, or (a
 department's name) by the department facet; a quoted phrase is a phrase query over its
 bigrams; a number also matches its documents' records; filters are terms. The bench prints
@@ -39,12 +39,13 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import indexer  # noqa: E402
-from indexer import analysis, gazetteer  # noqa: E402
+from indexer.store import analysis
+from indexer.parse import gazetteer
 
 from bench_queries import Query, records_of  # noqa: E402
 
 FACETS = ("dept", "topic", "meeting", "year", "doc_type")
-FACET_LIMIT = 30  # values per facet, as ours (indexer.facets.FACET_LIMIT)
+FACET_LIMIT = 30  # values per facet, as ours (indexer.search.facets.FACET_LIMIT)
 SNIPPET_CHARS = 150
 # size 30 as ours returns; segment_size above any facet's number of values, so counts are exact
 AGGREGATIONS = {f: {"terms": {"field": f, "size": FACET_LIMIT, "segment_size": 100_000}} for f in FACETS}

@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.errors import ParseError  # noqa: E402
-from indexer.formats import decode  # noqa: E402
-from indexer.formats_doc import doc_text  # noqa: E402
+from indexer.read.text import decode  # noqa: E402
+from indexer.read.doc import doc_text  # noqa: E402
 
 SUFFIXES = {".doc", ".dot", ".wps", ".wpt"}
 

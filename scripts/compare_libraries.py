@@ -6,17 +6,17 @@ corpus (read in place) and on variants generated from it and from the samples.
 
 Prints one Markdown table per component (the README carries them):
 
-- HTML main text: ours (indexer.formats.html_text) vs trafilatura.extract vs
+- HTML main text: ours (indexer.html.html_text) vs trafilatura.extract vs
   readability-lxml (its main content, made text by our tree walk). On every real
   .txt/.md document and sample put in four layouts of government pages (a portal page
   as tests/variants.py makes it, a title box above the text, lines broken by <br>, a
   list of related documents beside the text): the parsed structure equals the
   original's (title, number, date, items…). On the
   real government pages: number, date, type and issuer agree with MANIFEST.tsv.
-- Encodings: ours (indexer.formats.decode) vs charset-normalizer's best guess, on
+- Encodings: ours (indexer.text.decode) vs charset-normalizer's best guess, on
   every text in UTF-8 (with and without BOM), GB18030, GBK, UTF-16 (BOM, LE, BE),
   whole and cut to its first 60 characters: the decoded text equals the original.
-- .docx: ours (indexer.formats.docx_text) vs python-docx (paragraphs and tables in
+- .docx: ours (indexer.docx.docx_text) vs python-docx (paragraphs and tables in
   document order): the parsed structure equals the original's, for a document of
   paragraphs and for one whose number line stands in a text box; time per file.
 """
@@ -35,8 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import indexer  # noqa: E402
-from indexer import formats  # noqa: E402
-from indexer.parse import parse_text  # noqa: E402
+from indexer.read import docx  # noqa: E402
+from indexer.read.files import read_file  # noqa: E402
+from indexer.read import html as read_html  # noqa: E402
+from indexer.read import text as read_text  # noqa: E402
+from indexer.parse.document import parse_text  # noqa: E402
 from tests import variants  # noqa: E402
 
 
@@ -50,7 +53,7 @@ def timed(candidates: dict, data, elapsed: Counter):
 
 
 def structure(doc) -> tuple:
-    """What a reader sees (as tests/test_formats.py compares it)."""
+    """What a reader sees (as tests/read/test_formats.py compares it)."""
     return ((doc.title, doc.doc_type, doc.doc_number, doc.session, doc.date, doc.chair, doc.issued, doc.signed),
             [(i.number, i.title, i.text, [s.text for s in i.subpoints]) for i in doc.items],
             doc.preamble, doc.attendance, doc.distribution)
@@ -70,14 +73,14 @@ def texts(corpus: Path) -> list[tuple[str, str]]:
         files, _ = indexer.collect_files([folder])
         for path in files:
             if path.suffix in (".txt", ".md"):
-                out.append((path.name, formats.read_file(path).text))
+                out.append((path.name, read_file(path).text))
     return out
 
 
 # --- HTML ---------------------------------------------------------------------
 
 def ours_html(markup: str) -> str:
-    return formats.html_text(markup)
+    return read_html.html_text(markup)
 
 
 def trafilatura_html(markup: str) -> str:
@@ -87,7 +90,7 @@ def trafilatura_html(markup: str) -> str:
 
 def readability_html(markup: str) -> str:
     from readability import Document
-    builder = formats._TreeBuilder()
+    builder = read_html._TreeBuilder()
     builder.feed(Document(markup).summary(html_partial=True))
     builder.close()
     return builder.root.text()
@@ -151,7 +154,7 @@ def compare_html(corpus: Path, samples: list[tuple[str, str]]) -> list[str]:
         rows = [r for r in csv.DictReader(f, delimiter="\t") if r["path"].endswith(".html")]
     real = Counter()
     for row in rows:
-        markup = formats.decode((corpus / row["path"]).read_bytes(), row["path"])
+        markup = read_text.decode((corpus / row["path"]).read_bytes(), row["path"])
         for reader, extract in HTML_READERS.items():
             try:
                 doc = parse_text(extract(markup))
@@ -180,7 +183,7 @@ ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "utf
 
 def ours_decode(data: bytes) -> str | None:
     try:
-        return formats.decode(data, "x")
+        return read_text.decode(data, "x")
     except indexer.ParseError:
         return None
 
@@ -232,7 +235,7 @@ def python_docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-DOCX_READERS = {"ours": lambda data: formats.docx_text(data, "x.docx"), "python-docx": python_docx_text}
+DOCX_READERS = {"ours": lambda data: docx.docx_text(data, "x.docx"), "python-docx": python_docx_text}
 
 
 _NUMBER_LINE = re.compile(r"^\S{0,12}[〔\[［(（]\d{4}[〕\]］)）]\d+号$")

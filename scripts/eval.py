@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import indexer
-from indexer import naive
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # beside this script, also when a test loads it
+import naive  # noqa: E402  (scripts/naive.py: the baseline)
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 10

@@ -22,11 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import flat as flat_files, tables
-from indexer.arrays import read_arrays
-from indexer.flat import flat_path, open_flat
-from indexer.indexing import open_whoosh_index
-from indexer.lifecycle import cache_dir, index_location, live_dir
+from indexer.store import flat as flat_files
+from indexer.search import tables
+from indexer.store.arrays import read_arrays
+from indexer.store.flat import flat_path, open_flat
+from indexer.store.index import open_whoosh_index
+from indexer.store.lifecycle import cache_dir, index_location, live_dir
 
 KINDS = (  # a file's kind: the first pattern its name matches
     ("Whoosh postings (.pst)", r"\.pst$"),

@@ -66,7 +66,7 @@ def require_browser(missing: str, environ=os.environ) -> None:
 def ocr_missing() -> str:
     """Why the OCR tests cannot run here ("" when they can): the ocr extra or a Chinese font to
     draw scans with is missing."""
-    from indexer import formats_ocr
+    from indexer.read import ocr as formats_ocr
 
     from .scan_gen import chinese_font
 
@@ -141,7 +141,7 @@ def real_search_index(real_index_dir) -> indexer.SearchIndex:
 @pytest.fixture
 def app(index_dir):
     # The pre-existing page tests are about search, not about who may read: every caller reads
-    # public and internal documents here. tests/test_auth.py and the leak test use the default.
+    # public and internal documents here. tests/web/test_auth.py and the leak test use the default.
     app = create_app({"INDEX": str(index_dir), "TESTING": True, "ANONYMOUS_ACCESS": "staff"})
     yield app
     app.extensions["minutes"].close()

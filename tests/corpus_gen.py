@@ -75,7 +75,7 @@ class VariedMinutes:
         self.seed = seed
         rng = random.Random(seed)
         self.sentences, self.titles = _sample_pools()
-        self.depts = sorted(d.name for d in indexer.gazetteer.departments() if d.level == "city")
+        self.depts = sorted(d.name for d in indexer.parse.gazetteer.departments() if d.level == "city")
         self.rare = _dictionary_words(rng, rare_words)
 
     def text(self, n: int, variant: int = 0) -> str:

@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from indexer import FACET_FIELDS, Document, Item
-from indexer.gazetteer import find_topics
-from indexer.roles import department_roles
+from indexer.parse.gazetteer import find_topics
+from indexer.parse.roles import department_roles
 
 _DIGITS = "〇一二三四五六七八九"
 

@@ -54,7 +54,7 @@ def test_every_browser_test_goes_through_the_gate(ci, outcome):
     env.update({"CI": ci} if ci else {})
     code = "import sys; sys.modules['playwright'] = None; import pytest; sys.exit(pytest.main(sys.argv[1:]))"
     run = subprocess.run([sys.executable, "-c", code, "-q", "-rsf", "-p", "no:cacheprovider", "-m", "browser",
-                          "tests/test_browser.py", "tests/test_hardening.py"],
+                          "tests/web/test_browser.py", "tests/web/test_hardening.py"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     summary = run.stdout.strip().splitlines()[-1]
     counts = dict((word, int(n)) for n, word in re.findall(r"(\d+) (\w+)", summary))

@@ -1,4 +1,4 @@
-"""The parse audit (:mod:`indexer.audit`) into the shapes ``/audit`` and ``/api/audit``
+"""The parse audit (:mod:`indexer.ingest.audit`) into the shapes ``/audit`` and ``/api/audit``
 show. A file's row is :func:`indexer.file_audit_dict`, the one ``minutes audit --json``
 prints too, here with the path under the indexed folder and the reading view's URL."""
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Citations, policy paths and department tasks into page and JSON shapes: the shapes of
-:mod:`indexer.shapes` with the URLs of this web app."""
+:mod:`indexer.present.shapes` with the URLs of this web app."""
 from __future__ import annotations
 
 import csv

@@ -49,16 +49,14 @@ def _request() -> indexer.SearchRequest:
 @bp.get("/search")
 def search():
     req = _request()
-    access = current_access()
-    if req.q and req.page == 1 and not req.filters() and not {"list", "sort"} & set(request.args):
-        # A document number or session typed on its own opens that document.
-        found = get_index().lookup(req.q, deadline(), access=access)
-        if len(found) == 1:
-            record_search(req)
-            return redirect(f"/doc/{found[0]}?" + urlencode({"q": req.q, "from": "reference"}))
-    page = presenters.search_page(get_index().search(req, deadline(), access=access))
-    page["timeline"] = timeline.timeline_chart(get_index().timeline(req, deadline=deadline(), access=access), req)
+    # A document number or session typed on its own opens that document (the page's one evaluation says).
+    lookup = bool(req.q) and req.page == 1 and not req.filters() and not {"list", "sort"} & set(request.args)
+    found = get_index().page(req, deadline(), access=current_access(), lookup=lookup)
     record_search(req)
+    if len(found.named) == 1:
+        return redirect(f"/doc/{found.named[0]}?" + urlencode({"q": req.q, "from": "reference"}))
+    page = presenters.search_page(found.result)
+    page["timeline"] = timeline.timeline_chart(found.timeline, req)
     return render_template("search.html", **page)
 
 

@@ -1,0 +1,328 @@
+"""The index, opened and searched: :class:`SearchIndex`, the engine's one face for reading.
+
+:class:`SearchIndex` holds one open index and one searcher per process and reopens the
+searcher when the index has changed (where it is written: :mod:`indexer.ingest.indexing`;
+opened and checked: :mod:`indexer.store.index`). It never calls Whoosh's
+``Searcher.refresh()``: on whoosh-reloaded 2.7.5 that returns the old and the new
+segments together after a merge (duplicate hits), and a reopen costs the same.
+
+A request is matched once (:mod:`indexer.search.evaluation`); the search page's hits,
+facet counts, timeline and number lookup all come from that one match (:meth:`SearchIndex.page`).
+The cross-references, the meeting calendar and the vocabulary of suggestions are built
+once per searcher (or read from the files ``minutes index`` saved) and kept with it.
+
+Every method that reads the index takes the request's
+:class:`~indexer.deadline.Deadline` (without one, a new one of the index's time
+limit) and passes it to every step, so the whole request runs under the limit:
+matching, scoring, reading and reranking the top records, snippets,
+corrections, the drafting aid, and the first builds of the cross-references and
+the vocabulary (see :mod:`indexer.deadline`).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .analytics.crossrefs import CrossReferences
+from .analytics.timeline import Timeline, month_codes, series
+from .deadline import NO_DEADLINE, Deadline, Resumable
+from .errors import DocumentNotFound, IndexNotFound
+from .model import Document, from_dict
+from .search.draft import Passage, similar_passages
+from .search.evaluation import Evaluation, evaluate
+from .search.facets import as_mask
+from .search.matching import Matcher
+from .search.query import parse_query
+from .search.results import Hit, IndexStats, SearchRequest, SearchResult
+from .search.scoring import Scorer
+from .search.snapshot import Snapshot
+from .search.suggest import Suggestion, Vocabulary
+from .search.tables import Tables
+from .store.index import open_whoosh_index
+from .store.lifecycle import folder_identity, live_dir
+from .store.postings import Postings
+from .store.records import item_from_record
+from .store.schema import PREAMBLE
+from .visibility import Access
+
+SEARCH_TIME_LIMIT_S = 3.0  # an index's time limit per call, unless it is opened with another
+VISIBLE_CACHE_SIZE = 64  # distinct accesses (sets of labels) whose visible records a searcher keeps
+
+
+@dataclass
+class _SearcherState:
+    """One open searcher and what is kept with it until the index changes."""
+
+    snapshot: Snapshot
+    folder: Path  # the index's live/ folder, where the derived files are
+    open_searcher: Callable[[], object]  # a searcher of its own, for the cross-references' build
+    # Built on first use, under the deadlines of the requests that need them.
+    vocabulary: Resumable[Vocabulary] = field(init=False)  # suggestions and corrections
+    crossrefs: Resumable[CrossReferences] = field(init=False)  # citations, policies, tasks
+
+    _visible: dict[frozenset[str], int] = field(init=False, default_factory=dict)
+    _months: object = field(init=False, default=None)  # each record's month, for timelines (read on first use)
+
+    def __post_init__(self):
+        self.vocabulary = Resumable(lambda: Vocabulary.steps(self.searcher, self.matches, self.folder))
+        self.crossrefs = Resumable(lambda: _crossref_steps(self.open_searcher, self.folder))
+
+    @property
+    def searcher(self):
+        return self.snapshot.searcher
+
+    def visible(self, access: Access | None) -> int:
+        """The live records ``access`` may read, as a bitset (None: every record)."""
+        if access is None or access.unrestricted:
+            return self.snapshot.matcher.live
+        bits = self._visible.get(access.labels)
+        if bits is None:
+            bits = self.snapshot.labelled(access.labels)
+            if len(self._visible) >= VISIBLE_CACHE_SIZE:
+                self._visible.clear()
+            self._visible[access.labels] = bits
+        return bits
+
+    def matches(self, q, deadline: Deadline, scope: int | None = None) -> bool:
+        """Whether ``q`` matches any record (of ``scope``, a bitset, when given)."""
+        bits = self.snapshot.matcher.bits(q, deadline)
+        return bool(bits if scope is None else bits & scope)
+
+    def months(self):
+        """Each record's month, read once per searcher (see :func:`indexer.analytics.timeline.month_codes`)."""
+        if self._months is None:
+            self._months = month_codes(self.snapshot.matcher.postings, self.snapshot.size)
+        return self._months
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A search page from one evaluation of its request: when asked, the documents a typed
+    number or session names; unless that is exactly one document (the page opens it), the
+    results and the timeline of the same matches."""
+
+    named: tuple[str, ...]
+    result: SearchResult | None
+    timeline: Timeline | None
+
+
+class SearchIndex:
+    """An open index. Create one per process (gunicorn worker) and reuse it.
+
+    ``time_limit`` is the seconds a call made without a deadline may take: by default
+    ``SEARCH_TIME_LIMIT_S`` as it is when the index is opened; None for no limit
+    (the command line: the user who waits is the one who asked)."""
+
+    def __init__(self, index_dir: str | Path, time_limit: float | None | types.EllipsisType = ...):
+        self.path = Path(index_dir)
+        self.time_limit = SEARCH_TIME_LIMIT_S if time_limit is ... else time_limit
+        self._ix = open_whoosh_index(self.path)
+        self._identity = folder_identity(self.path)
+        self._state: _SearcherState | None = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._state:
+                self._state.searcher.close()
+                self._state = None
+            self._ix.close()
+
+    def _current(self) -> _SearcherState:
+        """The searcher, reopened (never refreshed) when the index has changed."""
+        with self._lock:
+            state = self._state
+            try:
+                swapped = folder_identity(self.path) != self._identity  # a rebuild was swapped in
+            except FileNotFoundError:
+                raise IndexNotFound(str(self.path)) from None
+            if state is None or swapped or not state.searcher.up_to_date():
+                if state is not None:
+                    state.searcher.close()
+                if swapped:
+                    self._ix.close()
+                    self._ix = open_whoosh_index(self.path)  # checks schema and analyzer again
+                    self._identity = folder_identity(self.path)
+                searcher = self._ix.searcher()
+                postings = Postings(searcher)
+                folder = live_dir(self.path)
+                tables = Tables.load(folder, searcher) or Tables.build(postings)
+                snapshot = Snapshot(searcher, tables, Matcher(postings, tables.facets.live), Scorer(postings))
+                state = self._state = _SearcherState(snapshot, folder, self._ix.searcher)
+            return state
+
+    def stats(self, access: Access | None = None) -> IndexStats:
+        """How many documents and records ``access`` may read (None: all), and when the index changed."""
+        state = self._current()
+        searcher = state.searcher
+        mtime = max((p.stat().st_mtime for p in live_dir(self.path).iterdir() if p.is_file()), default=0.0)
+        if access is None or access.unrestricted:
+            documents, records = sum(1 for _ in searcher.lexicon("doc_id")), searcher.doc_count()
+        else:
+            visible = state.visible(access)
+            mask = as_mask(visible, state.snapshot.size)
+            # A document's records share its visibility (deleted records are not in the mask).
+            documents = sum(1 for doc_id in searcher.lexicon("doc_id")
+                            if mask[state.snapshot.matcher.postings.get("doc_id", doc_id)[0]].any())
+            records = visible.bit_count()
+        return IndexStats(documents=documents, records=records, last_modified=mtime, path=str(self.path))
+
+    def deadline(self) -> Deadline:
+        """A new deadline, this index's time limit from now."""
+        return Deadline.after(self.time_limit)
+
+    def _deadline(self, deadline: Deadline | None) -> Deadline:
+        return deadline if deadline is not None else self.deadline()
+
+    def _evaluate(self, request: SearchRequest, deadline: Deadline, access: Access | None
+                  ) -> tuple[_SearcherState, Evaluation]:
+        state = self._current()
+        return state, evaluate(state.snapshot, request, deadline, state.visible(access))
+
+    def page(self, request: SearchRequest, deadline: Deadline | None = None, access: Access | None = None, *,
+             lookup: bool = False, unit: str = "") -> SearchPage:
+        """The search page of ``request`` over what ``access`` may read, from one evaluation:
+        with ``lookup``, first the documents the query names when it is a document number or
+        session on its own (when that is one document, nothing else is made: the page opens
+        it); then the page of hits with the facet counts, and the timeline by ``unit``."""
+        started = time.perf_counter()
+        deadline = self._deadline(deadline)
+        state, ev = self._evaluate(request, deadline, access)
+        named = ev.named(deadline) if lookup else ()
+        if len(named) == 1:
+            return SearchPage(named, None, None)
+        result = self._result(state, ev, deadline, access, started)
+        return SearchPage(named, result, series(state.months(), state.snapshot.facets, ev.matched, unit))
+
+    def search(self, request: SearchRequest, deadline: Deadline | None = None,
+               access: Access | None = None) -> SearchResult:
+        """The request's page of hits and its facet counts, over what ``access`` may read
+        (None: everything; the web app always passes the caller's)."""
+        started = time.perf_counter()
+        deadline = self._deadline(deadline)
+        state, ev = self._evaluate(request, deadline, access)
+        return self._result(state, ev, deadline, access, started)
+
+    @staticmethod
+    def _result(state: _SearcherState, ev: Evaluation, deadline: Deadline, access: Access | None,
+                started: float) -> SearchResult:
+        hits = ev.page_hits(deadline)
+        did_you_mean = ""
+        if ev.parsed.words and (ev.relaxed or not ev.matched):
+            vocabulary = state.vocabulary.result(deadline)
+            did_you_mean = vocabulary.correct(ev.request.q, ev.parsed.words, deadline,
+                                              None if access is None or access.unrestricted else ev.scope)
+        return SearchResult(
+            request=ev.request,
+            total=ev.total,
+            hits=hits,
+            facets=ev.facets,
+            terms=ev.parsed.terms,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            relaxed=ev.relaxed,
+            did_you_mean=did_you_mean,
+        )
+
+    def hits(self, request: SearchRequest, limit: int, deadline: Deadline | None = None,
+             access: Access | None = None) -> tuple[Hit, ...]:
+        """The first ``limit`` hits of ``request`` in its order (its page and size aside),
+        from one search: for exports, which want more than a page."""
+        deadline = self._deadline(deadline)
+        _, ev = self._evaluate(request, deadline, access)
+        return ev.hits(0, limit, deadline)
+
+    def timeline(self, request: SearchRequest, unit: str = "", deadline: Deadline | None = None,
+                 access: Access | None = None) -> Timeline:
+        """What ``request`` matches (its page and sort aside) per month or year (``unit``; by
+        default by the span of the matches), stacked by document type: see :mod:`indexer.analytics.timeline`."""
+        deadline = self._deadline(deadline)
+        state, ev = self._evaluate(request, deadline, access)
+        return series(state.months(), state.snapshot.facets, ev.matched, unit)
+
+    def lookup(self, q: str, deadline: Deadline | None = None, access: Access | None = None) -> tuple[str, ...]:
+        """The documents a query names outright by number or session (〔2021〕9号,
+        第128次常务会议), newest first; empty when the query is anything else."""
+        deadline = self._deadline(deadline)
+        state = self._current()
+        # Only the reference is evaluated: the query's own match is not needed.
+        ev = Evaluation(state.snapshot, SearchRequest(q=q), state.visible(access), parse_query(q))
+        return ev.named(deadline)
+
+    def similar(self, draft: str, limit: int = 10, deadline: Deadline | None = None,
+                access: Access | None = None) -> tuple[Passage, ...]:
+        """Past passages closest to a paragraph being drafted."""
+        state = self._current()
+        return similar_passages(state.snapshot.scorer, as_mask(state.visible(access), state.snapshot.size), draft,
+                                limit, self._deadline(deadline))
+
+    def crossrefs(self, deadline: Deadline | None = None, access: Access | None = None) -> CrossReferences:
+        """Citations, policy paths and department tasks over the documents ``access`` may
+        read (built on first use: a build cut short by the deadline goes on at the next call)."""
+        return self._current().crossrefs.result(self._deadline(deadline)).scoped(access)
+
+    def suggest(self, prefix: str, limit: int = 10, deadline: Deadline | None = None,
+                access: Access | None = None) -> tuple[Suggestion, ...]:
+        """Completions for what is typed so far: departments, topics, titles, frequent terms
+        (only those found in what ``access`` may read)."""
+        deadline = self._deadline(deadline)
+        state = self._current()
+        scope = None if access is None or access.unrestricted else state.visible(access)
+        return state.vocabulary.result(deadline).complete(prefix, limit, deadline, scope)
+
+    def warm(self, deadline: Deadline | None = None, background: bool = False) -> None:
+        """Open the searcher and build what it keeps for later (the vocabulary, the
+        cross-references) now, before requests need it; what the deadline leaves undone,
+        requests finish. ``background``: the cross-references (seconds at a city's scale,
+        and no search needs them) are built on a thread of their own, with a searcher of
+        their own, so that searches are answered meanwhile."""
+        deadline = self._deadline(deadline)
+        state = self._current()
+        state.vocabulary.result(deadline)  # read from its file: milliseconds
+        if background:
+            threading.Thread(target=_build, args=(state.crossrefs,), name="crossrefs", daemon=True).start()
+        else:
+            state.crossrefs.result(deadline)
+
+    def document(self, doc_id: str, deadline: Deadline | None = None, access: Access | None = None) -> Document:
+        """The document; :class:`DocumentNotFound` when there is none or ``access`` may not read it."""
+        deadline = self._deadline(deadline)
+        records = sorted(self._current().searcher.documents(doc_id=doc_id), key=lambda r: r["item_no"])
+        if not records or (access is not None and not access.allows(records[0].get("visibility", ""))):
+            raise DocumentNotFound(doc_id)
+        records = [r for r in records if r.get("part") != PREAMBLE]
+        meta = json.loads(records[0]["doc_meta"])
+        items = tuple(item_from_record(r) for r in deadline.each(records))
+        return replace(from_dict(Document, {**meta, "items": []}), items=items)
+
+
+def _crossref_steps(open_searcher, folder: Path):
+    """The cross-references ``minutes index`` saved for this state of the index, else their
+    build on a searcher of its own (closed when done), so that it may run on another thread
+    than the requests' searcher."""
+    searcher = open_searcher()
+    try:
+        saved = CrossReferences.saved(folder, searcher)
+        if saved is not None:
+            return saved
+        return (yield from CrossReferences.steps(searcher))
+    finally:
+        searcher.close()
+
+
+def _build(work: Resumable) -> None:
+    try:
+        work.result(NO_DEADLINE)
+    except Exception:  # noqa: BLE001 - a failed build is retried by the next request that needs it
+        logging.getLogger(__name__).exception("building in the background failed")

@@ -1,0 +1,213 @@
+"""The JSON shapes both edges print, made once: ``/api/search`` and ``minutes search
+--json``, ``/api/tasks`` and ``minutes tasks --json``, a document's references in
+``/api/doc/<id>`` and ``minutes refs --json``, the parse audit in ``/api/audit`` and
+``minutes audit --json``.
+
+Plain dicts of the public data (:mod:`indexer.search.results`, :mod:`indexer.analytics.crossrefs`,
+:mod:`indexer.ingest.audit`), so that the web app and the command line agree without one
+importing the other. What only the web knows stays out: URLs are the web app's
+routes, so each function that shapes a place takes a function making its URL, and
+leaves the key out without one. The command line serves no pages and passes none:
+``doc_id``, ``item_no`` and ``part`` name the place a URL would open.
+
+A snippet is text to show in a page, so the shape gives it as markup: the text
+HTML-escaped, with only ``<mark>`` tags around the highlights (the one markup
+this package writes; the web app wraps it as safe, it never re-escapes it).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..analytics.crossrefs import CrossReferences, DocRef, PolicyStep, Task
+from ..ingest.audit import WARNINGS, AuditReport, AuditTotals, AuditWarning, FileAudit
+from ..model import CO_LEAD, LEAD, MENTIONED, OcrPage
+from ..parse.gazetteer import canonical_department
+from ..parse.references import MEETING, NUMBER, TITLE
+from ..search.highlight import Fragment
+from ..search.results import Hit, SearchResult
+
+# Chinese names of reference kinds and department roles, in the JSON and in every page.
+REFERENCE_KIND_LABELS = {NUMBER: "文号", MEETING: "会议", TITLE: "文件"}
+ROLE_LABELS = {LEAD: "牵头", CO_LEAD: "会同配合", MENTIONED: "提及"}
+
+# The same five characters, written as markupsafe writes them.
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+
+
+def fragment_markup(fragment: Fragment) -> str:
+    """The fragment's text HTML-escaped, each highlight in ``<mark>``, no other tag."""
+    out, last = [], 0
+    for start, end in fragment.highlights:
+        out += [fragment.text[last:start].translate(_ESCAPE), "<mark>",
+                fragment.text[start:end].translate(_ESCAPE), "</mark>"]
+        last = end
+    out.append(fragment.text[last:].translate(_ESCAPE))
+    return "".join(out)
+
+
+def snippet_markup(fragments: tuple[Fragment, ...]) -> str:
+    return "…".join(fragment_markup(f) for f in fragments)
+
+
+def hit_dict(hit: Hit, url: str | None = None) -> dict:
+    """One hit; ``url`` (its place in the reading view) only when the caller has one."""
+    data = {
+        "id": hit.id,
+        "doc_id": hit.doc_id,
+        "doc_title": hit.doc_title,
+        "doc_number": hit.doc_number,
+        "doc_type": hit.doc_type,
+        "date": hit.date,
+        "item_no": hit.item_no,
+        "item_title": hit.item_title,
+        "citation": hit.citation,
+        "snippet": snippet_markup(hit.fragments),
+        "score": hit.score,
+    }
+    if url is not None:
+        data["url"] = url
+    data.update(part=hit.part, dept=list(hit.departments), topic=list(hit.topics))
+    return data
+
+
+def result_dict(result: SearchResult, hit_url: Callable[[Hit], str] | None = None) -> dict:
+    """The search result: the object ``/api/search`` returns (with ``hit_url``) and
+    ``minutes search --json`` prints (without)."""
+    return {
+        "ok": True,
+        "query": result.request.q,
+        "total": result.total,
+        "page": result.request.page,
+        "size": result.request.size,
+        "pages": result.pages,
+        "sort": result.request.sort,
+        "elapsed_ms": round(result.elapsed_ms, 1),
+        "relaxed": result.relaxed,
+        "did_you_mean": result.did_you_mean,
+        "hits": [hit_dict(h, hit_url(h) if hit_url else None) for h in result.hits],
+        "facets": {
+            name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
+            for name, values in result.facets.items()
+        },
+    }
+
+
+PlaceUrl = Callable[[DocRef], str]
+
+
+def place_dict(place: DocRef, url: PlaceUrl | None = None) -> dict:
+    data = {"doc_id": place.doc_id, "doc_title": place.doc_title, "doc_number": place.doc_number,
+            "date": place.date, "item_no": place.item_no, "item_title": place.item_title,
+            "citation": place.citation}
+    if url is not None:
+        data["url"] = url(place)
+    return data
+
+
+def references_dict(refs: CrossReferences, doc_id: str, place_url: PlaceUrl | None = None,
+                    policy_url: Callable[[str], str] | None = None) -> dict:
+    """What a document cites and what cites it; ``policy_url`` makes the link of a
+    reviewed title's policy path (its key is there only with it)."""
+    cites = []
+    for c in refs.cites.get(doc_id, ()):
+        row = {"kind": c.kind, "label": REFERENCE_KIND_LABELS[c.kind], "text": c.text, "item_no": c.item_no,
+               "target": place_dict(refs.summary(c.target), place_url) if c.target else None}
+        if policy_url is not None:
+            row["policy_url"] = policy_url(c.text) if c.kind == TITLE else None
+        cites.append(row)
+    cited_by = [
+        {"kind": r.citation.kind, "label": REFERENCE_KIND_LABELS[r.citation.kind], "text": r.citation.text,
+         "source": place_dict(r.source, place_url)}
+        for r in refs.cited_by.get(doc_id, [])
+    ]
+    return {"cites": cites, "cited_by": cited_by}
+
+
+def policy_dict(title: str, target: DocRef | None, steps: tuple[PolicyStep, ...],
+                place_url: PlaceUrl | None = None) -> dict:
+    return {
+        "ok": True,
+        "title": title,
+        "document": place_dict(target, place_url) if target else None,
+        "steps": [dict(place_dict(s.place, place_url), action=s.action, decision=s.decision) for s in steps],
+    }
+
+
+def tasks_dict(dept: str, year: str, role: str, tasks: tuple[Task, ...], place_url: PlaceUrl | None = None) -> dict:
+    """A department's tasks, as ``/api/tasks`` returns them and ``minutes tasks --json`` prints them."""
+    return {
+        "ok": True,
+        "dept": canonical_department(dept),
+        "year": year,
+        "role": role,
+        "tasks": [dict(place_dict(t.place, place_url), role=t.role, role_label=ROLE_LABELS[t.role], sentence=t.sentence)
+                  for t in tasks],
+    }
+
+
+def ocr_pages_list(pages: tuple[OcrPage, ...]) -> list[dict]:
+    """The pages recognised from images, as a document's JSON and an audit row give them:
+    ``[{"page": 1, "confidence": 0.98}]`` (empty for a document whose text is its file's own)."""
+    return [{"page": p.page, "confidence": p.confidence} for p in pages]
+
+
+def _warning_dict(w: AuditWarning) -> dict:
+    return {"kind": w.kind, "message": w.message, "detail": w.detail}
+
+
+def file_audit_dict(f: FileAudit, path: str | None = None, url: str | None = None) -> dict:
+    """One file's row: every key always present (empty on a failed file); ``path``
+    replaces the file's own, ``url`` is added when given."""
+    a = f.attendance
+    row = {
+        "path": f.path if path is None else path,
+        "ok": f.ok,
+        "failure": f.failure,
+        "doc_id": f.doc_id,
+        "doc_type": f.doc_type,
+        "meeting_kind": f.meeting_kind,
+        "title": f.title,
+        "doc_number": f.doc_number,
+        "session": f.session,
+        "issuer": f.issuer,
+        "issuer_level": f.issuer_level,
+        "date": f.date,
+        "signed": f.signed,
+        "compiled": f.compiled,
+        "issued": f.issued,
+        "item_count": f.item_count,
+        "dept": [{"name": d.name, "level": d.level, "known": d.known, "roles": list(d.roles), "item_count": d.item_count}
+                 for d in f.departments],
+        "unknown_units": list(f.unknown_units),
+        "attendance": None if a is None else {
+            "present": a.present, "attending_units": a.attending_units, "attending_persons": a.attending_persons,
+            "absent": a.absent, "recorder": a.recorder},
+        "warnings": [_warning_dict(w) for w in f.warnings],
+        "visibility": f.visibility,
+        "visibility_reason": f.visibility_reason,
+        "ocr": f.ocr,
+        "ocr_pages": ocr_pages_list(f.ocr_pages),
+    }
+    if url is not None:
+        row["url"] = url
+    return row
+
+
+def audit_totals_dict(t: AuditTotals) -> dict:
+    return {
+        "files": t.files,
+        "parsed": t.parsed,
+        "failed": t.failed,
+        "with_warnings": t.with_warnings,
+        "item_count": t.item_count,
+        "doc_type": [{"value": c.value, "count": c.count} for c in t.doc_types],
+        "warnings": [{"kind": c.value, "message": WARNINGS[c.value], "count": c.count} for c in t.warnings],
+        "dept_level": [{"value": c.value, "count": c.count} for c in t.dept_levels],
+        "unknown_units": [{"name": u.name, "files": u.files, "mentions": u.mentions} for u in t.unknown_units],
+        "visibility": [{"value": c.value, "count": c.count} for c in t.visibility],
+    }
+
+
+def audit_dict(report: AuditReport) -> dict:
+    """What ``minutes audit --json`` prints: every file, then the totals."""
+    return {"ok": True, "files": [file_audit_dict(f) for f in report.files], "totals": audit_totals_dict(report.totals)}

@@ -1,0 +1,54 @@
+"""PDF files: the text layer, with lines wrapped by the page width joined again; pages without one are recognised as scans."""
+from __future__ import annotations
+
+import io
+import re
+
+from ..errors import ParseError
+from ..patterns import CJK
+from . import ocr
+from .ocr import NEEDS_OCR, has_text
+from .text import Recognised, join_wrapped
+
+
+def pdf_text(data: bytes, path: str) -> str | Recognised:
+    """The text layer of a PDF, with lines wrapped by the page width joined again. Pages
+    without one are scans: where the whole PDF has no text, or a page without text holds an
+    image, those pages are recognised (:mod:`indexer.read.ocr`), else the PDF is refused
+    as needing OCR."""
+    pages, bare = text_layer(data, path)
+    if bare and ocr.available():
+        return ocr.pdf_pages(data, path, pages, bare)
+    if len(re.findall(rf"[{CJK}A-Za-z0-9]", "".join(pages))) < 20:
+        raise ParseError(path, f"PDF has no text layer (a scan?): {NEEDS_OCR}")
+    return join_wrapped(pages)
+
+
+def text_layer(data: bytes, path: str) -> tuple[list[str], list[int]]:
+    """The text layer of each page, and the pages (1-based) that are scans."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ParseError(path, "PDF is encrypted")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        bare = [n for n, text in enumerate(pages, 1) if not has_text(text)]
+        if len(bare) < len(pages):  # some text: a page without is a scan only if it shows an image
+            bare = [n for n in bare if _has_image(reader.pages[n - 1])]
+    except ParseError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError) as e:
+        raise ParseError(path, f"not a readable PDF ({e})") from None
+    if not pages:
+        raise ParseError(path, "PDF has no pages")
+    return pages, bare
+
+
+def _has_image(page) -> bool:
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return False
+    return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())

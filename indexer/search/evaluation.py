@@ -1,0 +1,99 @@
+"""A request matched once: everything a search page shows is derived from one match.
+
+:class:`Evaluation` parses the request's query, evaluates it over the caller's scope
+(a bitset of what the caller may read), falls back to its relaxed form when nothing has
+every word, applies the filters and counts the facets — once. The hits of any page of it
+(:meth:`Evaluation.hits`), the documents a typed number names (:meth:`Evaluation.named`)
+and the timeline (``indexer.analytics.timeline.series`` over :attr:`Evaluation.matched`)
+all read that one match. Every query node it evaluates on the way (the pinned and
+preferred tiers of the ranking, the reference a number lookup follows) is evaluated at
+most once per evaluation: :meth:`Evaluation.bits` keeps them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..deadline import Deadline
+from .facets import filter_and_count, iter_bits
+from .query import ParsedQuery, parse_query
+from .ranking import Ranked, by_relevance, hit
+from .results import FacetValue, Hit, SearchRequest
+from .snapshot import Snapshot
+
+
+@dataclass
+class Evaluation:
+    """What ``request`` matches of ``scope`` (a bitset) in ``snapshot``; see :func:`evaluate`."""
+
+    snapshot: Snapshot
+    request: SearchRequest
+    scope: int
+    parsed: ParsedQuery
+    query: object = None  # the query that matched: the request's, or its relaxed form
+    relaxed: bool = False
+    matched: int = 0  # bitset, after the filters
+    facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    _bits: dict[int, tuple[object, int]] = field(default_factory=dict, repr=False)
+
+    @property
+    def total(self) -> int:
+        return self.matched.bit_count()
+
+    def bits(self, q, deadline: Deadline) -> int:
+        """``q`` evaluated over the whole index (once per evaluation: kept by identity)."""
+        kept = self._bits.get(id(q))
+        if kept is None or kept[0] is not q:
+            kept = self._bits[id(q)] = (q, self.snapshot.matcher.bits(q, deadline))
+        return kept[1]
+
+    def ranked(self, offset: int, count: int, deadline: Deadline) -> Ranked:
+        """(stored fields, score) of matches ``offset`` to ``offset + count`` in the request's order
+        (score None when the order is by date)."""
+        if not self.matched:
+            return []
+        if self.sort == "relevance":
+            ranked = by_relevance(self.snapshot, self.parsed, self.query, self.matched, offset + count, deadline,
+                                  lambda q: self.bits(q, deadline))
+            return ranked[offset:offset + count]
+        order = self.snapshot.order(self.sort, self.matched, offset + count)[offset:]
+        return [(self.snapshot.stored(d), None) for d in deadline.each(order)]
+
+    def hits(self, offset: int, count: int, deadline: Deadline) -> tuple[Hit, ...]:
+        """Hits ``offset`` to ``offset + count``, with their snippets (the deadline checked after each)."""
+        hits = []
+        for stored, score in self.ranked(offset, count, deadline):
+            hits.append(hit(stored, self.parsed.terms, score))
+            deadline.check()
+        return tuple(hits)
+
+    def page_hits(self, deadline: Deadline) -> tuple[Hit, ...]:
+        """The hits of the request's own page."""
+        return self.hits((self.request.page - 1) * self.request.size, self.request.size, deadline)
+
+    def named(self, deadline: Deadline) -> tuple[str, ...]:
+        """The documents the query names outright when it is one document number or session
+        (〔2021〕9号, 第128次常务会议), newest first, within the scope; else empty."""
+        reference = self.parsed.reference
+        if reference is None:
+            return ()
+        dates: dict[str, str] = {}
+        for docnum in deadline.each(iter_bits(self.bits(reference, deadline) & self.scope, self.snapshot.size)):
+            stored = self.snapshot.stored(docnum)
+            dates.setdefault(stored["doc_id"], stored.get("date", ""))
+        return tuple(sorted(dates, key=dates.get, reverse=True))
+
+
+def evaluate(snapshot: Snapshot, request: SearchRequest, deadline: Deadline, scope: int) -> Evaluation:
+    """Every record of ``scope`` the request matches (see :mod:`indexer.search.matching`),
+    filtered, with facet counts; when no record has every word, the records with some."""
+    ev = Evaluation(snapshot, request, scope, parse_query(request.q))
+    ev.query = ev.parsed.query
+    candidates = ev.bits(ev.query, deadline) & scope
+    if not candidates and ev.parsed.relaxed is not None:
+        ev.query, ev.relaxed = ev.parsed.relaxed, True  # nothing has every word: show what has some
+        candidates = ev.bits(ev.query, deadline) & scope
+    ev.matched, ev.facets = filter_and_count(snapshot.facets, candidates, request.filters())
+    deadline.check()
+    ev.sort = request.sort if request.sort != "relevance" or not ev.parsed.is_empty else "newest"
+    return ev

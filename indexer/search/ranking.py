@@ -1,0 +1,125 @@
+"""Ranking a request's matches: which come first, and the hits they make.
+
+Records the query names outright (its document numbers and sessions) come first, then
+the records where a department it names leads the work, then the rest; within each,
+by BM25F over a position-free form of the query (:func:`scoring_query`, scored by
+:mod:`indexer.search.scoring`), reranked by how near the query's words stand in the
+record's text (:func:`proximity_bonus`), equal scores newest first.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from whoosh import query as wq
+
+from ..citation import citation
+from ..deadline import Deadline
+from ..store.segmenter import fold
+from .facets import as_mask
+from .highlight import snippets
+from .query import ParsedQuery, QuotedPhrase
+from .results import Hit
+from .snapshot import Snapshot
+
+RERANK_EXTRA = 20  # hits beyond the page that the proximity bonus may lift onto it
+Ranked = list[tuple[dict, float]]  # (stored fields, score), best first
+
+
+def scoring_query(q: wq.Query, frequency=None) -> wq.Query:
+    """``q`` for ranking only: the matches themselves are decided by ``q``; this
+    only scores them, so it can be cheaper. Exclusions are dropped; a phrase
+    becomes its terms, except on the bigram field, where a phrase (there for
+    recall across segmentations) becomes its rarest bigram — one short posting
+    list instead of every record that shares a common bigram. ``frequency(field,
+    text)`` gives document frequencies; without it the first bigram is used."""
+    if isinstance(q, QuotedPhrase):
+        # Like a phrase of the bigram field, by its rarest bigram; not one the query holds
+        # across punctuation (the text most likely has punctuation there too, and then
+        # the bigram is in the joins field, which does not score), nor one the bigram
+        # field lacks.
+        held = [w for w in q.scored if frequency(q.fieldname, w)] if frequency else list(q.scored)
+        rarest = min(held, key=lambda w: frequency(q.fieldname, w)) if held and frequency else (held or q.words)[0]
+        return wq.Term(q.fieldname, rarest, boost=q.boost)
+    if isinstance(q, wq.Phrase):
+        if q.fieldname == "body_bigram":
+            rarest = min(q.words, key=lambda w: frequency(q.fieldname, w)) if frequency else q.words[0]
+            return wq.Term(q.fieldname, rarest, boost=q.boost)
+        return wq.And([wq.Term(q.fieldname, w) for w in q.words], boost=q.boost)
+    if isinstance(q, wq.AndNot):
+        return scoring_query(q.a, frequency)
+    if isinstance(q, wq.CompoundQuery):
+        return q.__class__([scoring_query(child, frequency) for child in q.subqueries], boost=q.boost)
+    return q
+
+
+def proximity_bonus(text: str, words: tuple[str, ...]) -> float:
+    """A multiplier for a hit's score: the words side by side (×1.5) or within a
+    sentence's reach of each other (×1.2)."""
+    if len(words) < 2:
+        return 1.0
+    folded = fold(text).lower()
+    keys = [fold(w).lower() for w in words]
+    if "".join(keys) in folded:
+        return 1.5
+    starts = [folded.find(k) for k in keys]
+    if all(s >= 0 for s in starts) and max(starts) - min(starts) <= 40:
+        return 1.2
+    return 1.0
+
+
+def by_relevance(snapshot: Snapshot, parsed: ParsedQuery, query, matched: int, depth: int, deadline: Deadline,
+                 bits: Callable[[object], int]) -> Ranked:
+    """The top ``depth`` of ``matched`` (the records ``query`` matched: the request's query or
+    its relaxed form): the records the query names outright (``parsed.pinned``) first, whatever
+    BM25 thinks of the records that only mention them; then those where a department it names
+    leads the work (``parsed.preferred``); then the rest. Within each, by score (see
+    :func:`_by_score`). ``bits`` evaluates a query to a bitset (the evaluation's, which
+    evaluates each query once)."""
+    scoring = scoring_query(query, snapshot.searcher.doc_frequency)
+    pinned = bits(parsed.pinned) & matched if parsed.pinned is not None else 0
+    preferred = bits(parsed.preferred) & matched & ~pinned if parsed.preferred is not None else 0
+    final: Ranked = []
+    for tier in (pinned, preferred, matched & ~pinned & ~preferred):
+        if tier and len(final) < depth:
+            final += _by_score(snapshot, parsed, scoring, tier, depth - len(final), deadline)
+    return final
+
+
+def _by_score(snapshot: Snapshot, parsed: ParsedQuery, scoring, matched: int, depth: int,
+              deadline: Deadline) -> Ranked:
+    """The top ``depth`` of ``matched``: scored by the position-free query (restricted to the
+    true matches), reranked by proximity read from the stored text; equal scores newest first.
+    Matches the scoring query leaves out follow, newest first."""
+    if not matched:
+        return []
+    wanted = depth + RERANK_EXTRA
+    scored = snapshot.scorer.top(scoring, as_mask(matched, snapshot.size), wanted, deadline)
+    if len(scored) < wanted and len(scored) < matched.bit_count():
+        seen = {d for d, _ in scored}
+        scored += [(d, 0.0) for d in snapshot.order("newest", matched, wanted) if d not in seen][:wanted - len(scored)]
+    final = []
+    for docnum, score in deadline.each(scored):
+        stored = snapshot.stored(docnum)  # read once: the rerank and the hit both use it
+        final.append((stored, score * proximity_bonus(stored.get("body", ""), parsed.words)))
+    final.sort(key=lambda t: t[0].get("date", ""), reverse=True)
+    final.sort(key=lambda t: -t[1])  # stable: equal scores stay newest first
+    return final
+
+
+def hit(f: dict, terms: tuple[str, ...], score: float | None) -> Hit:
+    """The hit a record makes: its document's fields, the citation and the snippets."""
+    return Hit(
+        id=f["id"], doc_id=f["doc_id"], doc_title=f["doc_title"], doc_number=f.get("doc_number", ""),
+        doc_type=f.get("doc_type", ""), date=f.get("date", ""), item_no=f["item_no"],
+        item_title=f.get("item_title", ""),
+        citation=citation(f["doc_title"], f.get("doc_number", ""), f["item_no"],
+                          issuer=f.get("issuer", ""), date=f.get("date", "")),
+        part=f.get("part", "item"),
+        fragments=snippets(f.get("body", ""), terms),
+        score=round(score, 4) if score is not None else 0.0,
+        departments=_split(f.get("dept", "")), topics=_split(f.get("topic", "")),
+    )
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v for v in (value or "").split(",") if v)

@@ -1,0 +1,97 @@
+"""What a searcher needs besides the posting lists: facet table and date orders.
+
+Building them means reading every facet value's posting list (the meeting
+facet has one value per document) and every record's date — about a second at
+fifty thousand records, too long for a web worker's first request. So the
+indexer builds them after each commit and writes them beside the index as
+``tables-<generation>.arrays`` (see :mod:`indexer.store.arrays`); a searcher maps the
+file of its own generation (and segment list) without reading it and builds them
+itself only when the file is missing or belongs to another state of the index.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..store.arrays import read_arrays, write_arrays
+from ..store.postings import Postings
+from ..store.schema import FACET_FIELDS
+from .facets import Facet, FacetTable, as_mask, from_mask
+
+PREFIX = "tables-"
+SUFFIX = ".arrays"
+MAGIC = b"MINTABLE"
+FORMAT = 3  # bump when the arrays or their meaning change: files of another format are rebuilt
+
+
+@dataclass(frozen=True)
+class Tables:
+    facets: FacetTable
+    newest: np.ndarray  # live document numbers, newest first (undated first), then by item number
+    oldest: np.ndarray  # the same, oldest first
+
+    @classmethod
+    def build(cls, postings: Postings) -> Tables:
+        facets = FacetTable.build(postings)
+        reader = postings.searcher.reader()
+        live = np.flatnonzero(as_mask(facets.live, facets.size))
+        if not len(live):  # an empty index has no columns either
+            return cls(facets, live, live)
+        dates_column, numbers_column = reader.column_reader("date"), reader.column_reader("item_no")
+        dates = [_text(dates_column[d]) for d in live.tolist()]
+        numbers = np.array([numbers_column[d] for d in live.tolist()], dtype=np.int64)
+        rank = np.unique(np.array(dates, dtype=str), return_inverse=True)[1] if dates else np.zeros(0, int)
+        undated = np.array([not d for d in dates], dtype=bool)
+        newest = live[np.lexsort((numbers, -rank, ~undated))]
+        oldest = live[np.lexsort((numbers, rank, ~undated))]
+        return cls(facets, newest, oldest)
+
+    def order(self, sort: str) -> np.ndarray:
+        return self.newest if sort == "newest" else self.oldest
+
+    def save(self, index_dir: Path, searcher) -> Path:
+        """Write the tables for the searcher's state of the index; drop older files."""
+        arrays = {"live": as_mask(self.facets.live, self.facets.size), "newest": self.newest, "oldest": self.oldest}
+        for name, facet in self.facets.facets.items():
+            arrays[f"{name}.values"] = np.array(facet.values, dtype=str)
+            arrays[f"{name}.records"], arrays[f"{name}.codes"] = facet.records, facet.codes
+            arrays[f"{name}.starts"] = facet.starts
+            arrays[f"{name}.bits"] = facet.bits if facet.bits is not None else np.zeros((0, 0), dtype=np.uint64)
+        path = index_dir / f"{PREFIX}{searcher.reader().generation()}{SUFFIX}"
+        write_arrays(path, MAGIC, {"format": FORMAT, "identity": identity(searcher), "size": self.facets.size}, arrays)
+        for old in index_dir.glob(f"{PREFIX}*"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        return path
+
+    @classmethod
+    def load(cls, index_dir: Path, searcher) -> Tables | None:
+        """The tables written for this searcher's state of the index (mapped), or None."""
+        path = index_dir / f"{PREFIX}{searcher.reader().generation()}{SUFFIX}"
+        try:
+            meta, data = read_arrays(path, MAGIC)
+            if meta.get("format") != FORMAT or meta.get("identity") != identity(searcher):
+                return None
+            size = int(meta["size"])
+            facets = {}
+            for name in FACET_FIELDS:
+                bits = data[f"{name}.bits"]
+                facets[name] = Facet(tuple(data[f"{name}.values"].tolist()), data[f"{name}.records"],
+                                     data[f"{name}.codes"], data[f"{name}.starts"], bits if bits.size else None)
+            return cls(FacetTable(size, from_mask(data["live"]), facets), data["newest"], data["oldest"])
+        except (OSError, KeyError, ValueError):
+            return None  # missing, from another version, or damaged: build instead
+
+
+def identity(searcher) -> list[str]:
+    """The segments (and their deletions) a searcher sees, and its record count."""
+    reader = searcher.reader()
+    leaves = [f"{leaf.segment().segment_id()}:{leaf.segment().deleted_count()}"
+              for leaf, _ in reader.leaf_readers() if getattr(leaf, "segment", lambda: None)()]  # none when empty
+    return [*leaves, str(reader.doc_count_all())]
+
+
+def _text(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value or "")
