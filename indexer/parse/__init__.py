@@ -1,1 +1,9 @@
-"""TODO face."""
+"""Text into documents: a :class:`~indexer.model.Document` with its head, items, sub-points,
+departments and their roles, attendance and references.
+
+:func:`parse_file` and :func:`parse_text` (:mod:`.document`) are the door; the head
+(:mod:`.header`, :mod:`.reflow`), the body's tree (:mod:`.sections`), who was there
+(:mod:`.attendance`), who does what (:mod:`.roles`, with the departments and topics of
+:mod:`.gazetteer`), document numbers as keys (:mod:`.numbers`) and what a document cites
+(:mod:`.references`) are its rooms. Pure text work: no Whoosh, no jieba.
+"""
