@@ -117,3 +117,16 @@ def test_whoosh_and_jieba_are_imported_only_inside_indexer():
     scripts/naive.py is the naive Whoosh + jieba pipeline the benchmarks measure against.)"""
     outside = [p for p in _sources() if not p.is_relative_to(ROOT / "indexer")]
     assert {str(p.relative_to(ROOT)): used for p in outside if (used := _third_party(p) & UNMAINTAINED)} == {}
+
+
+MAX_MODULES = 15  # per folder: past it, a folder holds two rooms
+MAX_LINES = 450  # per module: one sitting's reading
+
+
+def test_rooms_stay_small():
+    """No folder of indexer/ holds more than about 15 modules, no module of the service more than
+    about 450 lines (STYLE.md, "When the house grows")."""
+    folders = {p.parent for p in (ROOT / "indexer").rglob("*.py")}
+    crowded = {str(f.relative_to(ROOT)): n for f in folders if (n := len(list(f.glob("*.py")))) > MAX_MODULES}
+    long = {str(p.relative_to(ROOT)): n for p in _sources() if (n := len(p.read_text("utf-8").splitlines())) > MAX_LINES}
+    assert (crowded, long) == ({}, {})

@@ -12,6 +12,7 @@ import pytest
 
 import indexer
 import indexer.search.evaluation
+import indexer.search.matching
 from webapp import create_app, presenters
 
 from .. import oracle
@@ -211,6 +212,28 @@ def test_document_number_typed_alone_opens_the_document(client):
     assert "已按“〔2021〕9号”直接打开此文件。" in html
     assert client.get(f"/search?q={quote('〔2021〕9号')}&list=1").status_code == 200
     assert client.get(f"/search?q={quote('电梯安全')}").status_code == 200
+
+
+@pytest.mark.parametrize("params", [
+    "q=电梯安全", "q=%22原则同意%22&dept=市住建局", "q=电梯 预算 不存在的词",  # the last: relaxed to any word
+    "q=会同&year=2021&sort=newest", "q=〔2021〕9号&list=1", "q=〔2099〕1号", "q=市发改委 牵头", "",
+])
+def test_the_search_page_evaluates_its_query_once(client, monkeypatch, params):
+    """Hits, facet counts, the timeline and the number lookup come from one evaluation: the query
+    is parsed once, and no query (the request's, its relaxed form, a tier of the ranking, the
+    reference a lookup follows) is evaluated twice."""
+    parsed, evaluated = [], []
+    parse, bits = indexer.search.evaluation.parse_query, indexer.search.matching.Matcher.bits
+    monkeypatch.setattr(indexer.search.evaluation, "parse_query", lambda q: parsed.append(q) or parse(q))
+    monkeypatch.setattr(indexer.search.matching.Matcher, "bits",
+                        lambda self, q, *a, **k: evaluated.append(q) or bits(self, q, *a, **k))
+    html = html_of(client, f"/search?{params}")
+    queries = [q for q in evaluated if "visibility" not in repr(q)]  # (the caller's scope: once per searcher)
+    assert len(parsed) == 1
+    assert queries and all(queries.count(q) == 1 for q in queries), queries
+    monkeypatch.undo()
+    total = client.get(f"/api/search?{params}").get_json()["total"]
+    assert ('<figure class="timeline"' in html) == (total > 0)  # the timeline of the same matches
 
 
 MINUTES = 30  # seven records each: more than two pages of 100
