@@ -18,7 +18,7 @@ setup(
         "webapp.static": ["*.css", "*.js", "*.svg"],
     },
     install_requires=[
-        # Whoosh 2.7.4 rather than whoosh-reloaded 2.7.5: see README, "Why Whoosh 2.7.4".
+        # Whoosh 2.7.4 rather than whoosh-reloaded 2.7.5: see docs/architecture.md, "Why Whoosh 2.7.4".
         "Whoosh~=2.7.4",
         "jieba~=0.42.1",
         "rjieba~=0.2.2",  # jieba's algorithm compiled, for indexing where its words are jieba's (indexer/analysis.py)

@@ -4,7 +4,7 @@ corpus (read in place) and on variants generated from it and from the samples.
     .venv/bin/pip install -e '.[test,compare]'
     .venv/bin/python scripts/compare_libraries.py [--corpus ../shared/corpus]
 
-Prints one Markdown table per component (the README carries them):
+Prints one Markdown table per component (docs/parsing.md and docs/performance.md give the results):
 
 - HTML main text: ours (indexer.html.html_text) vs trafilatura.extract vs
   readability-lxml (its main content, made text by our tree walk). On every real

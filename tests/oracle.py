@@ -32,7 +32,7 @@ def cn_date(iso: str) -> str:
 
 
 def citation(doc: Document, item_no: int = 0, subpoint: int = 0) -> str:
-    """As the README writes them: 《title》（number）第五项第（一）点; a document without a
+    """As docs/search.md writes them: 《title》（number）第五项第（一）点; a document without a
     number is named by issuer and date."""
     if doc.doc_number:
         source = f"（{doc.doc_number}）"

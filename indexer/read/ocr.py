@@ -41,7 +41,7 @@ from .text import Recognised, join_wrapped
 # PDF pages are rendered at this resolution. Body text (16 pt) reads as well at 100-300 dpi (error
 # rate 0.18-0.24% on the samples drawn as scanned PDFs; 100 dpi is fastest, 0.48 pages/s against 0.34),
 # but small print does not: 10.5 pt (五号, tables and notes) read at 4.7% at 100 dpi, 4.9% at 150 and
-# 0% at 200 (scripts/bench --only ocr; README, "Scanned documents (OCR)"). The recognizer shrinks any
+# 0% at 200 (scripts/bench --only ocr; docs/parsing.md, "Scanned documents (OCR)"). The recognizer shrinks any
 # page to 2,000 pixels (171 dpi for A4) before it looks for text, so more only costs time.
 PDF_DPI = 200
 THREADS_ENV = "MINUTES_OCR_THREADS"

@@ -36,7 +36,7 @@ def decode(data: bytes, path: str) -> str:
     is UTF-8; else charset-normalizer's best reading (GB18030/GBK, UTF-16 without a BOM,
     Big5…), which decoded every text and every 60-character head of the real corpus in
     seven encodings, where our own guesser (UTF-16 by its NUL bytes, else GB18030) missed
-    one-line Chinese UTF-16 (scripts/compare_libraries.py; README, "Well-kept libraries")."""
+    one-line Chinese UTF-16 (scripts/compare_libraries.py; docs/parsing.md, "Files the readers take")."""
     if not data.strip():
         raise ParseError(path, "file is empty")
     if data.startswith(b"\xef\xbb\xbf"):

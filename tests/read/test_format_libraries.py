@@ -1,5 +1,5 @@
 """Our readers against well-kept libraries (issue 16): ours stays only where it does better.
-The numbers come from scripts/compare_libraries.py, the same code the README's tables print."""
+The numbers come from scripts/compare_libraries.py, the same code whose tables docs/parsing.md summarises."""
 import importlib.util
 import io
 

@@ -1,4 +1,4 @@
-"""indexer/formats_doc.py on files Microsoft Word wrote (tests/fixtures/README.md says where they
+"""indexer/read/doc.py on files Microsoft Word wrote (tests/fixtures/README.md says where they
 come from) and on the structures of Word 6/95 files that tests/legacy_gen.py reproduces: only the
 main document is read, in the order of its piece table."""
 import pytest

@@ -3,7 +3,7 @@ clicked, or reached by keyboard, narrows the results to its count; the meeting c
 year facet and item links; the workload grid's cells open their tasks.
 
 The server reads the real corpus (../shared/corpus, through conftest's ``real_index_dir``)
-when it is present, else the samples; the screenshots the README shows
+when it is present, else the samples; the screenshots docs/search.md shows
 (test-artifacts/timeline.png, meetings.png, workload.png) come from these tests."""
 import re
 
