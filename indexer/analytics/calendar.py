@@ -1,4 +1,6 @@
-"""The meetings of the index: the minutes by year (the meeting calendar) and a meeting's previous and next of the same series."""
+"""The meetings of the index: the minutes by year (the meeting calendar) and a meeting's
+previous and next of the same series, per cross-references view (see :mod:`.crossrefs`).
+"""
 from __future__ import annotations
 
 from collections import Counter, defaultdict

@@ -23,14 +23,7 @@ from ..citation import citation
 from ..deadline import NO_DEADLINE, Deadline, Resumable
 from ..model import CO_LEAD, LEAD, Document, Item, from_dict
 from ..parse import gazetteer
-from ..parse.references import (
-    TITLE,
-    Citation,
-    Registry,
-    cited,
-    normalize_title,
-    resolve,
-)
+from ..parse.references import TITLE, Citation, Registry, cited, normalize_title, resolve
 from ..search.tables import identity
 from ..store.postings import Postings
 from ..store.records import item_from_record

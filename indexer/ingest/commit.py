@@ -1,4 +1,6 @@
-"""Committing an upload: the staged files of a batch indexed into the live index, each moved to the uploads folder."""
+"""Committing an upload: a staged batch's files indexed into the live index and moved into
+the uploads folder, each with the document it became (see :mod:`.uploads` for staging).
+"""
 from __future__ import annotations
 
 import os

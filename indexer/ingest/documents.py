@@ -1,4 +1,9 @@
-"""x"""
+"""Files to documents: which files a folder holds, each read and parsed, with the visibility
+``minutes index`` would give it; many files parsed in processes.
+
+Every file is parsed on its own: one that fails becomes a :class:`~indexer.model.FileFailure`
+naming it and the reason, and the rest go on.
+"""
 from __future__ import annotations
 
 import multiprocessing

@@ -13,16 +13,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
 
 from ..analytics.crossrefs import save_crossrefs
-from ..errors import IndexLocked, IndexOutdated, MinutesError, SourcesMissing
+from ..errors import IndexOutdated, MinutesError, SourcesMissing
 from ..model import Document, FileFailure, IndexReport, Moved
 from ..read import ocr
 from ..search.suggest import save_vocabulary
 from ..search.tables import Tables
 from ..store import lifecycle, segmenter
-from ..store.flat import FlatCodec
 from ..store.index import create_index, index_state
 from ..store.lifecycle import (
     CRASH_ENV,
@@ -41,17 +39,8 @@ from ..store.schema import record_rules, recorded_rules
 from ..store.segmenter import use_cache_folder, use_fast_segmenter
 from ..visibility import RULES_FILE, Classified, Rules, decide
 from .documents import OCR_CACHE, PARALLEL_PARSE_MIN, collect_files, parse_all
-from .sources import (
-    LEGACY_ROOT,
-    Found,
-    Indexed,
-    Plan,
-    Roots,
-    indexed_documents,
-    lost,
-    plan,
-    triage,
-)
+from .sources import LEGACY_ROOT, Found, Indexed, Plan, Roots, indexed_documents, lost, plan, triage
+from ..store.index import open_writer
 
 # Files: an update commits at least this often, so an interrupted run loses no more. Each commit
 # leaves its own segments (two with --procs 2), and a search pays per segment: 1,248 files in
@@ -317,15 +306,8 @@ class _Run:
     def _write(self, ix, docs: list[tuple[Document, Found]], removed: list[Indexed], fresh: bool) -> None:
         # In processes, each writing a segment of its own; for an update too when it is large.
         parallel = self.procs > 1 and (fresh or len(docs) >= PARALLEL_PARSE_MIN)
-        options = {"procs": self.procs, "multisegment": True} if parallel else {}
         _arm_toc_crash(ix)
-        try:
-            # Not compound: Whoosh reads a compound segment's parts through BytesIO copies
-            # (~16 ms per part and every part's size in each process); separate files are read in place.
-            # FlatCodec: each segment's postings also as mapped arrays (see indexer.store.flat).
-            writer = ix.writer(timeout=self.lock_timeout, limitmb=256, compound=False, codec=FlatCodec(), **options)
-        except LockError:  # only if a writer ignored our lock file
-            raise IndexLocked(str(self.index_dir)) from None
+        writer = open_writer(ix, self.index_dir, self.lock_timeout, self.procs if parallel else 1)
         with writer:
             for doc in removed:
                 writer.delete_by_term("file", doc.location.key)

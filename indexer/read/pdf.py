@@ -1,4 +1,8 @@
-"""PDF files: the text layer, with lines wrapped by the page width joined again; pages without one are recognised as scans."""
+"""PDF files: the text layer, with lines wrapped by the page width joined again.
+
+Pages without a text layer are scans: recognised by :mod:`indexer.read.ocr` when the ``ocr``
+extra is installed, else the PDF is refused as needing OCR.
+"""
 from __future__ import annotations
 
 import io

@@ -1,4 +1,6 @@
-"""Text shared by the readers: decoding bytes, what a reader returns, and pages laid out at a width joined again."""
+"""Text shared by the readers: bytes decoded, what a reader returns, and pages laid out at a
+width (PDF, OFD, scans) with the lines the width wrapped joined again.
+"""
 from __future__ import annotations
 
 import re

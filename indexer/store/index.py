@@ -1,15 +1,27 @@
-"""x"""
+"""The index of record on one screen: where it is opened, created, checked and written.
+
+The Whoosh index lives in the index folder's ``live/`` (see :mod:`indexer.store.lifecycle`
+for the folder, its locks and the atomic swap of a rebuild). It is opened only after its
+schema version and analyzer fingerprint are checked against the code's
+(:mod:`indexer.store.schema`): an index built otherwise is reported as outdated, never read
+wrongly. :func:`open_writer` is the one place a writer is made (by
+:mod:`indexer.ingest.indexing`); :class:`indexer.engine.SearchIndex` opens the searcher.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.index import LockError
 
-from ..errors import IndexNotFound, IndexOutdated, MinutesError
+from ..errors import IndexLocked, IndexNotFound, IndexOutdated, MinutesError
 from . import segmenter
+from .flat import FlatCodec
 from .lifecycle import cache_dir, index_location, is_legacy, live_dir
 from .schema import build_schema, check_meta, write_meta
-from .segmenter import use_cache_folder
+
+LEGACY_REASON = "built by an older version, with its files directly in the index folder"
+WRITER_MEMORY_MB = 256  # per writing process, before a segment is flushed
 
 
 def index_state(index_dir: Path) -> str:
@@ -26,10 +38,8 @@ def index_state(index_dir: Path) -> str:
     return "current"
 
 
-LEGACY_REASON = "built by an older version, with its files directly in the index folder"
-
-
 def create_index(target: Path):
+    """A new, empty index in ``target`` (a ``live/`` folder, or a rebuild's scratch folder)."""
     target.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(target), build_schema())
     write_meta(target)
@@ -45,12 +55,26 @@ def open_whoosh_index(index_dir: str | Path):
     live = live_dir(index_dir)
     if not whoosh_index.exists_in(str(live)):
         raise IndexNotFound(str(index_dir))
-    use_cache_folder(cache_dir(index_dir))
+    segmenter.use_cache_folder(cache_dir(index_dir))
     check_meta(live, index_dir)
     try:
         return whoosh_index.open_dir(str(live))
     except (OSError, ValueError) as e:  # corrupt or unreadable table of contents
         raise MinutesError(f"cannot open index at {index_dir}: {e}") from None
+
+
+def open_writer(ix, index_dir: Path, timeout: float, procs: int = 1):
+    """A writer of ``ix`` (use it as a context manager: committed at the end, cancelled on an
+    error). ``procs`` > 1: that many processes, each writing a segment of its own.
+
+    Not compound: Whoosh reads a compound segment's parts through BytesIO copies (~16 ms per
+    part and every part's size in each process); separate files are read in place. FlatCodec:
+    each segment's postings also as mapped arrays (see :mod:`indexer.store.flat`)."""
+    options = {"procs": procs, "multisegment": True} if procs > 1 else {}
+    try:
+        return ix.writer(timeout=timeout, limitmb=WRITER_MEMORY_MB, compound=False, codec=FlatCodec(), **options)
+    except LockError:  # only if a writer ignored our lock file
+        raise IndexLocked(str(index_dir)) from None
 
 
 def warm_up(index_dir: str | Path | None = None) -> None:

@@ -141,7 +141,7 @@ def test_a_missing_or_damaged_flat_file_is_read_through_whoosh_then_written_agai
 def test_an_index_written_without_flat_files_gets_them_from_minutes_index(tmp_path, monkeypatch):
     folder, index_dir = tmp_path / "docs", tmp_path / "ix"
     shutil.copytree(CORPUS, folder)
-    monkeypatch.setattr(indexer.ingest.indexing, "FlatCodec", lambda: None)  # Whoosh's default codec: no .flat files
+    monkeypatch.setattr(indexer.store.index, "FlatCodec", lambda: None)  # Whoosh's default codec: no .flat files
     monkeypatch.setattr(indexer.ingest.indexing, "write_missing_flats", lambda searcher: 0)
     indexer.index_paths([folder], index_dir)
     assert not _flat_files(index_dir)
