@@ -22,7 +22,7 @@ from webapp import create_app
 
 from .conftest import MINUTES_2021_9, ROOT, start_gunicorn
 
-# The misspelling docs/operations.md shows: the only undeclared name outside this file (which
+# The misspelling the docs show (operations.md, cli.md): the only undeclared name outside this file (which
 # makes up names on purpose, and is not searched).
 EXAMPLE = "MINUTES_INDX"
 VARIABLE = re.compile(r"\bMINUTES_[A-Z0-9_]*[A-Z0-9]\b")
