@@ -4,14 +4,20 @@
 
 Environment: MINUTES_BIND (default 127.0.0.1:8000), MINUTES_WORKERS (default 2),
 MINUTES_INDEX (index folder, read by the app itself; default: the project's
-index/ folder, wherever gunicorn is started from).
+index/ folder, wherever gunicorn is started from); every setting is declared in
+indexer/settings.py, and an undeclared MINUTES_* variable stops gunicorn here.
 """
-import os
+import sys
 
 import indexer
 
-bind = os.environ.get("MINUTES_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("MINUTES_WORKERS", "2"))
+try:
+    indexer.check_environment()
+except indexer.SettingError as e:
+    sys.exit(f"Error: {e}")  # SystemExit passes through gunicorn's reading of this file: exit status 1
+
+bind = indexer.setting_value("BIND")
+workers = indexer.setting_value("WORKERS")
 worker_class = "sync"  # one request at a time per worker: its searcher is not shared across threads
 preload_app = True  # load the app (and jieba's dictionary, below) once, before forking
 timeout = 30

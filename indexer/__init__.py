@@ -112,6 +112,18 @@ from .search.highlight import Fragment, highlight_all
 from .search.query import highlight_terms
 from .search.results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
 from .search.suggest import Suggestion
+from .settings import (
+    SETTINGS,
+    Setting,
+    SettingError,
+    UnknownSetting,
+    check_config_keys,
+    check_environment,
+    config_defaults,
+    config_from_environment,
+    setting,
+)
+from .settings import value as setting_value
 from .store.index import warm_up
 from .store.lifecycle import default_index_dir, index_location
 from .store.schema import FACET_FIELDS
@@ -140,4 +152,6 @@ __all__ = [
     "TimelineBar", "Calendar", "DeptTopics", "Meeting", "MeetingItem", "Stack", "Timeline", "TopicCount", "Workload",
     "WorkloadCell", "WorkloadRow", "YearCount", "dept_topics", "workload", "meeting_calendar", "narrowed_query",
     "meeting_neighbours",
+    "SETTINGS", "Setting", "SettingError", "UnknownSetting", "check_config_keys", "check_environment",
+    "config_defaults", "config_from_environment", "setting", "setting_value",
 ]

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import settings
 from .analytics.crossrefs import CrossReferences
 from .analytics.timeline import Timeline, month_codes, series
 from .deadline import NO_DEADLINE, Deadline, Resumable
@@ -51,7 +52,7 @@ from .store.records import item_from_record
 from .store.schema import PREAMBLE
 from .visibility import Access
 
-SEARCH_TIME_LIMIT_S = 3.0  # an index's time limit per call, unless it is opened with another
+SEARCH_TIME_LIMIT_S = settings.default("SEARCH_TIME_LIMIT")  # an index's limit per call (3 s), unless opened with another
 VISIBLE_CACHE_SIZE = 64  # distinct accesses (sets of labels) whose visible records a searcher keeps
 
 

@@ -35,6 +35,10 @@ def _index_dir(value: str | None) -> Path:
 @click.version_option(package_name="minutes-search")
 def cli():
     """纪要检索: full-text search over meeting minutes and official documents."""
+    try:
+        indexer.check_environment()  # a misspelt MINUTES_* variable stops every command
+    except indexer.SettingError as e:
+        raise click.ClickException(str(e)) from None
 
 
 @cli.command("index")

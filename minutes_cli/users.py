@@ -13,10 +13,14 @@ from pathlib import Path
 
 import click
 
+import indexer
+
 from . import INDEX_HELP, _index_dir
 
 USERS_HELP = "Users file (default: $MINUTES_USERS_FILE or $MINUTES_USERS, else users.json in the index folder)."
 LOG_HELP = "Audit log (default: $MINUTES_AUDIT_LOG, else audit.log in the index folder)."
+USERS_ENV = indexer.setting("USERS_FILE").variables  # MINUTES_USERS_FILE, MINUTES_USERS
+LOG_ENV = indexer.setting("AUDIT_LOG").variables
 
 
 def _users_file(index_dir: str | None, users: str | None):
@@ -57,8 +61,8 @@ def _change(index_dir, users, log, event: str, action, what: dict):
 
 
 def _file_options(command):
-    command = click.option("--log", "log", envvar="MINUTES_AUDIT_LOG", help=LOG_HELP)(command)
-    command = click.option("--users", "users", envvar=["MINUTES_USERS_FILE", "MINUTES_USERS"], help=USERS_HELP)(command)
+    command = click.option("--log", "log", envvar=LOG_ENV, help=LOG_HELP)(command)
+    command = click.option("--users", "users", envvar=USERS_ENV, help=USERS_HELP)(command)
     return click.option("--index", "index_dir", help=INDEX_HELP)(command)
 
 
@@ -161,7 +165,7 @@ def list_cmd(as_json, index_dir, users, log):
                                           "user_add, user_remove, passwd, locked, anonymous_searches.")
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines, as the log stores them.")
 @click.option("--index", "index_dir", help=INDEX_HELP)
-@click.option("--log", "log", envvar="MINUTES_AUDIT_LOG", help=LOG_HELP)
+@click.option("--log", "log", envvar=LOG_ENV, help=LOG_HELP)
 def log_cmd(since, user, event, as_json, index_dir, log):
     """Print the audit trail: sign-ins, searches and views by signed-in users, uploads,
     user changes, and counts of anonymous searches, oldest first.

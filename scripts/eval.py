@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import re
 import sys
 import tempfile
@@ -39,9 +38,9 @@ import naive  # noqa: E402  (scripts/naive.py: the baseline)
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 10
-REAL_CORPUS = Path(os.environ.get("MINUTES_REAL_CORPUS") or ROOT.parent / "shared" / "corpus")
+REAL_CORPUS = Path(indexer.setting_value("REAL_CORPUS") or ROOT.parent / "shared" / "corpus")
 REAL_QUERIES = ROOT / "scripts" / "eval_real_queries.tsv"
-REQUIRE_REAL = "MINUTES_REQUIRE_REAL_CORPUS"
+REQUIRE_REAL = indexer.setting("REQUIRE_REAL_CORPUS").variable
 # {quote:PATH:OFFSET:LENGTH}: LENGTH characters at character OFFSET of the file's UTF-8 text.
 QUOTE = re.compile(r"\{quote:([^{}]+):(\d+):(\d+)\}")
 # Records of one document fetched per page when collecting a ranked list of documents,
@@ -216,7 +215,7 @@ def real_block(args) -> int:
     if not corpus.is_dir():
         why = (f"real corpus: skipped, no folder at {corpus} (expected ../shared/corpus beside the repository; "
                "--real-corpus PATH or MINUTES_REAL_CORPUS=PATH point elsewhere)")
-        if os.environ.get(REQUIRE_REAL) == "1":
+        if indexer.setting_value(REQUIRE_REAL) == "1":
             print(f"{why}; {REQUIRE_REAL}=1 makes this an error", file=sys.stderr)
             return 1
         print(why)

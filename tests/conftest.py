@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "samples" / "corpus"
 MINUTES_2021_9 = CORPUS / "示例市政府常务会议纪要-2021-09.txt"
 # The real public documents, read in place and never copied into this repository.
-REAL_CORPUS = Path(os.environ.get("MINUTES_REAL_CORPUS") or ROOT.parent / "shared" / "corpus")
+REAL_CORPUS = Path(indexer.setting_value("REAL_CORPUS") or ROOT.parent / "shared" / "corpus")
 SUZHOU = REAL_CORPUS / "suzhou" / "suzhou_changwu_2021_9.txt"
 
 
@@ -31,7 +31,7 @@ def require_real_corpus() -> Path:
         return REAL_CORPUS
     message = (f"the real corpus is not at {REAL_CORPUS} (expected ../shared/corpus beside the "
                "repository, or MINUTES_REAL_CORPUS=/path)")
-    if os.environ.get("MINUTES_REQUIRE_REAL_CORPUS") == "1":
+    if indexer.setting_value("REQUIRE_REAL_CORPUS") == "1":
         pytest.fail(message + "; MINUTES_REQUIRE_REAL_CORPUS=1 makes this a failure", pytrace=False)
     pytest.skip(message)
 

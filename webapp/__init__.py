@@ -1,29 +1,39 @@
 """纪要检索's web front end: HTML pages and their JSON twins.
 
-``create_app()`` follows Flask's tutorial factory: defaults, then the instance
-folder's ``config.py``, then ``MINUTES_*`` environment variables (``MINUTES_INDEX``
-names the index), then the test mapping. Nothing happens at import time.
+``create_app()`` follows Flask's tutorial factory: the defaults of indexer's settings
+table, then the instance folder's ``config.py``, then ``MINUTES_*`` environment
+variables (``MINUTES_INDEX`` names the index), then the test mapping. An undeclared
+``MINUTES_*`` variable or config key stops it with :class:`indexer.SettingError`.
+Nothing happens at import time.
 """
 from __future__ import annotations
 
-from flask import Flask
+import os
+
+from flask import Config, Flask
 
 import indexer
+
+
+def _config_file(app: Flask) -> Config:
+    """The instance folder's config.py, refused if it names a key that is neither declared in
+    indexer's settings nor Flask's own or Flask-WTF's (``WTF_*``): a misspelt key is an error."""
+    file = Config(app.config.root_path)
+    file.from_pyfile("config.py", silent=True)
+    flasks = set(app.default_config) | {key for key in file if key.startswith("WTF_")}
+    indexer.check_config_keys(file, flasks, where=os.path.join(app.config.root_path, "config.py"))
+    return file
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     from . import admin, auth, errors, index_holder, meetings, security, uploads, views
 
+    indexer.check_environment()  # an undeclared MINUTES_* variable stops start-up here
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(
-        INDEX=str(indexer.default_index_dir()),
-        PAGE_SIZE=10,
-        SEARCH_TIME_LIMIT=indexer.SEARCH_TIME_LIMIT_S,  # seconds per request (MINUTES_SEARCH_TIME_LIMIT); None: none
-        JSON_AS_ASCII=False,
-        **auth.DEFAULTS,  # accounts, sign-in and the audit log: see webapp/auth.py
-    )
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("MINUTES")
+    app.config.from_mapping(indexer.config_defaults())  # every key, its default and meaning: indexer/settings.py
+    app.config["INDEX"] = str(indexer.default_index_dir())
+    app.config.from_mapping(_config_file(app))
+    app.config.from_mapping(indexer.config_from_environment())
     if test_config:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False

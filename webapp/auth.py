@@ -24,7 +24,6 @@ import os
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,26 +42,6 @@ ANONYMOUS_MODES = ("public", "none", "staff")
 SECRET_FILE = "secret_key"
 # Open when ANONYMOUS_ACCESS is "none": signing in, the assets, and the health check.
 OPEN_ENDPOINTS = {"auth.login", "static", "minutes.healthz"}
-
-DEFAULTS = {
-    "ANONYMOUS_ACCESS": "public",
-    "SIGN_IN": True,  # False: no sign-in form and no sessions (a public-only instance)
-    "USERS_FILE": None,  # default <INDEX>/users.json (or $MINUTES_USERS)
-    "AUDIT_LOG": None,  # default <INDEX>/audit.log
-    "SIGNIN_STATE": None,  # default <INDEX>/signin.sqlite
-    "SIGNIN_MAX_FAILURES": 5,  # per name typed, within SIGNIN_LOCK_MINUTES
-    "SIGNIN_MAX_FAILURES_PER_ADDRESS": 20,
-    "SIGNIN_LOCK_MINUTES": 15,
-    "TRUSTED_HEADER": "",  # e.g. X-Remote-User; empty: no single sign-on
-    "TRUSTED_PROXIES": [],  # socket addresses or networks the header is honoured from
-    "PROXY_FIX": 0,  # proxies in front whose X-Forwarded-For/-Proto to believe (werkzeug's ProxyFix); 0: none
-    "SESSION_COOKIE_NAME": "minutes_session",
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
-    "SESSION_COOKIE_SECURE": False,  # True forces it; otherwise set whenever the request came over HTTPS
-    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
-    "WTF_CSRF_TIME_LIMIT": None,  # a form's token lives as long as its session
-}
 
 MESSAGES = {
     "bad": "用户名或密码不正确。",
@@ -346,11 +325,9 @@ def init_app(app: Flask) -> None:
         raise ValueError(f"ANONYMOUS_ACCESS must be one of {', '.join(ANONYMOUS_MODES)}, "
                          f"not {app.config['ANONYMOUS_ACCESS']!r}")
     index_dir = Path(app.config["INDEX"])
-    users_default = Path(os.environ["MINUTES_USERS"]) if os.environ.get("MINUTES_USERS") else \
-        accounts.default_path(index_dir)
     lock_seconds = float(app.config["SIGNIN_LOCK_MINUTES"]) * 60
     app.extensions["minutes_auth"] = AuthState(
-        users=accounts.UsersFile(_path(app, "USERS_FILE", users_default)),
+        users=accounts.UsersFile(_path(app, "USERS_FILE", accounts.default_path(index_dir))),
         limits=throttle.SignInLimits(_path(app, "SIGNIN_STATE", throttle.default_path(index_dir)),
                                      int(app.config["SIGNIN_MAX_FAILURES"]),
                                      int(app.config["SIGNIN_MAX_FAILURES_PER_ADDRESS"]), lock_seconds),

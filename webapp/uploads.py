@@ -4,11 +4,10 @@ audit, then commit or cancel. The engine does the work (:mod:`indexer`'s
 request, calls it, and shows the result, each page with a JSON twin under
 ``/api/upload…`` of the same data.
 
-Config: ``UPLOAD_MAX_FILE_BYTES`` (per file; default what ``minutes index`` reads,
-20 MB), ``UPLOAD_MAX_FILES`` (per upload, 50), ``MAX_CONTENT_LENGTH`` (the whole
-request, 110 MB: Flask answers 413 beyond it), ``UPLOAD_COMMIT_TIMEOUT`` (seconds a
-commit waits for another commit or a ``minutes index`` run, 15: within gunicorn's
-worker timeout).
+Config (defaults and meanings in indexer/settings.py): ``UPLOAD_MAX_FILE_BYTES`` (per
+file), ``UPLOAD_MAX_FILES`` (per upload), ``MAX_CONTENT_LENGTH`` (the whole request: Flask
+answers 413 beyond it), ``UPLOAD_COMMIT_TIMEOUT`` (seconds a commit waits for another
+commit or a ``minutes index`` run).
 """
 from __future__ import annotations
 
@@ -273,12 +272,7 @@ def too_large(e):
                           f"{_mb(current_app.config['UPLOAD_MAX_FILE_BYTES'])}）", 413)
 
 
-def init_app(app: Flask) -> None:
-    app.config.setdefault("UPLOAD_MAX_FILE_BYTES", indexer.UPLOAD_MAX_FILE_BYTES)
-    app.config.setdefault("UPLOAD_MAX_FILES", indexer.UPLOAD_MAX_FILES)
-    app.config.setdefault("UPLOAD_COMMIT_TIMEOUT", indexer.UPLOAD_COMMIT_TIMEOUT_S)
-    if not app.config.get("MAX_CONTENT_LENGTH"):
-        app.config["MAX_CONTENT_LENGTH"] = 110 * 1024 * 1024
+def init_app(app: Flask) -> None:  # the config's defaults: indexer/settings.py
     app.register_blueprint(bp)
 
 

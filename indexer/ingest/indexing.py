@@ -7,13 +7,13 @@ replaced together in one writer commit, never half.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from .. import settings
 from ..analytics.crossrefs import save_crossrefs
 from ..errors import IndexOutdated, MinutesError, SourcesMissing
 from ..model import Document, FileFailure, IndexReport, Moved
@@ -23,7 +23,6 @@ from ..search.tables import Tables
 from ..store import lifecycle, segmenter
 from ..store.index import create_index, index_state
 from ..store.lifecycle import (
-    CRASH_ENV,
     cache_dir,
     clear_scratch,
     crash_point,
@@ -48,8 +47,8 @@ from ..store.index import open_writer
 # (311 queries, 10,000 items); merging them afterwards took 115 s, more than the indexing. At
 # about 10 files/s, 5,000 files is under ten minutes of work to lose, and a city's archive is a
 # few segments.
-COMMIT_EVERY = 5000
-COMMIT_EVERY_ENV = "MINUTES_COMMIT_EVERY"  # sets it for a process (tests use small batches)
+COMMIT_EVERY = settings.default("COMMIT_EVERY")  # 5000
+COMMIT_EVERY_ENV = settings.setting("COMMIT_EVERY").variable  # sets it for a process (tests use small batches)
 
 
 def commit_every() -> int:
@@ -57,7 +56,7 @@ def commit_every() -> int:
     starts: ``$MINUTES_COMMIT_EVERY`` if set, else :data:`COMMIT_EVERY`. A run killed or
     interrupted half-way keeps what it committed; the next run finds those files unchanged
     and reads only the rest. (A ``--rebuild`` is one commit: it is swapped in whole.)"""
-    return max(1, int(os.environ.get(COMMIT_EVERY_ENV) or COMMIT_EVERY))
+    return max(1, settings.value("COMMIT_EVERY"))
 
 
 def index_paths(
@@ -327,7 +326,7 @@ class _Run:
 def _arm_toc_crash(ix) -> None:
     """Test-only (see :func:`indexer.store.lifecycle.crash_point`): the ``toc`` stage lies inside
     Whoosh's commit, where it writes the new table of contents."""
-    if os.environ.get(CRASH_ENV) != "toc":
+    if settings.value("TEST_CRASH_AT") != "toc":
         return
     storage = ix.storage
     create_file = storage.create_file

@@ -40,6 +40,7 @@ from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
+from .. import settings
 from ..errors import MinutesError
 from ..model import from_dict
 from ..read import ocr
@@ -53,9 +54,10 @@ from .sources import Roots, absolute
 
 UPLOADS, FILES, STAGING = "uploads", "files", ".staging"
 BATCH_FILE = "batch.json"
-MAX_FILES = 50  # per batch
+MAX_FILES = settings.default("UPLOAD_MAX_FILES")  # per batch (50)
 STAGING_MAX_AGE_S = 24 * 3600  # a batch neither committed nor discarded is dropped after this
-COMMIT_TIMEOUT_S = 15.0  # wait for other commits and the writer; within a web worker's timeout
+# Wait for other commits and the writer (15 s); within a web worker's timeout.
+COMMIT_TIMEOUT_S = settings.default("UPLOAD_COMMIT_TIMEOUT")
 # Scanned pages one upload may have recognised: its check reads them within the web request, at
 # 2-4 s a page on two cores (scripts/bench, OCR), inside a web worker's 30 s timeout. (The commit
 # reads them from the OCR cache the check filled.) Longer scans go through minutes index.

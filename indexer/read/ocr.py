@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
+from .. import settings
 from ..errors import ParseError
 from ..model import OcrPage
 from .text import Recognised, join_wrapped
@@ -44,7 +45,7 @@ from .text import Recognised, join_wrapped
 # 0% at 200 (scripts/bench --only ocr; docs/parsing.md, "Scanned documents (OCR)"). The recognizer shrinks any
 # page to 2,000 pixels (171 dpi for A4) before it looks for text, so more only costs time.
 PDF_DPI = 200
-THREADS_ENV = "MINUTES_OCR_THREADS"
+THREADS_ENV = settings.setting("OCR_THREADS").variable
 # Part of every cache key: bump it when what a page reads as changes (reading order, tidying).
 CACHE_VERSION = 1
 
@@ -127,7 +128,7 @@ def _engine():
         _inherited.append(_loaded[1])
     from rapidocr_onnxruntime import RapidOCR
 
-    threads = int(os.environ.get(THREADS_ENV) or 0) or _threads or -1
+    threads = settings.value("OCR_THREADS") or _threads or -1
     _loaded = (os.getpid(), RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads))
     return _loaded[1]
 

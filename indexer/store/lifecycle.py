@@ -39,15 +39,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .. import settings
 from ..errors import IndexLocked, MinutesError
 
 # Read at each call: tests and callers may change it; MINUTES_WRITER_TIMEOUT sets it for a process.
-WRITER_TIMEOUT_S = float(os.environ.get("MINUTES_WRITER_TIMEOUT") or 10.0)
+WRITER_TIMEOUT_S = settings.value("WRITER_TIMEOUT")
 LIVE, LOCK, SCRATCH, CACHE = "live", ".lock", ".rebuild", "cache"
 # The project this package belongs to: its index/ folder is the default index.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # indexer/store/lifecycle.py → the checkout
 # Test-only: kill the writer with SIGKILL when it reaches this stage (see crash_point).
-CRASH_ENV = "MINUTES_TEST_CRASH_AT"
+CRASH_ENV = settings.setting("TEST_CRASH_AT").variable
 CRASH_STAGES = ("add", "commit", "toc", "tables", "swap", "swapped")
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -57,8 +58,9 @@ _LEGACY_FILES = ("_MAIN_*.toc", "MAIN_*", "minutes-meta.json", "tables-*.npz")
 def default_index_dir() -> Path:
     """``$MINUTES_INDEX`` if set, else the project's ``index/`` folder, wherever the
     command runs from; an absolute path either way."""
-    if os.environ.get("MINUTES_INDEX"):
-        return Path(os.environ["MINUTES_INDEX"]).absolute()
+    index = settings.value("INDEX")
+    if index:
+        return Path(index).absolute()
     if not (PROJECT_ROOT / "setup.py").is_file():
         raise MinutesError("no index folder: pass --index DIR or set MINUTES_INDEX "
                            f"(this installation has no project folder: {PROJECT_ROOT})")
@@ -147,7 +149,7 @@ def crash_point(stage: str) -> None:
     ``tables`` (committed, facet tables not yet written), ``swap`` (a rebuild
     complete in ``.rebuild/``, not yet swapped in), ``swapped`` (exchanged, the old
     index not yet deleted). Never set it outside tests."""
-    if os.environ.get(CRASH_ENV) == stage:
+    if settings.value("TEST_CRASH_AT") == stage:
         os.kill(os.getpid(), signal.SIGKILL)
 
 

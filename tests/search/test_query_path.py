@@ -42,7 +42,6 @@ and the scorer's order, which a page does not show).
 """
 from __future__ import annotations
 
-import os
 import random
 import re
 import shutil
@@ -73,7 +72,7 @@ STATES = ("fresh", "updated", "pruned", "rebuilt")
 CLASSES = ("word", "and", "or", "not", "phrase", "field", "filter", "number", "latin", "rare", "missing", "empty")
 # Queries of each class in each state: 25 × 4 states = 100 of every class by default (about a
 # minute in all); MINUTES_QUERY_PATH_PER_STATE=100 asks 100 of every class in every state.
-PER_STATE = int(os.environ.get("MINUTES_QUERY_PATH_PER_STATE", "25"))
+PER_STATE = indexer.setting_value("QUERY_PATH_PER_STATE")
 PAGE_SIZE = 10
 FIRST, COUNT = 101, 80  # the generated documents of the fresh index: 〔year〕101号 …
 
