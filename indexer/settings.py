@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from .errors import MinutesError
+
 PREFIX = "MINUTES_"
 # Who reads a setting: the groups of the table, in its order.
 ENGINE = "engine"  # the indexer package: every command, the web app and gunicorn
@@ -136,7 +138,7 @@ BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 VARIABLES: dict[str, Setting] = {v: s for s in SETTINGS for v in s.variables}
 
 
-class SettingError(ValueError):
+class SettingError(MinutesError, ValueError):
     """A setting that cannot be used: start-up stops with this message."""
 
 
