@@ -95,9 +95,9 @@ def _warm(_):
 
 def _load_seconds(scan: Path) -> float:
     """A new process's first page minus the same page again: the recognizer's load."""
-    code = ("import sys, time; sys.path.insert(0, %r); from pathlib import Path; from indexer import formats; p = Path(%r)\n"
-            "t = time.perf_counter(); formats.read_file(p); a = time.perf_counter() - t\n"
-            "t = time.perf_counter(); formats.read_file(p); b = time.perf_counter() - t\n"
+    code = ("import sys, time; sys.path.insert(0, %r); from pathlib import Path; from indexer.read import files; p = Path(%r)\n"
+            "t = time.perf_counter(); files.read_file(p); a = time.perf_counter() - t\n"
+            "t = time.perf_counter(); files.read_file(p); b = time.perf_counter() - t\n"
             "print(a - b)") % (str(ROOT), str(scan))
     import subprocess
 

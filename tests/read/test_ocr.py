@@ -243,13 +243,12 @@ def test_an_upload_check_recognises_scans_in_a_child_process_and_the_commit_read
 import json, sys
 from pathlib import Path
 import indexer
-from indexer import uploads
 folder = Path({str(tmp_path)!r})
 files = [(name, (folder / name).read_bytes()) for name in ("scan.png", "blank.png")]
-batch = uploads.stage(folder / "ix", "editor", files)
+batch = indexer.stage_upload(folder / "ix", "editor", files)
 checked = [(f.name, [p.page for p in f.audit.ocr_pages]) for f in batch.files]
 refused = [(r.name, r.reason) for r in batch.refused]
-result = uploads.commit(folder / "ix", batch.id, "editor")
+result = indexer.commit_upload(folder / "ix", batch.id, "editor")
 with indexer.SearchIndex(folder / "ix") as ix:
     found = ix.search(indexer.SearchRequest(q="电梯安全管理")).total
 print(json.dumps(dict(checked=checked, refused=refused, found=found,
