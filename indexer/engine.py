@@ -39,7 +39,6 @@ from .search.draft import Passage, similar_passages
 from .search.evaluation import Evaluation, evaluate
 from .search.facets import as_mask
 from .search.matching import Matcher
-from .search.query import parse_query
 from .search.results import Hit, IndexStats, SearchRequest, SearchResult
 from .search.scoring import Scorer
 from .search.snapshot import Snapshot
@@ -200,10 +199,12 @@ class SearchIndex:
         it); then the page of hits with the facet counts, and the timeline by ``unit``."""
         started = time.perf_counter()
         deadline = self._deadline(deadline)
-        state, ev = self._evaluate(request, deadline, access)
-        named = ev.named(deadline) if lookup else ()
+        state = self._current()
+        ev = Evaluation.of(state.snapshot, request, state.visible(access))
+        named = ev.named(deadline) if lookup else ()  # a number's own records first: maybe nothing more is needed
         if len(named) == 1:
             return SearchPage(named, None, None)
+        ev.match(deadline)  # (the number's records are not evaluated again)
         result = self._result(state, ev, deadline, access, started)
         return SearchPage(named, result, series(state.months(), state.snapshot.facets, ev.matched, unit))
 
@@ -258,7 +259,7 @@ class SearchIndex:
         deadline = self._deadline(deadline)
         state = self._current()
         # Only the reference is evaluated: the query's own match is not needed.
-        ev = Evaluation(state.snapshot, SearchRequest(q=q), state.visible(access), parse_query(q))
+        ev = Evaluation.of(state.snapshot, SearchRequest(q=q), state.visible(access))
         return ev.named(deadline)
 
     def similar(self, draft: str, limit: int = 10, deadline: Deadline | None = None,

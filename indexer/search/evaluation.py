@@ -23,7 +23,9 @@ from .snapshot import Snapshot
 
 @dataclass
 class Evaluation:
-    """What ``request`` matches of ``scope`` (a bitset) in ``snapshot``; see :func:`evaluate`."""
+    """What ``request`` matches of ``scope`` (a bitset) in ``snapshot``, once :meth:`match` has run
+    (:func:`evaluate` does both). A page that may open the document a typed number names asks
+    :meth:`named` first and matches only when it must: the number's records are kept for both."""
 
     snapshot: Snapshot
     request: SearchRequest
@@ -35,6 +37,11 @@ class Evaluation:
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
     sort: str = "relevance"
     _bits: dict[int, tuple[object, int]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, snapshot: Snapshot, request: SearchRequest, scope: int) -> Evaluation:
+        """The request parsed, not yet matched."""
+        return cls(snapshot, request, scope, parse_query(request.q))
 
     @property
     def total(self) -> int:
@@ -71,6 +78,19 @@ class Evaluation:
         """The hits of the request's own page."""
         return self.hits((self.request.page - 1) * self.request.size, self.request.size, deadline)
 
+    def match(self, deadline: Deadline) -> Evaluation:
+        """Every record of the scope the request matches (see :mod:`indexer.search.matching`),
+        filtered, with facet counts; when no record has every word, the records with some."""
+        self.query = self.parsed.query
+        candidates = self.bits(self.query, deadline) & self.scope
+        if not candidates and self.parsed.relaxed is not None:
+            self.query, self.relaxed = self.parsed.relaxed, True  # nothing has every word: show what has some
+            candidates = self.bits(self.query, deadline) & self.scope
+        self.matched, self.facets = filter_and_count(self.snapshot.facets, candidates, self.request.filters())
+        deadline.check()
+        self.sort = self.request.sort if self.request.sort != "relevance" or not self.parsed.is_empty else "newest"
+        return self
+
     def named(self, deadline: Deadline) -> tuple[str, ...]:
         """The documents the query names outright when it is one document number or session
         (〔2021〕9号, 第128次常务会议), newest first, within the scope; else empty."""
@@ -85,15 +105,5 @@ class Evaluation:
 
 
 def evaluate(snapshot: Snapshot, request: SearchRequest, deadline: Deadline, scope: int) -> Evaluation:
-    """Every record of ``scope`` the request matches (see :mod:`indexer.search.matching`),
-    filtered, with facet counts; when no record has every word, the records with some."""
-    ev = Evaluation(snapshot, request, scope, parse_query(request.q))
-    ev.query = ev.parsed.query
-    candidates = ev.bits(ev.query, deadline) & scope
-    if not candidates and ev.parsed.relaxed is not None:
-        ev.query, ev.relaxed = ev.parsed.relaxed, True  # nothing has every word: show what has some
-        candidates = ev.bits(ev.query, deadline) & scope
-    ev.matched, ev.facets = filter_and_count(snapshot.facets, candidates, request.filters())
-    deadline.check()
-    ev.sort = request.sort if request.sort != "relevance" or not ev.parsed.is_empty else "newest"
-    return ev
+    """Every record of ``scope`` the request matches: see :meth:`Evaluation.match`."""
+    return Evaluation.of(snapshot, request, scope).match(deadline)
