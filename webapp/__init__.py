@@ -14,6 +14,8 @@ from flask import Config, Flask
 
 import indexer
 
+from . import admin, auth, errors, index_holder, meetings, security, uploads, views
+
 
 def _config_file(app: Flask) -> Config:
     """The instance folder's config.py, refused if it names a key that is neither declared in
@@ -26,8 +28,6 @@ def _config_file(app: Flask) -> Config:
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    from . import admin, auth, errors, index_holder, meetings, security, uploads, views
-
     indexer.check_environment()  # an undeclared MINUTES_* variable stops start-up here
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(indexer.config_defaults())  # every key, its default and meaning: indexer/settings.py
@@ -42,9 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     index_holder.init_app(app)
     errors.init_app(app)
     security.init_app(app)
-    auth.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
-    app.register_blueprint(meetings.bp)  # meeting calendar, department workload, the timeline's twin
+    app.register_blueprint(meetings.bp)  # meeting calendar, department workload
     uploads.init_app(app)  # adding minutes from the browser (editors)
+    auth.init_app(app)  # after the blueprints: it exempts views of theirs from CSRF by endpoint
     return app

@@ -1,21 +1,21 @@
-"""The meeting calendar, department workload and the timeline's JSON twin (issue 17).
+"""The meeting calendar and the department workload: overviews of the whole index (issue 17).
 
 Routes of their own (a blueprint): ``/meetings`` and ``/api/meetings`` (every minutes
 document of the index by year, the year as a facet), ``/workload`` and ``/api/workload``
 (department × year counts of tasks as lead and co-lead; ``?dept=`` adds that department's
-topics per year) and ``/api/timeline`` (the search page's series, same parameters as
-``/api/search``). Every read is scoped to the caller's access.
+topics per year). Every read is scoped to the caller's access. The search page's timeline
+and its twin ``/api/timeline`` are the search's own (:mod:`webapp.views`).
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 
 import indexer
 
+from . import params
 from .auth import current_access
 from .index_holder import deadline, get_index
 from .presenters import search_url
-from .timeline import timeline_json
 
 bp = Blueprint("overviews", __name__)
 
@@ -26,14 +26,6 @@ HTML_ROWS = 60  # departments the page's grid shows (the JSON twin has them all)
 
 def _refs() -> indexer.CrossReferences:
     return get_index().crossrefs(deadline(), access=current_access())
-
-
-def _years() -> tuple[str, ...]:
-    years = tuple(dict.fromkeys(v.strip() for v in request.args.getlist("year") if v.strip()))
-    for y in years:
-        if not (y.isdigit() and len(y) == 4):
-            raise indexer.QueryError("year", f"{y!r} is not a four-digit year")
-    return years
 
 
 def meeting_dict(m: indexer.Meeting) -> dict:
@@ -63,7 +55,7 @@ def calendar_json(calendar: indexer.Calendar, years: tuple[str, ...]) -> dict:
 
 
 def _calendar() -> dict:
-    years = _years()
+    years = params.years(request.args)
     return calendar_json(indexer.meeting_calendar(_refs(), years, deadline()), years)
 
 
@@ -149,17 +141,3 @@ def workload_page():
 @bp.get("/api/workload")
 def workload_api():
     return jsonify(workload_data(request.args.get("dept", "").strip()))
-
-
-# --- the timeline's JSON twin -----------------------------------------------------------------
-
-@bp.get("/api/timeline")
-def timeline_api():
-    from .views import parse_search_request  # views imports this module (the reading view's neighbours)
-
-    req = parse_search_request(request.args, current_app.config["PAGE_SIZE"])
-    unit = request.args.get("unit", "").strip()
-    if unit not in ("", "month", "year"):
-        raise indexer.QueryError("unit", "must be month or year")
-    return jsonify(timeline_json(get_index().timeline(req, unit, deadline(), access=current_access()), req))
-

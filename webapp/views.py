@@ -6,43 +6,18 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
-from werkzeug.datastructures import MultiDict
 
 import indexer
 
-from . import audits, crossrefs, documents, drafts, meetings, openapi, presenters, timeline
+from . import audits, crossrefs, documents, drafts, meetings, openapi, params, presenters, timeline
 from .auth import EDITOR, current_access, current_user, record_search, record_view, role_required
 from .index_holder import deadline, get_index
 
 bp = Blueprint("minutes", __name__)
 
 
-def _int(args: MultiDict, name: str, default: int) -> int:
-    raw = args.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise indexer.QueryError(name, f"{raw!r} is not a whole number") from None
-
-
-def _values(args: MultiDict, param: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v.strip() for v in args.getlist(param) if v.strip()))
-
-
-def parse_search_request(args: MultiDict, default_size: int) -> indexer.SearchRequest:
-    return indexer.SearchRequest(
-        q=args.get("q", "").strip(),
-        **{name: _values(args, presenters.FACET_PARAMS[name]) for name in indexer.FACET_FIELDS},
-        page=_int(args, "page", 1),
-        size=_int(args, "size", default_size),
-        sort=args.get("sort", "relevance").strip() or "relevance",
-    )
-
-
 def _request() -> indexer.SearchRequest:
-    return parse_search_request(request.args, current_app.config["PAGE_SIZE"])
+    return params.search_request(request.args, current_app.config["PAGE_SIZE"])
 
 
 @bp.get("/")
@@ -69,6 +44,14 @@ def search_json():
     return jsonify(presenters.result_json(result))
 
 
+@bp.get("/api/timeline")
+def timeline_json():
+    """The search page's timeline (same parameters as /api/search, and ``unit``)."""
+    req = _request()
+    unit = params.timeline_unit(request.args)
+    return jsonify(timeline.timeline_json(get_index().timeline(req, unit, deadline(), access=current_access()), req))
+
+
 @bp.get("/search.csv")
 def search_csv():
     # One search for every row (up to the cap), under the request's deadline; then rows are written as they go.
@@ -80,9 +63,7 @@ def search_csv():
 
 
 def _policy_data() -> dict:
-    title = request.args.get("title", "").strip().strip("《》")
-    if not title:
-        raise indexer.QueryError("title", "name a document, e.g. 示例市电梯安全条例（草案）")
+    title = params.policy_title(request.args)
     target, steps = get_index().crossrefs(deadline(), access=current_access()).policy(title)
     return crossrefs.policy_json(indexer.normalize_title(title), target, steps)
 
@@ -98,17 +79,9 @@ def policy_json():
 
 
 def _tasks_data() -> dict:
-    dept = request.args.get("dept", "").strip()
-    year = request.args.get("year", "").strip()
-    role = request.args.get("role", "").strip()
-    if not dept:
-        raise indexer.QueryError("dept", "name a department, e.g. 市发改委")
-    if year and not (year.isdigit() and len(year) == 4):
-        raise indexer.QueryError("year", f"{year!r} is not a four-digit year")
-    if role not in ("", indexer.LEAD, indexer.CO_LEAD):
-        raise indexer.QueryError("role", f"must be {indexer.LEAD} or {indexer.CO_LEAD}")
-    tasks = get_index().crossrefs(deadline(), access=current_access()).tasks(dept, year, role, deadline())
-    return crossrefs.tasks_json(dept, year, role, tasks)
+    req = params.tasks_request(request.args)
+    tasks = get_index().crossrefs(deadline(), access=current_access()).tasks(req.dept, req.year, req.role, deadline())
+    return crossrefs.tasks_json(req.dept, req.year, req.role, tasks)
 
 
 @bp.get("/tasks")
@@ -131,9 +104,7 @@ def tasks_csv():
 
 
 def _audit_data() -> dict:
-    warning = request.args.get("warning", "").strip()
-    if warning and warning not in indexer.AUDIT_WARNINGS:
-        raise indexer.QueryError("warning", f"must be one of {', '.join(indexer.AUDIT_WARNINGS)}")
+    warning = params.audit_warning(request.args)
     return audits.index_audit_json(indexer.audit_index(get_index(), deadline(), current_access()), warning)
 
 
@@ -157,31 +128,22 @@ def openapi_json():
 
 @bp.get("/api/suggest")
 def suggest_json():
-    prefix = request.args.get("q", "").strip()[:50]
-    limit = min(max(_int(request.args, "limit", 10), 1), 20)
+    prefix = params.suggest_prefix(request.args)
+    limit = params.suggest_limit(request.args)
     suggestions = get_index().suggest(prefix, limit, deadline(), access=current_access())
     return jsonify(presenters.suggestions_json(prefix, suggestions))
 
 
-def _draft_text() -> str:
-    if request.is_json:
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict) or not isinstance(body.get("text"), str):
-            raise indexer.QueryError("text", 'send a JSON object {"text": "…"}')
-        return body["text"]
-    return request.values.get("text", "")
-
-
 @bp.route("/draft", methods=["GET", "POST"])
 def draft():
-    text = _draft_text()
+    text = params.draft_text(request)
     passages = get_index().similar(text, deadline=deadline(), access=current_access()) if text.strip() else None
     return render_template("draft.html", **drafts.draft_page(text, passages))
 
 
 @bp.route("/api/draft", methods=["GET", "POST"])
 def draft_json():
-    text = _draft_text()
+    text = params.draft_text(request)
     return jsonify(drafts.draft_json(text, get_index().similar(text, deadline=deadline(), access=current_access())))
 
 

@@ -169,6 +169,7 @@ def test_forms_without_a_csrf_token_are_refused(client):
     assert 'class="user-name"' in client.get("/").get_data(as_text=True)  # still signed in
     # The drafting aid's POSTs change nothing and carry no token.
     assert client.post("/api/draft", json={"text": "电梯安全"}).status_code == 200
+    assert client.post("/draft", data={"text": "电梯安全"}).status_code == 200
 
 
 def test_roles(make_app):
