@@ -3,6 +3,18 @@
 Only this package imports Whoosh or jieba. Everything the web app and the CLI
 need is re-exported here; the modules behind it are private to the package.
 """
+from .accounts import ADMIN, EDITOR, READER, AccountError, AuditLog, User, UsersFile
+from .accounts import EVENT_LABELS as AUDIT_EVENT_LABELS
+from .accounts import EVENTS as AUDIT_EVENTS
+from .accounts import NAME as USER_NAME
+from .accounts import ROLE_LABELS as USER_ROLE_LABELS
+from .accounts import ROLES as USER_ROLES
+from .accounts import Entry as AuditEntry
+from .accounts import check_role as check_user_role
+from .accounts import describe as describe_audit_what
+from .accounts import iso_time as audit_time
+from .accounts import trail_path as audit_log_path
+from .accounts import users_path as users_file_path
 from .analytics.calendar import Calendar, Meeting, MeetingItem, YearCount
 from .analytics.calendar import calendar as meeting_calendar
 from .analytics.calendar import neighbours as meeting_neighbours
@@ -154,4 +166,8 @@ __all__ = [
     "meeting_neighbours",
     "SETTINGS", "Setting", "SettingError", "UnknownSetting", "check_config_keys", "check_environment",
     "config_defaults", "config_from_environment", "setting", "setting_value",
+    "ADMIN", "EDITOR", "READER", "USER_ROLES", "USER_ROLE_LABELS", "USER_NAME", "AccountError", "User", "UsersFile",
+    "check_user_role", "users_file_path",
+    "AUDIT_EVENTS", "AUDIT_EVENT_LABELS", "AuditEntry", "AuditLog", "audit_log_path", "audit_time",
+    "describe_audit_what",
 ]

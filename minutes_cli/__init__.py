@@ -19,16 +19,9 @@ import click
 
 import indexer
 
+from .options import INDEX_HELP, index_folder
 from .progress import Progress, failure_summary
-
-INDEX_HELP = "Index folder (default: $MINUTES_INDEX, else the project's index/, from any working directory)."
-
-
-def _index_dir(value: str | None) -> Path:
-    try:
-        return indexer.index_location(value)
-    except indexer.MinutesError as e:
-        raise click.ClickException(str(e)) from None
+from .users import log_cmd, users_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,7 +66,7 @@ def index_cmd(paths, index_dir, rebuild, prune, if_needed, procs, wait):
         minutes index --rebuild                      # everything the index holds, afresh
         minutes index samples/corpus --if-needed     # in a start-up script
     """
-    target = _index_dir(index_dir)
+    target = index_folder(index_dir)
     try:
         with Progress() as progress:
             report = indexer.index_paths(paths, target, rebuild=rebuild, prune=prune, if_needed=if_needed,
@@ -172,7 +165,7 @@ def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, pa
     try:
         request = indexer.SearchRequest(q=" ".join(query), dept=dept, topic=topic, meeting=meeting, year=year,
                                         doc_type=doc_type, page=page, size=limit, sort=sort)
-        with indexer.SearchIndex(_index_dir(index_dir), time_limit=None) as search_index:
+        with indexer.SearchIndex(index_folder(index_dir), time_limit=None) as search_index:
             result = search_index.search(request)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
@@ -216,7 +209,7 @@ def parse_cmd(file, index_dir, as_json):
         minutes parse /data/minutes/a.txt --index index/    # visibility by index/visibility.toml
     """
     try:
-        doc = indexer.read_decided(file, _index_dir(index_dir) if index_dir else None)
+        doc = indexer.read_decided(file, index_folder(index_dir) if index_dir else None)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
     if as_json:
@@ -271,7 +264,7 @@ def audit_cmd(paths, index_dir, as_json):
         with click.progressbar(length=len(files), label="auditing", file=sys.stderr,
                                item_show_func=lambda p: p.name if p else None) as bar:
             report = indexer.audit_paths(paths, on_file=lambda path: bar.update(1, path),
-                                         index_dir=_index_dir(index_dir) if index_dir else None)
+                                         index_dir=index_folder(index_dir) if index_dir else None)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
     if as_json:
@@ -357,7 +350,7 @@ def refs_cmd(doc, index_dir, as_json):
         minutes refs 979f73d70c26 --json
     """
     try:
-        with indexer.SearchIndex(_index_dir(index_dir), time_limit=None) as search_index:
+        with indexer.SearchIndex(index_folder(index_dir), time_limit=None) as search_index:
             found = search_index.lookup(doc) or ((doc,) if doc in search_index.crossrefs().documents else ())
             if len(found) != 1:
                 raise indexer.DocumentNotFound(doc)
@@ -391,7 +384,7 @@ def tasks_cmd(dept, index_dir, year, role, as_json):
         minutes tasks 市住建局 --year 2021 --role lead --json
     """
     try:
-        with indexer.SearchIndex(_index_dir(index_dir), time_limit=None) as search_index:
+        with indexer.SearchIndex(index_folder(index_dir), time_limit=None) as search_index:
             data = indexer.tasks_dict(dept, year, role or "", search_index.crossrefs().tasks(dept, year, role or ""))
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
@@ -417,13 +410,11 @@ def serve_cmd(index_dir, host, port, debug):
     """
     from webapp import create_app
 
-    app = create_app({"INDEX": str(_index_dir(index_dir))})
+    app = create_app({"INDEX": str(index_folder(index_dir))})
     indexer.warm_up(app.config["INDEX"])
     # One thread: a worker's searcher is shared state, as under gunicorn's sync workers.
     app.run(host=host, port=port, debug=debug, threaded=False)
 
-
-from .users import log_cmd, users_cmd  # noqa: E402  (they use INDEX_HELP and _index_dir, above)
 
 cli.add_command(users_cmd)
 cli.add_command(log_cmd)

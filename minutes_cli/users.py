@@ -1,8 +1,7 @@
 """``minutes users`` (who may sign in to the web app) and ``minutes log`` (the audit trail).
 
-The users file and the audit log belong to the web app (:mod:`webapp.accounts`,
-:mod:`webapp.auditlog`, modules that import no Flask); they are imported here when a
-command runs, so the other commands start no faster or slower.
+The users file and the audit trail are :mod:`indexer`'s (``UsersFile``, ``AuditLog``): the web
+app reads and appends to the same files.
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ import click
 
 import indexer
 
-from . import INDEX_HELP, _index_dir
+from .options import INDEX_HELP, index_folder
 
 USERS_HELP = "Users file (default: $MINUTES_USERS_FILE or $MINUTES_USERS, else users.json in the index folder)."
 LOG_HELP = "Audit log (default: $MINUTES_AUDIT_LOG, else audit.log in the index folder)."
@@ -23,16 +22,12 @@ USERS_ENV = indexer.setting("USERS_FILE").variables  # MINUTES_USERS_FILE, MINUT
 LOG_ENV = indexer.setting("AUDIT_LOG").variables
 
 
-def _users_file(index_dir: str | None, users: str | None):
-    from webapp import accounts
-
-    return accounts.UsersFile(Path(users).absolute() if users else accounts.default_path(_index_dir(index_dir)))
+def _users_file(index_dir: str | None, users: str | None) -> indexer.UsersFile:
+    return indexer.UsersFile(Path(users).absolute() if users else indexer.users_file_path(index_folder(index_dir)))
 
 
-def _audit_log(index_dir: str | None, log: str | None):
-    from webapp import auditlog
-
-    return auditlog.AuditLog(Path(log).absolute() if log else auditlog.default_path(_index_dir(index_dir)))
+def _audit_log(index_dir: str | None, log: str | None) -> indexer.AuditLog:
+    return indexer.AuditLog(Path(log).absolute() if log else indexer.audit_log_path(index_folder(index_dir)))
 
 
 def _operator() -> str:
@@ -50,12 +45,10 @@ def _password(from_stdin: bool) -> str:
 
 def _change(index_dir, users, log, event: str, action, what: dict):
     """Run one change of the users file, log it, and turn its errors into ``Error: …``."""
-    from webapp.accounts import AccountError
-
     try:
         result = action(_users_file(index_dir, users))
         _audit_log(index_dir, log).append(event, _operator(), "cli", what)
-    except (AccountError, OSError) as e:
+    except (indexer.AccountError, OSError) as e:
         raise click.ClickException(str(e)) from None
     return result
 
@@ -84,7 +77,7 @@ def users_cmd():
 
 @users_cmd.command("add")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["reader", "editor", "admin"]))
+@click.option("--role", required=True, type=click.Choice(indexer.USER_ROLES))
 @click.option("--group", "groups", multiple=True, help="A group whose documents the user may read (repeatable).")
 @click.option("--password-stdin", "password_stdin", is_flag=True,
               help="Read the password from the first line of standard input instead of prompting twice.")
@@ -143,11 +136,9 @@ def list_cmd(as_json, index_dir, users, log):
     Example:
         minutes users list
     """
-    from webapp.accounts import AccountError
-
     try:
         found = sorted(_users_file(index_dir, users).users().values(), key=lambda u: u.name)
-    except AccountError as e:
+    except indexer.AccountError as e:
         raise click.ClickException(str(e)) from None
     if as_json:
         click.echo(json.dumps({"ok": True, "users": [u.public_dict() for u in found]}, ensure_ascii=False, indent=2))
@@ -175,13 +166,11 @@ def log_cmd(since, user, event, as_json, index_dir, log):
         minutes log --since 2026-11-01 --event sign_in_failed
         minutes log --user zhang --json | jq .what.q
     """
-    from webapp import auditlog
-
-    if event and event not in auditlog.EVENTS:
-        raise click.ClickException(f"unknown event {event!r}: must be one of {', '.join(auditlog.EVENTS)}")
+    if event and event not in indexer.AUDIT_EVENTS:
+        raise click.ClickException(f"unknown event {event!r}: must be one of {', '.join(indexer.AUDIT_EVENTS)}")
     entries = _audit_log(index_dir, log).entries(since=since, user=user, event=event)
     for e in entries:
         if as_json:
             click.echo(json.dumps(e.as_dict(), ensure_ascii=False))
         else:
-            click.echo(f"{e.time}  {e.user or '-'}  {e.address or '-'}  {e.event}  {auditlog.describe(e.what)}".rstrip())
+            click.echo(f"{e.time}  {e.user or '-'}  {e.address or '-'}  {e.event}  {indexer.describe_audit_what(e.what)}".rstrip())

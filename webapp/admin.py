@@ -8,8 +8,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 import indexer
 
-from . import auditlog
-from .auth import ADMIN, auth_state, role_required
+from .auth import auth_state, role_required
 from .presenters import search_url
 
 bp = Blueprint("admin", __name__)
@@ -22,13 +21,13 @@ def _users_data() -> dict:
 
 
 @bp.get("/admin/users")
-@role_required(ADMIN)
+@role_required(indexer.ADMIN)
 def users():
     return render_template("admin_users.html", users=_users_data()["users"])
 
 
 @bp.get("/api/admin/users")
-@role_required(ADMIN)
+@role_required(indexer.ADMIN)
 def users_json():
     return jsonify(_users_data())
 
@@ -37,27 +36,27 @@ def _log_data() -> dict:
     user = request.args.get("user", "").strip()
     event = request.args.get("event", "").strip()
     since = request.args.get("since", "").strip()
-    if event and event not in auditlog.EVENTS:
-        raise indexer.QueryError("event", f"must be one of {', '.join(auditlog.EVENTS)}")
+    if event and event not in indexer.AUDIT_EVENTS:
+        raise indexer.QueryError("event", f"must be one of {', '.join(indexer.AUDIT_EVENTS)}")
     newest = deque(auth_state().log.entries(since=since, user=user, event=event), maxlen=LOG_LIMIT)
     return {"ok": True, "user": user, "event": event, "since": since, "limit": LOG_LIMIT,
             "entries": [e.as_dict() for e in reversed(newest)]}
 
 
 @bp.get("/admin/log")
-@role_required(ADMIN)
+@role_required(indexer.ADMIN)
 def log():
     data = _log_data()
     params = [(k, data[k]) for k in ("user", "event", "since") if data[k]]
     return render_template(
         "admin_log.html", user=data["user"], since=data["since"], limit=data["limit"],
-        events=[{"value": e, "label": auditlog.EVENT_LABELS[e], "selected": e == data["event"]} for e in auditlog.EVENTS],
-        entries=[dict(e, label=auditlog.EVENT_LABELS.get(e["event"], e["event"]), text=auditlog.describe(e["what"]))
+        events=[{"value": e, "label": indexer.AUDIT_EVENT_LABELS[e], "selected": e == data["event"]} for e in indexer.AUDIT_EVENTS],
+        entries=[dict(e, label=indexer.AUDIT_EVENT_LABELS.get(e["event"], e["event"]), text=indexer.describe_audit_what(e["what"]))
                  for e in data["entries"]],
         json_url=search_url(params, "/api/admin/log"))
 
 
 @bp.get("/api/admin/log")
-@role_required(ADMIN)
+@role_required(indexer.ADMIN)
 def log_json():
     return jsonify(_log_data())

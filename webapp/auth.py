@@ -1,6 +1,6 @@
 """Who the caller is, what they may read and do: sign-in, roles, CSRF, the audit trail's web side.
 
-- **Users** come from the users file (:mod:`webapp.accounts`), through Flask's own signed
+- **Users** come from the users file (:class:`indexer.UsersFile`), through Flask's own signed
   session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS) or, when configured, a
   header set by the office's reverse proxy (``TRUSTED_HEADER``, honoured only from the
   socket addresses in ``TRUSTED_PROXIES``). A header naming someone not in the users
@@ -35,8 +35,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import indexer
 
-from . import accounts, auditlog, throttle
-from .accounts import ADMIN, EDITOR, READER, User  # noqa: F401  (re-exported for the views)
+from . import throttle
 from .errors import wants_json
 
 bp = Blueprint("auth", __name__)
@@ -62,9 +61,9 @@ MESSAGES = {
 @dataclass
 class AuthState:
     """Per app: the users file, the sign-in limits and the audit log, at the paths its config names."""
-    users: accounts.UsersFile
+    users: indexer.UsersFile
     limits: throttle.SignInLimits
-    log: auditlog.AuditLog
+    log: indexer.AuditLog
     secret_path: Path
     proxies: tuple
 
@@ -133,13 +132,13 @@ def _from_trusted_proxy() -> bool:
     return any(address in network for network in auth_state().proxies)
 
 
-def _find_user() -> User | None:
+def _find_user() -> indexer.User | None:
     config = current_app.config
     header = config["TRUSTED_HEADER"]
     if header and _from_trusted_proxy():
         name = request.headers.get(header, "").strip()
-        if name and accounts.NAME.fullmatch(name):
-            return auth_state().users.get(name) or User(name, READER)
+        if name and indexer.USER_NAME.fullmatch(name):
+            return auth_state().users.get(name) or indexer.User(name, indexer.READER)
     if not config["SIGN_IN"]:
         return None
     name = session.get("user")
@@ -151,7 +150,7 @@ def _find_user() -> User | None:
     return user
 
 
-def current_user() -> User | None:
+def current_user() -> indexer.User | None:
     """The signed-in user of this request, or None."""
     if "minutes_user" not in g:
         g.minutes_user = _find_user()
@@ -163,7 +162,7 @@ def current_access() -> indexer.Access:
     user = current_user()
     if user is None:
         return indexer.Access.staff() if anonymous_mode() == "staff" else indexer.Access.anonymous()
-    if user.role == ADMIN:
+    if user.role == indexer.ADMIN:
         return indexer.Access.everything()
     return indexer.Access.staff(user.groups)
 
@@ -222,7 +221,7 @@ def allowed(role: str, open_to_staff_network: bool = False) -> bool:
 def role_required(role: str, open_to_staff_network: bool = False):
     """Decorate a view: anonymous callers are sent to /login (JSON routes: 401), signed-in
     callers without ``role`` (reader < editor < admin) get a 403 in the site's look."""
-    accounts.check_role(role)
+    indexer.check_user_role(role)
 
     def decorate(view):
         @functools.wraps(view)
@@ -291,7 +290,7 @@ def login():
         lock = state.limits.failed(name, address)
         if lock is None:
             return _login_page(MESSAGES["bad"], 401, name)
-        state.log.append("locked", name, address, {"lock": lock.kind, "until": auditlog.iso_time(lock.until)})
+        state.log.append("locked", name, address, {"lock": lock.kind, "until": indexer.audit_time(lock.until)})
     else:
         state.log.append("sign_in_failed", name, address, {"locked": lock.kind})  # refused unchecked
     return _login_page(MESSAGES[lock.kind].format(minutes=lock.minutes_left(time.time())), 429, name)
@@ -330,11 +329,11 @@ def init_app(app: Flask) -> None:
     index_dir = Path(app.config["INDEX"])
     lock_seconds = float(app.config["SIGNIN_LOCK_MINUTES"]) * 60
     app.extensions["minutes_auth"] = AuthState(
-        users=accounts.UsersFile(_path(app, "USERS_FILE", accounts.default_path(index_dir))),
+        users=indexer.UsersFile(_path(app, "USERS_FILE", indexer.users_file_path(index_dir))),
         limits=throttle.SignInLimits(_path(app, "SIGNIN_STATE", throttle.default_path(index_dir)),
                                      int(app.config["SIGNIN_MAX_FAILURES"]),
                                      int(app.config["SIGNIN_MAX_FAILURES_PER_ADDRESS"]), lock_seconds),
-        log=auditlog.AuditLog(_path(app, "AUDIT_LOG", auditlog.default_path(index_dir))),
+        log=indexer.AuditLog(_path(app, "AUDIT_LOG", indexer.audit_log_path(index_dir))),
         secret_path=index_dir / SECRET_FILE,
         proxies=_networks(app.config["TRUSTED_PROXIES"]),
     )
@@ -366,6 +365,6 @@ def init_app(app: Flask) -> None:
         # csrf_token here too: CSRFProtect's own context processor would otherwise win over the global.
         return {"csrf_token": csrf_token, "current_user": current_user(), "login_url": _login_url(),
                 "session_signed_in": bool(session.get("user")),
-                "role_labels": accounts.ROLE_LABELS, "staff_network": app.config["ANONYMOUS_ACCESS"] == "staff"}
+                "role_labels": indexer.USER_ROLE_LABELS, "staff_network": app.config["ANONYMOUS_ACCESS"] == "staff"}
 
     app.register_blueprint(bp)

@@ -2,9 +2,8 @@
 parameters and the shapes it returns."""
 from __future__ import annotations
 
-from indexer import AUDIT_WARNINGS, UPLOAD_REFUSALS
+from indexer import AUDIT_EVENTS, AUDIT_WARNINGS, UPLOAD_REFUSALS
 
-from .auditlog import EVENTS as AUDIT_EVENTS
 
 FILTERS = [
     ("q", "检索式 (query language: /help)"),

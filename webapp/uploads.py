@@ -26,7 +26,6 @@ from .index_holder import get_index
 
 bp = Blueprint("uploads", __name__)
 
-EDITOR = "editor"
 BUSY = "索引正忙，请稍后重试"
 NO_BATCH = "没有这批上传（已入库、已取消、已过期或不属于您）"
 RULES_BROKEN = "可见范围规则文件有误，暂不能入库，请联系管理员："
@@ -189,14 +188,14 @@ def _busy():
 # --- pages -----------------------------------------------------------------------------------
 
 @bp.get("/upload")
-@role_required(EDITOR)
+@role_required(indexer.EDITOR)
 def upload_form():
     return render_template("upload.html", **_limits(), max_file=_mb(current_app.config["UPLOAD_MAX_FILE_BYTES"]),
                            max_request=_mb(current_app.config["MAX_CONTENT_LENGTH"]))
 
 
 @bp.post("/upload")
-@role_required(EDITOR)
+@role_required(indexer.EDITOR)
 def upload():
     staged_batch = _stage()
     if staged_batch.files:
@@ -205,14 +204,14 @@ def upload():
 
 
 @bp.get("/upload/<batch>")
-@role_required(EDITOR)
+@role_required(indexer.EDITOR)
 def staged(batch: str):
     data = batch_json(indexer.load_upload(_index(), batch, _owner()))
     return render_template("upload_batch.html", **batch_page(data))
 
 
 @bp.post("/upload/<batch>/commit")
-@role_required(EDITOR)
+@role_required(indexer.EDITOR)
 def commit(batch: str):
     try:
         data = _commit(batch)
@@ -222,7 +221,7 @@ def commit(batch: str):
 
 
 @bp.post("/upload/<batch>/discard")
-@role_required(EDITOR)
+@role_required(indexer.EDITOR)
 def discard(batch: str):
     indexer.discard_upload(_index(), batch, _owner())
     return redirect(url_for("uploads.upload_form"), 303)
@@ -231,27 +230,27 @@ def discard(batch: str):
 # --- JSON twins ------------------------------------------------------------------------------
 
 @bp.get("/api/upload")
-@role_required(EDITOR)
+@role_required(indexer.EDITOR)
 def limits_json():
     """What a script needs before it uploads: the limits, the types read, and a CSRF token."""
     return jsonify({"ok": True, **_limits(), "csrf_token": generate_csrf()})
 
 
 @bp.post("/api/upload")
-@role_required(EDITOR)
+@role_required(indexer.EDITOR)
 def upload_json():
     staged_batch = _stage()
     return jsonify(batch_json(staged_batch)), 201 if staged_batch.files else 400
 
 
 @bp.get("/api/upload/<batch>")
-@role_required(EDITOR)
+@role_required(indexer.EDITOR)
 def batch_json_view(batch: str):
     return jsonify(batch_json(indexer.load_upload(_index(), batch, _owner())))
 
 
 @bp.post("/api/upload/<batch>/commit")
-@role_required(EDITOR)
+@role_required(indexer.EDITOR)
 def commit_json(batch: str):
     try:
         return jsonify(_commit(batch))
@@ -260,7 +259,7 @@ def commit_json(batch: str):
 
 
 @bp.post("/api/upload/<batch>/discard")
-@role_required(EDITOR)
+@role_required(indexer.EDITOR)
 def discard_json(batch: str):
     indexer.discard_upload(_index(), batch, _owner())
     return jsonify({"ok": True, "batch": batch, "discarded": True})

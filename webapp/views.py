@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 import indexer
 
 from . import audits, crossrefs, documents, drafts, meetings, openapi, params, presenters, timeline
-from .auth import EDITOR, current_access, current_user, record_search, record_view, role_required
+from .auth import current_access, current_user, record_search, record_view, role_required
 from .index_holder import deadline, get_index
 
 bp = Blueprint("minutes", __name__)
@@ -110,13 +110,13 @@ def _audit_data() -> dict:
 
 # Editors and admins (it lists every file's parse quality); every caller on a staff network.
 @bp.get("/audit")
-@role_required(EDITOR, open_to_staff_network=True)
+@role_required(indexer.EDITOR, open_to_staff_network=True)
 def audit():
     return render_template("audit.html", **audits.audit_page(_audit_data()))
 
 
 @bp.get("/api/audit")
-@role_required(EDITOR, open_to_staff_network=True)
+@role_required(indexer.EDITOR, open_to_staff_network=True)
 def audit_json():
     return jsonify(_audit_data())
 

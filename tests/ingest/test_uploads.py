@@ -17,7 +17,7 @@ import requests
 
 import indexer
 from indexer.store import lifecycle
-from webapp import accounts, auditlog, create_app
+from webapp import create_app
 from webapp import uploads as webapp_uploads
 
 from .. import variants
@@ -269,7 +269,7 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def add_users(index_dir: Path, **roles: str) -> None:
-    users = accounts.UsersFile(accounts.default_path(index_dir))
+    users = indexer.UsersFile(indexer.users_file_path(index_dir))
     for name, role in roles.items():
         users.add(name, role, (), PASSWORD)
 
@@ -327,7 +327,7 @@ def test_an_editor_uploads_sees_the_audit_commits_and_finds_the_document(web, in
     hits = client.get("/api/search?q=琥珀").get_json()["hits"]
     assert {h["doc_id"] for h in hits} == {doc.id}
     assert client.get(f"/doc/{doc.id}").status_code == 200
-    entries = [e.as_dict() for e in auditlog.AuditLog(auditlog.default_path(index)).entries(event="upload")]
+    entries = [e.as_dict() for e in indexer.AuditLog(indexer.audit_log_path(index)).entries(event="upload")]
     assert [(e["user"], e["what"]) for e in entries] == [
         ("editor1", {"batch": batch, "files": ["纪要911.docx"], "documents": [doc.id], "failed": []})]
 

@@ -1,21 +1,18 @@
 """The audit trail: what the web app and ``minutes users`` append, ``minutes log`` and the
-admin page that show it, and appends from two processes at once."""
+admin page that show it (appends from two processes at once: tests/accounts/test_trail.py)."""
 from __future__ import annotations
 
 import json
 import os
 import re
 import stat
-import subprocess
-import sys
 
 from click.testing import CliRunner
 
+import indexer
 from minutes_cli import cli
-from webapp import auditlog
 
-from ..conftest import ROOT
-from .test_auth import PASSWORD, auth_index, csrf_token, doc_ids, make_app, sign_in  # noqa: F401 (fixtures)
+from .test_auth import auth_index, csrf_token, doc_ids, make_app, sign_in  # noqa: F401 (fixtures)
 
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
@@ -86,7 +83,7 @@ def test_anonymous_searches_are_counted_without_their_words(make_app, tmp_path):
 
 def test_minutes_log_prints_and_filters(tmp_path):
     path = tmp_path / "audit.log"
-    log = auditlog.AuditLog(path)
+    log = indexer.AuditLog(path)
     log.append("sign_in", "zhang", "10.0.0.5", now=1_780_000_000)
     log.append("search", "zhang", "10.0.0.5", {"q": "电梯", "filters": {"dept": ["市发改委", "市财政局"]}},
                now=1_780_003_600)
@@ -140,16 +137,3 @@ def test_the_admin_page_shows_the_log_newest_first(make_app, tmp_path):
     assert [(e["user"], e["event"]) for e in data["entries"]] == [("admin1", "sign_in")]
     assert admin.get("/api/admin/log?event=nonsense").get_json()["status"] == 400
 
-
-def test_two_processes_append_whole_lines(tmp_path):
-    path = tmp_path / "audit.log"
-    script = ("import sys; from webapp.auditlog import AuditLog\n"
-              "log = AuditLog(sys.argv[1])\n"
-              "for n in range(400): log.append('search', sys.argv[2], '-', {'q': '电梯' * 50, 'n': n})\n")
-    procs = [subprocess.Popen([sys.executable, "-c", script, str(path), who], cwd=ROOT) for who in ("w1", "w2")]
-    assert [p.wait(timeout=120) for p in procs] == [0, 0]
-    entries = lines(path)
-    assert len(entries) == 800
-    for who in ("w1", "w2"):
-        assert [e["what"]["n"] for e in entries if e["user"] == who] == list(range(400))
-    assert PASSWORD not in path.read_text(encoding="utf-8")

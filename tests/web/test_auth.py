@@ -8,7 +8,7 @@ import time
 import pytest
 
 import indexer
-from webapp import accounts, create_app
+from webapp import create_app
 
 from ..conftest import CORPUS
 
@@ -45,7 +45,7 @@ def doc_ids(auth_index) -> dict[str, str]:
 @pytest.fixture
 def make_app(auth_index, tmp_path, request):
     """A fresh app over the shared index, with its own users file, log and sign-in state."""
-    users = accounts.UsersFile(tmp_path / "users.json")
+    users = indexer.UsersFile(tmp_path / "users.json")
     for name, role, groups in [("reader1", "reader", ()), ("fin", "reader", ("财政组",)),
                                ("editor1", "editor", ()), ("admin1", "admin", ())]:
         users.add(name, role, groups, PASSWORD)
@@ -254,7 +254,7 @@ def test_a_removed_user_or_a_changed_password_ends_the_session(make_app, tmp_pat
     app = make_app()
     client = app.test_client()
     sign_in(client, "reader1")
-    users = accounts.UsersFile(tmp_path / "users.json")
+    users = indexer.UsersFile(tmp_path / "users.json")
     users.passwd("reader1", "another password")
     assert 'class="user-name"' not in client.get("/").get_data(as_text=True)
     sign_in(client, "editor1")
@@ -305,7 +305,7 @@ def test_gunicorn_workers_share_the_session_key_and_the_limits(auth_index, tmp_p
 
     from ..conftest import start_gunicorn
 
-    accounts.UsersFile(auth_index / "users.json").add("served", "reader", (), PASSWORD)
+    indexer.UsersFile(auth_index / "users.json").add("served", "reader", (), PASSWORD)
     proc, base = start_gunicorn(auth_index, tmp_path / "gunicorn.log")
     try:
         def attempt(name, password, session=None):
@@ -333,7 +333,7 @@ def test_the_session_key_is_made_once_when_first_needed(tmp_path):
     """Without SECRET_KEY, the key is made at the first form or session, kept in
     <index>/secret_key (0600) and read by every other process of the same index."""
     index = tmp_path / "ix"
-    users = accounts.UsersFile(tmp_path / "users.json")
+    users = indexer.UsersFile(tmp_path / "users.json")
     users.add("reader1", "reader", (), PASSWORD)
     config = {"INDEX": str(index), "TESTING": True, "USERS_FILE": str(users.path),
               "AUDIT_LOG": str(tmp_path / "audit.log"), "SIGNIN_STATE": str(tmp_path / "signin.sqlite")}

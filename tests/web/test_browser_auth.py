@@ -16,7 +16,6 @@ from urllib.parse import quote
 import pytest
 
 import indexer
-from webapp import accounts
 
 from ..conftest import ARTIFACTS, CORPUS, open_page, start_gunicorn
 from .test_auth import BAD, LOCKED, PASSWORD, RULES
@@ -43,7 +42,7 @@ def auth_site(tmp_path_factory):
     index.mkdir()
     (index / indexer.VISIBILITY_FILE).write_text(RULES, encoding="utf-8")
     assert indexer.index_paths([CORPUS], index).failed == ()
-    users = accounts.UsersFile(root / "users.json")
+    users = indexer.UsersFile(root / "users.json")
     for name, (role, groups) in USERS.items():
         users.add(name, role, groups, PASSWORD)
     files, _ = indexer.collect_files([CORPUS])

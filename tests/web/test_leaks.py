@@ -190,10 +190,8 @@ MISSING_ID = "0123456789ab"
 
 @pytest.fixture(scope="module")
 def leak_app(leak_index, tmp_path_factory):
-    from webapp import accounts
-
     state = tmp_path_factory.mktemp("leak-app")
-    users = accounts.UsersFile(state / "users.json")
+    users = indexer.UsersFile(state / "users.json")
     for (who, (name, _)), (role, groups) in zip(list(WEB_CALLERS.items())[1:], USERS.values()):
         users.add(name, role, groups, PASSWORD)
     app = create_app({"INDEX": str(leak_index), "TESTING": True, "USERS_FILE": str(state / "users.json"),

@@ -13,7 +13,9 @@ Searches by anonymous visitors are counted, not logged with their text: each
 process keeps a count and appends one ``anonymous_searches`` line with it at the
 first anonymous search a minute or more after its count began, and when it exits.
 
-This module imports no Flask: ``minutes log`` and ``minutes users`` use it too.
+The web app appends sign-ins, searches, views and uploads; ``minutes users`` appends
+its changes and ``minutes log`` prints the trail. (The parse audit, ``minutes audit``,
+is another thing: :mod:`indexer.ingest.audit`.)
 """
 from __future__ import annotations
 

@@ -1,14 +1,13 @@
 """The users file: who may sign in, with which role and groups.
 
 A JSON file (by default ``<index>/users.json``) holding each user's name, role,
-groups and a password hash from :func:`werkzeug.security.generate_password_hash`
-(scrypt), never the password. ``minutes users`` edits it; the web app reads it on
-every sign-in and request (re-read when the file changes, so a removed user or a
-changed password takes effect at once, in every worker).
+groups and a password hash (:mod:`.passwords`: scrypt, in werkzeug's format), never
+the password. ``minutes users`` edits it; the web app reads it on every sign-in and
+request (re-read when the file changes, so a removed user or a changed password takes
+effect at once, in every worker).
 
-This module imports no Flask: the command line uses it without the web app. It lives
-here rather than in ``minutes_cli`` because the arrows go from the engine to the web
-app and the CLI, and the web app is its main reader.
+It belongs to neither edge: the web app signs users in with it and the command line
+edits it, and each imports it from :mod:`indexer`.
 """
 from __future__ import annotations
 
@@ -22,7 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from werkzeug.security import check_password_hash, generate_password_hash
+from ..visibility import INTERNAL, PUBLIC
+from .passwords import dummy_hash, hash_password, verify_password
 
 READER, EDITOR, ADMIN = "reader", "editor", "admin"
 ROLES = (READER, EDITOR, ADMIN)  # each may do what the ones before it may
@@ -33,8 +33,6 @@ MIN_PASSWORD = 8
 # Letters (Chinese too), digits and . _ @ -: a name fits a log line and a proxy's header.
 NAME = re.compile(r"[\w.@-]{1,64}")
 GROUP = re.compile(r"[^\s,]{1,64}")
-# Verified when the name is unknown, so that an unknown name costs the same time as a wrong password.
-_DUMMY_HASH = generate_password_hash("no such user: the same work as a wrong password")
 
 
 class AccountError(Exception):
@@ -81,9 +79,9 @@ def check_role(role: str) -> str:
 def check_groups(groups) -> tuple[str, ...]:
     groups = tuple(dict.fromkeys(g.strip() for g in groups if g.strip()))
     for g in groups:
-        if not GROUP.fullmatch(g) or g in ("public", "internal"):
+        if not GROUP.fullmatch(g) or g in (PUBLIC, INTERNAL):
             raise AccountError(f"invalid group {g!r}: up to 64 characters, no spaces or commas, "
-                               "and not 'public' or 'internal'")
+                               f"and not {PUBLIC!r} or {INTERNAL!r}")
     return groups
 
 
@@ -138,7 +136,7 @@ class UsersFile:
         """The user when the password is theirs, else None. An unknown name is checked
         against a dummy hash: the same work, so timing does not tell which names exist."""
         user = self.get(name)
-        ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+        ok = verify_password(user.password_hash if user else dummy_hash(), password)
         return user if ok and user is not None else None
 
     # --- changing ------------------------------------------------------------------------
@@ -173,7 +171,7 @@ class UsersFile:
 
     def add(self, name: str, role: str, groups, password: str) -> User:
         user = User(check_name(name), check_role(role), check_groups(groups),
-                    generate_password_hash(check_password(password)))
+                    hash_password(check_password(password)))
         with self._changing() as users:
             if name in users:
                 raise AccountError(f"user {name!r} already exists in {self.path}")
@@ -186,7 +184,7 @@ class UsersFile:
                 raise AccountError(f"no user {name!r} in {self.path}")
 
     def passwd(self, name: str, password: str) -> User:
-        password_hash = generate_password_hash(check_password(password))
+        password_hash = hash_password(check_password(password))
         with self._changing() as users:
             if name not in users:
                 raise AccountError(f"no user {name!r} in {self.path}")
