@@ -3,14 +3,15 @@
 A stable contract for scripts: extend it, don't break it. Library errors become
 ``click.ClickException`` here (exit 1, ``Error: …`` naming the file and why).
 Commands run without the web app's time limit: the one who waits is the one who asked.
-The JSON printed is the shapes of :mod:`indexer.present.shapes`, the web app's objects
-without their URLs; the web app is imported only to serve it, and its Flask-free
-stores (users file, audit log) by ``minutes users`` and ``minutes log``.
+The JSON printed is the shapes of :mod:`indexer.present.shapes`, the web app's objects.
+Like the web app, the command line imports only :mod:`indexer`; ``minutes serve`` runs
+the web app in Flask's server by name.
 """
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -403,17 +404,30 @@ def tasks_cmd(dept, index_dir, year, role, as_json):
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--debug", is_flag=True, help="Reload on code changes and show tracebacks.")
 def serve_cmd(index_dir, host, port, debug):
-    """Run the development server. In production use gunicorn:
+    """Run the development server (Flask's, one request at a time). In production use gunicorn:
 
     \b
         gunicorn -c gunicorn.conf.py 'webapp:create_app()'
-    """
-    from webapp import create_app
 
-    app = create_app({"INDEX": str(index_folder(index_dir))})
-    indexer.warm_up(app.config["INDEX"])
-    # One thread: a worker's searcher is shared state, as under gunicorn's sync workers.
-    app.run(host=host, port=port, debug=debug, threaded=False)
+    \b
+    Examples:
+        minutes serve --index index/ --port 8080
+        minutes serve --debug
+    """
+    os.execve(sys.executable, dev_server_command(host, port, debug), dev_server_env(index_folder(index_dir)))
+
+
+def dev_server_command(host: str, port: int, debug: bool) -> list[str]:
+    """``flask run`` of the web app's factory, by name: the command line never imports the web
+    app, and this process becomes the server (its signals and exit status are the server's).
+    One thread, as under gunicorn's sync workers: a worker's searcher is shared state."""
+    return [sys.executable, "-m", "flask", "--app", "webapp:create_app()", "--debug" if debug else "--no-debug",
+            "run", "--host", host, "--port", str(port), "--without-threads"]
+
+
+def dev_server_env(index: Path) -> dict[str, str]:
+    """The environment the app reads its index from; Flask reads no .env file (as app.run did not)."""
+    return dict(os.environ, MINUTES_INDEX=str(index), FLASK_SKIP_DOTENV="1")
 
 
 cli.add_command(users_cmd)

@@ -1,13 +1,19 @@
 """The ``minutes`` command through click's CliRunner: exit codes, messages, JSON."""
 import json
+import os
 import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
+import requests
 from click.testing import CliRunner
 
 from minutes_cli import cli
 
-from ..conftest import CORPUS, MINUTES_2021_9
+from ..conftest import CORPUS, MINUTES_2021_9, free_port
 from .. import oracle
 from ..search.test_search import item_texts
 
@@ -192,3 +198,35 @@ def test_every_command_has_an_example_in_its_help(runner):
     for command in ["index", "search", "parse", "serve"]:
         help_text = runner.invoke(cli, [command, "--help"]).stdout
         assert "minutes " in help_text or "gunicorn" in help_text
+
+
+@pytest.mark.serving
+def test_serve_is_the_web_app_in_flasks_server_on_the_index_named(index_dir, tmp_path):
+    """`minutes serve --index DIR` runs the web app on DIR in Flask's development server; the
+    command's own process becomes the server, so stopping it stops the server (no orphan keeps
+    the port)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if k != "MINUTES_INDEX"} | {"MINUTES_ANONYMOUS_ACCESS": "staff"}
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen([str(Path(sys.executable).with_name("minutes")), "serve", "--index", str(index_dir),
+                                   "--port", str(port)], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        health = None
+        give_up = time.monotonic() + 60  # a wait for start-up, not a measurement
+        while health is None and server.poll() is None and time.monotonic() < give_up:
+            try:
+                health = requests.get(base + "/healthz", timeout=2).json()
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        assert health is not None, log_path.read_text()
+        assert (health["index"], health["documents"], health["records"]) == (str(index_dir), 8, 33)
+        top = requests.get(base + "/api/search", params={"q": "电梯安全", "size": 1}, timeout=10).json()["hits"][0]
+        assert (top["doc_number"], top["item_no"]) == ("〔2021〕9号", 5)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(base + "/healthz", timeout=2)
+    assert "Running on http://127.0.0.1:" in log_path.read_text()

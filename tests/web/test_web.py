@@ -170,30 +170,37 @@ def _imports(path: Path) -> list[tuple[str, str]]:
     return found
 
 
-def test_dependencies_point_one_way(index_dir):
-    """indexer imports neither edge nor a web library; the command line imports the web app
-    only in `minutes serve`, which starts it (as gunicorn does), and no other command loads it."""
+def test_dependencies_point_one_way(index_dir, tmp_path):
+    """indexer imports neither edge nor a web library; of the project, the web app and the
+    command line import indexer's face only (``import indexer``, ``from indexer import …``),
+    never each other; the command line imports no web library, and none of its commands loads
+    the web app (``minutes serve`` runs it in Flask's server by name)."""
     root = Path(__file__).resolve().parents[2]
     above = {"webapp", "minutes_cli", "flask", "werkzeug", "jinja2", "markupsafe", "click"}
     assert [(path.name, module) for path in (root / "indexer").rglob("*.py") for module, _ in _imports(path)
             if module.split(".")[0] in above] == []
-    assert [(module, function) for module, function in _imports(root / "minutes_cli" / "__init__.py")
-            if module.split(".")[0] in {"webapp", "flask"}] == [("webapp", "serve_cmd")]
+    for edge in ("webapp", "minutes_cli"):
+        assert sorted({module for path in (root / edge).rglob("*.py") for module, _ in _imports(path)
+                       if module.split(".")[0] in {"indexer", "webapp", "minutes_cli"}}) == ["indexer"], edge
+    assert [(path.name, module) for path in (root / "minutes_cli").rglob("*.py") for module, _ in _imports(path)
+            if module.split(".")[0] in {"webapp", "flask", "werkzeug", "jinja2", "markupsafe"}] == []
     script = """if True:
         import json, sys
         from click.testing import CliRunner
         from minutes_cli import cli
-        index, document = sys.argv[1:]
+        index, document, other = sys.argv[1:]
         for args in (["search", "电梯", "--json", "--index", index], ["refs", "〔2021〕9号", "--json", "--index", index],
-                     ["tasks", "发改委", "--json", "--index", index], ["audit", document, "--json"]):
+                     ["tasks", "发改委", "--json", "--index", index], ["audit", document, "--json"],
+                     ["users", "list", "--json", "--index", other], ["log", "--index", other], ["serve", "--help"]):
             result = CliRunner().invoke(cli, args)
             assert result.exit_code == 0, (args, result.output)
         print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("webapp", "flask"))))
     """
-    run = subprocess.run([sys.executable, "-c", script, str(index_dir), str(MINUTES_2021_9)], cwd=root,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run([sys.executable, "-c", script, str(index_dir), str(MINUTES_2021_9), str(tmp_path / "ix")],
+                         cwd=root, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout.splitlines()[-1]) == []
+
 
 def test_document_json_carries_the_parsed_structure(client):
     doc_id = client.get("/api/search?q=电梯安全").get_json()["hits"][0]["doc_id"]
