@@ -117,6 +117,19 @@ from .present.shapes import (
     snippet_markup,
     tasks_dict,
 )
+from .present.urls import (
+    FACET_PARAMS,
+    document_url,
+    hit_url,
+    item_anchor,
+    passage_url,
+    place_url,
+    policy_url,
+    search_url,
+    tasks_url,
+    with_params,
+)
+from .present.urls import request_params as search_params
 from .read.files import SUPPORTED_SUFFIXES
 from .read.text import MAX_FILE_BYTES as UPLOAD_MAX_FILE_BYTES
 from .search.draft import MAX_DRAFT_CHARS, Passage
@@ -170,4 +183,6 @@ __all__ = [
     "check_user_role", "users_file_path",
     "AUDIT_EVENTS", "AUDIT_EVENT_LABELS", "AuditEntry", "AuditLog", "audit_log_path", "audit_time",
     "describe_audit_what",
+    "FACET_PARAMS", "document_url", "hit_url", "item_anchor", "passage_url", "place_url", "policy_url", "search_params",
+    "search_url", "tasks_url", "with_params",
 ]

@@ -152,7 +152,8 @@ class QueryCommand(click.Command):
 @click.option("--limit", default=10, show_default=True, type=int, help="Hits per page.")
 @click.option("--page", default=1, show_default=True, type=int)
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the /api/search shape, without URLs).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object: the /api/search object, each hit's url included.")
 def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, page, sort, as_json):
     """Search the index. QUERY is the query language of the search page; its
     words may be given apart and may start with a minus (an exclusion).
@@ -170,7 +171,7 @@ def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, pa
             result = search_index.search(request)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
-    data = indexer.result_dict(result)  # the /api/search object; URLs are the web app's
+    data = indexer.result_dict(result)  # the /api/search object
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -341,7 +342,8 @@ def _echo_audit_totals(t: indexer.AuditTotals) -> None:
 @cli.command("refs")
 @click.argument("doc")
 @click.option("--index", "index_dir", help=INDEX_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object: the doc_id, and its cites and cited_by as /api/doc/<id> gives them.")
 def refs_cmd(doc, index_dir, as_json):
     """What a document cites, and what cites it. DOC is an id or a document number.
 
@@ -375,7 +377,7 @@ def refs_cmd(doc, index_dir, as_json):
 @click.option("--index", "index_dir", help=INDEX_HELP)
 @click.option("--year", default="", help="Only this year, e.g. 2021.")
 @click.option("--role", type=click.Choice(["lead", "co-lead"]), default=None, help="Only this role.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the /api/tasks shape, without URLs).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: the /api/tasks object.")
 def tasks_cmd(dept, index_dir, year, role, as_json):
     """The items that give a department work (lead or co-lead), newest first.
 

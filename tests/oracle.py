@@ -74,6 +74,11 @@ class Record:
     def citation(self) -> str:
         return citation(self.doc, self.item_no)
 
+    @property
+    def url(self) -> str:
+        """Its place in the reading view, as issue 2 wrote it: /doc/<doc_id>#item-<n>, or #preamble."""
+        return f"/doc/{self.doc.id}#" + (f"item-{self.item_no}" if self.item else "preamble")
+
     def hit_fields(self) -> dict:
         """The fields of a search hit, as /api/search names them (snippet and score aside)."""
         return {"id": self.id, "doc_id": self.doc.id, "doc_title": self.doc.title, "doc_number": self.doc.doc_number,

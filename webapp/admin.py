@@ -9,7 +9,6 @@ from flask import Blueprint, jsonify, render_template, request
 import indexer
 
 from .auth import auth_state, role_required
-from .presenters import search_url
 
 bp = Blueprint("admin", __name__)
 LOG_LIMIT = 500  # newest entries shown
@@ -53,7 +52,7 @@ def log():
         events=[{"value": e, "label": indexer.AUDIT_EVENT_LABELS[e], "selected": e == data["event"]} for e in indexer.AUDIT_EVENTS],
         entries=[dict(e, label=indexer.AUDIT_EVENT_LABELS.get(e["event"], e["event"]), text=indexer.describe_audit_what(e["what"]))
                  for e in data["entries"]],
-        json_url=search_url(params, "/api/admin/log"))
+        json_url=indexer.with_params("/api/admin/log", params))
 
 
 @bp.get("/api/admin/log")

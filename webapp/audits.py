@@ -8,7 +8,6 @@ import os
 import indexer
 
 from .documents import ocr_view, visibility_view
-from .presenters import search_url
 
 # Chinese labels for the page; the JSON keeps the English kinds and messages.
 WARNING_LABELS = {
@@ -45,7 +44,7 @@ def index_audit_json(report: indexer.AuditReport, warning: str = "") -> dict:
     return {
         "ok": True,
         "warning": warning,
-        "files": [indexer.file_audit_dict(f, relative[f.path], f"/doc/{f.doc_id}") for f in files],
+        "files": [indexer.file_audit_dict(f, relative[f.path], indexer.document_url(f.doc_id)) for f in files],
         "totals": indexer.audit_totals_dict(report.totals),
     }
 
@@ -56,7 +55,7 @@ def audit_page(data: dict) -> dict:
     warning = data["warning"]
 
     def filter_url(kind: str) -> str:
-        return search_url([("warning", kind)] if kind else [], "/audit")
+        return indexer.with_params("/audit", [("warning", kind)] if kind else [])
 
     files = []
     for row in data["files"]:
@@ -80,7 +79,7 @@ def audit_page(data: dict) -> dict:
         "warning": warning,
         "warning_label": WARNING_LABELS.get(warning, ""),
         "all_url": filter_url(""),
-        "json_url": search_url([("warning", warning)] if warning else [], "/api/audit"),
+        "json_url": indexer.with_params("/api/audit", [("warning", warning)] if warning else []),
         "warnings": [dict(w, label=WARNING_LABELS[w["kind"]], url=filter_url(w["kind"]), selected=w["kind"] == warning)
                      for w in totals["warnings"]],
         "dept_levels": [dict(c, label=LEVEL_LABELS.get(c["value"], c["value"])) for c in totals["dept_level"]],

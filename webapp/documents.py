@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import indexer
 
-from .presenters import fragment_html, quoted, search_url
+from .presenters import fragment_html, quoted
 
 # How the page names a visibility label and the reason for it (the JSON keeps the label and reason as stored).
 VISIBILITY_LABELS = {indexer.PUBLIC: "公开", indexer.INTERNAL: "内部"}  # any other label is a group's name
@@ -22,7 +22,7 @@ def _item_json(doc: indexer.Document, item: indexer.Item) -> dict:
         "item_no": item.number,
         "title": item.title,
         "text": item.text,
-        "anchor": f"item-{item.number}",
+        "anchor": indexer.item_anchor(item.number),
         "citation": indexer.citation(doc.title, doc.doc_number, item.number, issuer=doc.issuer, date=doc.date),
         "action": item.action,
         "decision": item.decision,
@@ -34,7 +34,7 @@ def _item_json(doc: indexer.Document, item: indexer.Item) -> dict:
         "keywords": list(item.keywords),
         "subpoints": [
             {"number": sp.number, "label": sp.label, "text": sp.text,
-             "anchor": f"item-{item.number}-{sp.number}",
+             "anchor": indexer.item_anchor(item.number, sp.number),
              "citation": indexer.citation(doc.title, doc.doc_number, item.number, sp.number,
                                           issuer=doc.issuer, date=doc.date)}
             for sp in item.subpoints
@@ -98,7 +98,7 @@ def _paragraphs(item: indexer.Item, terms: tuple[str, ...]) -> list[dict]:
     return [
         {
             "html": fragment_html(indexer.highlight_all(p.text, terms)),
-            "anchor": f"item-{item.number}-{opens[p.span[0]]}" if p.span[0] in opens else None,
+            "anchor": indexer.item_anchor(item.number, opens[p.span[0]]) if p.span[0] in opens else None,
         }
         for p in item.paragraphs
     ]
@@ -115,17 +115,17 @@ def document_page(doc: indexer.Document, q: str = "", from_reference: bool = Fal
         item_data["quote"] = quoted(item.text, item_data["citation"])
         item_data["role_groups"] = [
             {"label": indexer.ROLE_LABELS[role], "role": role,
-             "links": [{"label": r.name, "known": r.known, "url": search_url([("dept", r.name)]),
-                        "tasks_url": search_url([("dept", r.name)], "/tasks")}
+             "links": [{"label": r.name, "known": r.known, "url": indexer.search_url([("dept", r.name)]),
+                        "tasks_url": indexer.tasks_url(r.name)}
                        for r in item.roles if r.role == role]}
             for role in indexer.ROLES if any(r.role == role for r in item.roles)
         ]
         item_data["topic_links"] = [
-            {"label": t.topic, "evidence": "、".join(t.evidence), "url": search_url([("topic", t.topic)])}
+            {"label": t.topic, "evidence": "、".join(t.evidence), "url": indexer.search_url([("topic", t.topic)])}
             for t in item.topic_matches
         ]
         item_data["reviewed_links"] = [
-            {"label": title, "url": search_url([("title", title)], "/policy")} for title in item.reviewed
+            {"label": title, "url": indexer.policy_url(title)} for title in item.reviewed
         ]
     data["preamble_html"] = [fragment_html(indexer.highlight_all(p, terms)) for p in doc.preamble.split("\n") if p.strip()]
     data["attending_text"] = "；".join(
@@ -133,6 +133,6 @@ def document_page(doc: indexer.Document, q: str = "", from_reference: bool = Fal
     data["visibility_view"] = visibility_view(doc.visibility, doc.visibility_reason)
     data["ocr_view"] = ocr_view(data["ocr_pages"])
     data["q"] = q
-    data["back_url"] = search_url([("q", q)] + ([("list", "1")] if from_reference else [])) if q else None
+    data["back_url"] = indexer.search_url([("q", q)] + ([("list", "1")] if from_reference else [])) if q else None
     data["from_reference"] = from_reference
     return data

@@ -7,7 +7,6 @@ from .presenters import fragment_html, quoted
 
 
 def passage_json(p: indexer.Passage) -> dict:
-    anchor = f"item-{p.item_no}-{p.subpoint}" if p.subpoint else f"item-{p.item_no}" if p.item_no else "preamble"
     return {
         "doc_id": p.doc_id,
         "doc_title": p.doc_title,
@@ -19,7 +18,7 @@ def passage_json(p: indexer.Passage) -> dict:
         "citation": p.citation,
         "similarity": p.similarity,
         "shared": [list(span) for span in p.shared],
-        "url": f"/doc/{p.doc_id}#{anchor}",
+        "url": indexer.passage_url(p),
     }
 
 

@@ -15,7 +15,6 @@ import indexer
 from . import params
 from .auth import current_access
 from .index_holder import deadline, get_index
-from .presenters import search_url
 
 bp = Blueprint("overviews", __name__)
 
@@ -29,16 +28,16 @@ def _refs() -> indexer.CrossReferences:
 
 
 def meeting_dict(m: indexer.Meeting) -> dict:
-    url = f"/doc/{m.doc_id}"
     return {"doc_id": m.doc_id, "title": m.title, "doc_number": m.doc_number, "session": m.session,
             "meeting_kind": m.meeting_kind, "issuer": m.issuer, "date": m.date, "chair": m.chair,
-            "item_count": len(m.items), "url": url,
-            "items": [{"item_no": i.number, "title": i.title, "url": f"{url}#item-{i.number}"} for i in m.items]}
+            "item_count": len(m.items), "url": indexer.document_url(m.doc_id),
+            "items": [{"item_no": i.number, "title": i.title,
+                       "url": indexer.document_url(m.doc_id, indexer.item_anchor(i.number))} for i in m.items]}
 
 
 def _toggle(years: tuple[str, ...], year: str) -> str:
     chosen = [y for y in years if y != year] if year in years else [*years, year]
-    return search_url([("year", y) for y in chosen], "/meetings")
+    return indexer.with_params("/meetings", [("year", y) for y in chosen])
 
 
 def calendar_json(calendar: indexer.Calendar, years: tuple[str, ...]) -> dict:
@@ -83,24 +82,19 @@ def neighbours_json(refs: indexer.CrossReferences, doc_id: str) -> dict:
     """The previous and next meeting of the same kind, for the reading view."""
     before, after = indexer.meeting_neighbours(refs, doc_id, deadline())
     brief = lambda m: m and {"doc_id": m.doc_id, "title": m.title, "doc_number": m.doc_number,  # noqa: E731
-                             "session": m.session, "date": m.date, "url": f"/doc/{m.doc_id}"}
+                             "session": m.session, "date": m.date, "url": indexer.document_url(m.doc_id)}
     return {"previous_meeting": brief(before), "next_meeting": brief(after)}
 
 
 # --- workload ---------------------------------------------------------------------------------
 
-def tasks_url(dept: str, year: str = "", role: str = "") -> str:
-    return search_url([("dept", dept)] + ([("year", year)] if year else []) + ([("role", role)] if role else []),
-                      "/tasks")
-
-
 def workload_json(workload: indexer.Workload, topics: indexer.DeptTopics | None) -> dict:
     data = {
         "ok": True, "years": list(workload.years),
-        "rows": [{"dept": r.dept, "lead": r.lead, "co_lead": r.co_lead, "url": tasks_url(r.dept),
+        "rows": [{"dept": r.dept, "lead": r.lead, "co_lead": r.co_lead, "url": indexer.tasks_url(r.dept),
                   "cells": [{"year": c.year, "lead": c.lead, "co_lead": c.co_lead,
-                             "lead_url": tasks_url(r.dept, c.year, indexer.LEAD) if c.year else None,
-                             "co_lead_url": tasks_url(r.dept, c.year, indexer.CO_LEAD) if c.year else None}
+                             "lead_url": indexer.tasks_url(r.dept, c.year, indexer.LEAD) if c.year else None,
+                             "co_lead_url": indexer.tasks_url(r.dept, c.year, indexer.CO_LEAD) if c.year else None}
                             for c in r.cells]}
                  for r in workload.rows],
     }

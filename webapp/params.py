@@ -13,8 +13,6 @@ from werkzeug.datastructures import MultiDict
 
 import indexer
 
-from .presenters import FACET_PARAMS
-
 YEAR_LENGTH = 4
 
 
@@ -38,7 +36,7 @@ def search_request(args: MultiDict, default_size: int) -> indexer.SearchRequest:
     request checks its own limits."""
     return indexer.SearchRequest(
         q=args.get("q", "").strip(),
-        **{name: values(args, FACET_PARAMS[name]) for name in indexer.FACET_FIELDS},
+        **{name: values(args, indexer.FACET_PARAMS[name]) for name in indexer.FACET_FIELDS},
         page=whole_number(args, "page", 1),
         size=whole_number(args, "size", default_size),
         sort=args.get("sort", "relevance").strip() or "relevance",

@@ -1,23 +1,21 @@
 """Search results into the shapes the pages and the JSON API show.
 
-This is the one place where hits become URLs. The JSON shape itself is
-:func:`indexer.result_dict`, which ``minutes search --json`` prints too;
-``result_json`` adds each hit's ``url``.
+The JSON shape itself is :func:`indexer.result_dict`, which ``minutes search --json`` prints
+too; the URLs of hits and searches are the product's (:func:`indexer.hit_url`,
+:func:`indexer.search_params`). Here the search page adds what only a page has: facet
+toggles, chips, pages, sorts, documents grouped.
 """
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from urllib.parse import urlencode
 
 from markupsafe import Markup
 
 import indexer
 
 FACET_LABELS = {"dept": "部门", "topic": "主题", "meeting": "会议", "year": "年份", "doc_type": "类型"}
-# URL parameter for each facet; the issue fixed "type" for doc_type.
-FACET_PARAMS = {"dept": "dept", "topic": "topic", "meeting": "meeting", "year": "year", "doc_type": "type"}
 # The query language, as /help shows it and /api/help serves it.
 HELP_SYNTAX = [
     {"syntax": "词语", "meaning": "包含全部词语的议题，相关度高的在前；词语相邻或靠近时排名更前",
@@ -45,13 +43,6 @@ HELP_NOTES = [
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 
 
-def hit_url(hit: indexer.Hit, q: str = "") -> str:
-    """The hit's place in the reading view; with ``q`` the page highlights it."""
-    query = "?" + urlencode({"q": q}) if q else ""
-    anchor = "#preamble" if hit.part == "preamble" else f"#item-{hit.item_no}" if hit.item_no else ""
-    return f"/doc/{hit.doc_id}{query}{anchor}"
-
-
 def fragment_html(fragment: indexer.Fragment) -> Markup:
     """Escaped text with our own ``<mark>`` tags and nothing else (:func:`indexer.fragment_markup`)."""
     return Markup(indexer.fragment_markup(fragment))
@@ -61,41 +52,14 @@ def snippet_html(fragments: tuple[indexer.Fragment, ...]) -> Markup:
     return Markup(indexer.snippet_markup(fragments))
 
 
-def hit_json(hit: indexer.Hit) -> dict:
-    return indexer.hit_dict(hit, url=hit_url(hit))
-
-
-def result_json(result: indexer.SearchResult) -> dict:
-    """The object ``/api/search`` returns: :func:`indexer.result_dict` with each hit's ``url``."""
-    return indexer.result_dict(result, hit_url=hit_url)
-
-
-def request_params(req: indexer.SearchRequest) -> list[tuple[str, str]]:
-    """The URL parameters that reproduce ``req`` (defaults left out)."""
-    params = [("q", req.q)] if req.q else []
-    for name in indexer.FACET_FIELDS:
-        params.extend((FACET_PARAMS[name], v) for v in getattr(req, name))
-    if req.sort != "relevance":
-        params.append(("sort", req.sort))
-    if req.size != 10:
-        params.append(("size", str(req.size)))
-    if req.page != 1:
-        params.append(("page", str(req.page)))
-    return params
-
-
-def search_url(params: list[tuple[str, str]], path: str = "/search") -> str:
-    return path + ("?" + urlencode(params) if params else "")
-
-
 def _toggle(req: indexer.SearchRequest, name: str, value: str) -> str:
-    param = FACET_PARAMS[name]
-    params = [p for p in request_params(req) if p[0] != "page"]
+    param = indexer.FACET_PARAMS[name]
+    params = [p for p in indexer.search_params(req) if p[0] != "page"]
     if (param, value) in params:
         params.remove((param, value))
     else:
         params.append((param, value))
-    return search_url(params)
+    return indexer.search_url(params)
 
 
 def search_page(result: indexer.SearchResult) -> dict:
@@ -104,7 +68,7 @@ def search_page(result: indexer.SearchResult) -> dict:
     facets = [
         {
             "name": name,
-            "param": FACET_PARAMS[name],
+            "param": indexer.FACET_PARAMS[name],
             "label": FACET_LABELS[name],
             "values": [
                 {"value": v.value, "label": v.value, "count": v.count, "selected": v.selected,
@@ -119,20 +83,21 @@ def search_page(result: indexer.SearchResult) -> dict:
         {"label": f"{FACET_LABELS[name]}：{value}", "remove_url": _toggle(req, name, value)}
         for name in indexer.FACET_FIELDS for value in getattr(req, name)
     ]
-    base = [p for p in request_params(req) if p[0] != "page"]
+    params = indexer.search_params(req)
+    base = [p for p in params if p[0] != "page"]
 
     def page_url(n: int) -> str:
-        return search_url(base + ([("page", str(n))] if n > 1 else []))
+        return indexer.search_url(base + ([("page", str(n))] if n > 1 else []))
 
     hits = [
-        dict(hit_json(h), snippet_html=snippet_html(h.fragments), link=hit_url(h, req.q),
+        dict(indexer.hit_dict(h), snippet_html=snippet_html(h.fragments), link=indexer.hit_url(h, req.q),
              item_label=indexer.item_label(h.item_no),
              quote=quoted("……".join(f.text for f in h.fragments), h.citation))
         for h in result.hits
     ]
     sorts = [
         {"value": s, "label": label, "selected": s == req.sort,
-         "url": search_url([p for p in base if p[0] != "sort"] + ([("sort", s)] if s != "relevance" else []))}
+         "url": indexer.search_url([p for p in base if p[0] != "sort"] + ([("sort", s)] if s != "relevance" else []))}
         for s, label in SORT_LABELS.items()
     ]
     return {
@@ -148,11 +113,11 @@ def search_page(result: indexer.SearchResult) -> dict:
         "pages": result.pages,
         "prev_url": page_url(req.page - 1) if req.page > 1 else None,
         "next_url": page_url(req.page + 1) if req.page < result.pages else None,
-        "json_url": search_url(request_params(req), "/api/search"),
-        "csv_url": search_url([p for p in request_params(req) if p[0] not in ("page", "size")], "/search.csv"),
+        "json_url": indexer.with_params("/api/search", params),
+        "csv_url": indexer.with_params("/search.csv", [p for p in params if p[0] not in ("page", "size")]),
         "relaxed": result.relaxed,
         "did_you_mean": result.did_you_mean,
-        "did_you_mean_url": search_url([("q", result.did_you_mean)] + [p for p in base if p[0] != "q"])
+        "did_you_mean_url": indexer.search_url([("q", result.did_you_mean)] + [p for p in base if p[0] != "q"])
         if result.did_you_mean else None,
     }
 
@@ -176,7 +141,7 @@ def hits_csv(hits: Iterable[indexer.Hit]) -> Iterator[str]:
 
     yield "\ufeff" + line(CSV_COLUMNS)
     for hit in hits:
-        row = hit_json(hit)
+        row = indexer.hit_dict(hit)
         row.update(dept="、".join(hit.departments), topic="、".join(hit.topics),
                    snippet="…".join(f.text for f in hit.fragments))
         yield line([row[c] for c in CSV_COLUMNS])
@@ -188,7 +153,8 @@ def group_by_document(hits: list[dict]) -> list[dict]:
     for hit in hits:
         group = groups.setdefault(hit["doc_id"], {
             "doc_id": hit["doc_id"], "doc_title": hit["doc_title"], "doc_number": hit["doc_number"],
-            "doc_type": hit["doc_type"], "date": hit["date"], "doc_url": f"/doc/{hit['doc_id']}", "hits": [],
+            "doc_type": hit["doc_type"], "date": hit["date"], "doc_url": indexer.document_url(hit["doc_id"]),
+            "hits": [],
         })
         group["hits"].append(hit)
     return list(groups.values())

@@ -12,7 +12,6 @@ import math
 
 import indexer
 
-from .presenters import request_params, search_url
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 180, 40, 22, 14
 # (id, colour, what is drawn over it): one per document type, in the series' order, repeated beyond six.
@@ -37,8 +36,8 @@ def period_label(period: str) -> str:
 
 def bar_url(req: indexer.SearchRequest, period: str) -> str:
     """The search narrowed to ``period`` by the query language's 日期： term (first page)."""
-    params = [p for p in request_params(req) if p[0] not in ("q", "page")]
-    return search_url([("q", indexer.narrowed_query(req.q, period))] + params)
+    params = [p for p in indexer.search_params(req) if p[0] not in ("q", "page")]
+    return indexer.search_url([("q", indexer.narrowed_query(req.q, period))] + params)
 
 
 def timeline_json(timeline: indexer.Timeline, req: indexer.SearchRequest) -> dict:
@@ -94,7 +93,7 @@ def timeline_chart(timeline: indexer.Timeline, req: indexer.SearchRequest) -> di
         "legend": [{"doc_type": t, "pattern": p[0]} for t, p in patterns.items()],
         "patterns": [{"id": pid, "colour": colour, "path": path} for pid, colour, path in PATTERNS],
         "doc_types": list(timeline.doc_types),
-        "json_url": search_url(request_params(req), "/api/timeline"),
+        "json_url": indexer.with_params("/api/timeline", indexer.search_params(req)),
         "description": (f"按{UNIT_LABELS[timeline.unit]}统计的检索结果数量，共 {len(bars)} 个时段，"
                         f"最多 {max(b.count for b in timeline.bars)} 条；每根柱子按文件类型分段，点击可按该时段筛选。"),
     }

@@ -3,8 +3,6 @@ hand the result to a presenter. Every HTML page has a JSON twin built from the
 same data."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
 import indexer
@@ -29,7 +27,8 @@ def search():
     found = get_index().page(req, deadline(), access=current_access(), lookup=lookup)
     record_search(req)
     if len(found.named) == 1:
-        return redirect(f"/doc/{found.named[0]}?" + urlencode({"q": req.q, "from": "reference"}))
+        reading_view = indexer.document_url(found.named[0])
+        return redirect(indexer.with_params(reading_view, [("q", req.q), ("from", "reference")]))
     page = presenters.search_page(found.result)
     page["timeline"] = timeline.timeline_chart(found.timeline, req)
     return render_template("search.html", **page)
@@ -41,7 +40,7 @@ def search_json():
     req = _request()
     result = get_index().search(req, deadline(), access=current_access())
     record_search(req)
-    return jsonify(presenters.result_json(result))
+    return jsonify(indexer.result_dict(result))
 
 
 @bp.get("/api/timeline")
@@ -65,7 +64,7 @@ def search_csv():
 def _policy_data() -> dict:
     title = params.policy_title(request.args)
     target, steps = get_index().crossrefs(deadline(), access=current_access()).policy(title)
-    return crossrefs.policy_json(indexer.normalize_title(title), target, steps)
+    return indexer.policy_dict(indexer.normalize_title(title), target, steps)
 
 
 @bp.get("/policy")
@@ -81,7 +80,7 @@ def policy_json():
 def _tasks_data() -> dict:
     req = params.tasks_request(request.args)
     tasks = get_index().crossrefs(deadline(), access=current_access()).tasks(req.dept, req.year, req.role, deadline())
-    return crossrefs.tasks_json(req.dept, req.year, req.role, tasks)
+    return indexer.tasks_dict(req.dept, req.year, req.role, tasks)
 
 
 @bp.get("/tasks")
@@ -163,7 +162,7 @@ def document(doc_id: str):
     doc = get_index().document(doc_id, deadline(), access=access)
     page = documents.document_page(doc, request.args.get("q", ""), request.args.get("from") == "reference")
     refs = get_index().crossrefs(deadline(), access=access)
-    page.update(crossrefs.references_json(refs, doc_id), **meetings.neighbours_json(refs, doc_id))
+    page.update(indexer.references_dict(refs, doc_id), **meetings.neighbours_json(refs, doc_id))
     record_view(doc_id)
     return render_template("doc.html", doc=page)
 
@@ -173,7 +172,7 @@ def document(doc_id: str):
 def document_json(doc_id: str):
     access = current_access()
     data = documents.document_json(get_index().document(doc_id, deadline(), access=access))
-    data.update(crossrefs.references_json(get_index().crossrefs(deadline(), access=access), doc_id))
+    data.update(indexer.references_dict(get_index().crossrefs(deadline(), access=access), doc_id))
     record_view(doc_id)
     return jsonify(data)
 

@@ -5,18 +5,15 @@
 
 Plain dicts of the public data (:mod:`indexer.search.results`, :mod:`indexer.analytics.crossrefs`,
 :mod:`indexer.ingest.audit`), so that the web app and the command line agree without one
-importing the other. What only the web knows stays out: URLs are the web app's
-routes, so each function that shapes a place takes a function making its URL, and
-leaves the key out without one. The command line serves no pages and passes none:
-``doc_id``, ``item_no`` and ``part`` name the place a URL would open.
+importing the other. A hit, a place and a reviewed title carry their ``url``, made by
+:mod:`.urls`, the product's URL scheme: the same for both edges. (A parse audit's row
+has one only when the caller gives it: a file audited before indexing has no page yet.)
 
 A snippet is text to show in a page, so the shape gives it as markup: the text
 HTML-escaped, with only ``<mark>`` tags around the highlights (the one markup
 this package writes; the web app wraps it as safe, it never re-escapes it).
 """
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from ..analytics.crossrefs import CrossReferences, DocRef, PolicyStep, Task
 from ..ingest.audit import WARNINGS, AuditReport, AuditTotals, AuditWarning, FileAudit
@@ -25,6 +22,7 @@ from ..parse.gazetteer import canonical_department
 from ..parse.references import MEETING, NUMBER, TITLE
 from ..search.highlight import Fragment
 from ..search.results import Hit, SearchResult
+from .urls import hit_url, place_url, policy_url
 
 # Chinese names of reference kinds and department roles, in the JSON and in every page.
 REFERENCE_KIND_LABELS = {NUMBER: "文号", MEETING: "会议", TITLE: "文件"}
@@ -49,9 +47,9 @@ def snippet_markup(fragments: tuple[Fragment, ...]) -> str:
     return "…".join(fragment_markup(f) for f in fragments)
 
 
-def hit_dict(hit: Hit, url: str | None = None) -> dict:
-    """One hit; ``url`` (its place in the reading view) only when the caller has one."""
-    data = {
+def hit_dict(hit: Hit) -> dict:
+    """One hit, with ``url``: its place in the reading view."""
+    return {
         "id": hit.id,
         "doc_id": hit.doc_id,
         "doc_title": hit.doc_title,
@@ -63,16 +61,15 @@ def hit_dict(hit: Hit, url: str | None = None) -> dict:
         "citation": hit.citation,
         "snippet": snippet_markup(hit.fragments),
         "score": hit.score,
+        "url": hit_url(hit),
+        "part": hit.part,
+        "dept": list(hit.departments),
+        "topic": list(hit.topics),
     }
-    if url is not None:
-        data["url"] = url
-    data.update(part=hit.part, dept=list(hit.departments), topic=list(hit.topics))
-    return data
 
 
-def result_dict(result: SearchResult, hit_url: Callable[[Hit], str] | None = None) -> dict:
-    """The search result: the object ``/api/search`` returns (with ``hit_url``) and
-    ``minutes search --json`` prints (without)."""
+def result_dict(result: SearchResult) -> dict:
+    """The search result: the object ``/api/search`` returns and ``minutes search --json`` prints."""
     return {
         "ok": True,
         "query": result.request.q,
@@ -84,7 +81,7 @@ def result_dict(result: SearchResult, hit_url: Callable[[Hit], str] | None = Non
         "elapsed_ms": round(result.elapsed_ms, 1),
         "relaxed": result.relaxed,
         "did_you_mean": result.did_you_mean,
-        "hits": [hit_dict(h, hit_url(h) if hit_url else None) for h in result.hits],
+        "hits": [hit_dict(h) for h in result.hits],
         "facets": {
             name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
             for name, values in result.facets.items()
@@ -92,55 +89,45 @@ def result_dict(result: SearchResult, hit_url: Callable[[Hit], str] | None = Non
     }
 
 
-PlaceUrl = Callable[[DocRef], str]
-
-
-def place_dict(place: DocRef, url: PlaceUrl | None = None) -> dict:
-    data = {"doc_id": place.doc_id, "doc_title": place.doc_title, "doc_number": place.doc_number,
+def place_dict(place: DocRef) -> dict:
+    return {"doc_id": place.doc_id, "doc_title": place.doc_title, "doc_number": place.doc_number,
             "date": place.date, "item_no": place.item_no, "item_title": place.item_title,
-            "citation": place.citation}
-    if url is not None:
-        data["url"] = url(place)
-    return data
+            "citation": place.citation, "url": place_url(place)}
 
 
-def references_dict(refs: CrossReferences, doc_id: str, place_url: PlaceUrl | None = None,
-                    policy_url: Callable[[str], str] | None = None) -> dict:
-    """What a document cites and what cites it; ``policy_url`` makes the link of a
-    reviewed title's policy path (its key is there only with it)."""
-    cites = []
-    for c in refs.cites.get(doc_id, ()):
-        row = {"kind": c.kind, "label": REFERENCE_KIND_LABELS[c.kind], "text": c.text, "item_no": c.item_no,
-               "target": place_dict(refs.summary(c.target), place_url) if c.target else None}
-        if policy_url is not None:
-            row["policy_url"] = policy_url(c.text) if c.kind == TITLE else None
-        cites.append(row)
+def references_dict(refs: CrossReferences, doc_id: str) -> dict:
+    """What a document cites and what cites it; a cited title links its policy path (``policy_url``)."""
+    cites = [
+        {"kind": c.kind, "label": REFERENCE_KIND_LABELS[c.kind], "text": c.text, "item_no": c.item_no,
+         "target": place_dict(refs.summary(c.target)) if c.target else None,
+         "policy_url": policy_url(c.text) if c.kind == TITLE else None}
+        for c in refs.cites.get(doc_id, ())
+    ]
     cited_by = [
         {"kind": r.citation.kind, "label": REFERENCE_KIND_LABELS[r.citation.kind], "text": r.citation.text,
-         "source": place_dict(r.source, place_url)}
+         "source": place_dict(r.source)}
         for r in refs.cited_by.get(doc_id, [])
     ]
     return {"cites": cites, "cited_by": cited_by}
 
 
-def policy_dict(title: str, target: DocRef | None, steps: tuple[PolicyStep, ...],
-                place_url: PlaceUrl | None = None) -> dict:
+def policy_dict(title: str, target: DocRef | None, steps: tuple[PolicyStep, ...]) -> dict:
     return {
         "ok": True,
         "title": title,
-        "document": place_dict(target, place_url) if target else None,
-        "steps": [dict(place_dict(s.place, place_url), action=s.action, decision=s.decision) for s in steps],
+        "document": place_dict(target) if target else None,
+        "steps": [dict(place_dict(s.place), action=s.action, decision=s.decision) for s in steps],
     }
 
 
-def tasks_dict(dept: str, year: str, role: str, tasks: tuple[Task, ...], place_url: PlaceUrl | None = None) -> dict:
+def tasks_dict(dept: str, year: str, role: str, tasks: tuple[Task, ...]) -> dict:
     """A department's tasks, as ``/api/tasks`` returns them and ``minutes tasks --json`` prints them."""
     return {
         "ok": True,
         "dept": canonical_department(dept),
         "year": year,
         "role": role,
-        "tasks": [dict(place_dict(t.place, place_url), role=t.role, role_label=ROLE_LABELS[t.role], sentence=t.sentence)
+        "tasks": [dict(place_dict(t.place), role=t.role, role_label=ROLE_LABELS[t.role], sentence=t.sentence)
                   for t in tasks],
     }
 

@@ -97,7 +97,7 @@ def test_missing_path_is_a_failure_not_a_crash(runner, tmp_path):
 SEARCH_KEYS = ["ok", "query", "total", "page", "size", "pages", "sort", "elapsed_ms", "relaxed", "did_you_mean",
                "hits", "facets"]
 HIT_KEYS = ["id", "doc_id", "doc_title", "doc_number", "doc_type", "date", "item_no", "item_title", "citation",
-            "snippet", "score", "part", "dept", "topic"]  # /api/search's, without the web app's url
+            "snippet", "score", "url", "part", "dept", "topic"]  # /api/search's
 
 
 @pytest.mark.parametrize("phrase,options", [
@@ -106,8 +106,8 @@ HIT_KEYS = ["id", "doc_id", "doc_title", "doc_number", "doc_type", "date", "item
     ("会议", ["--meeting", "〔2021〕9号"]), ("示例", ["--topic", "安全生产"]),
 ])
 def test_search_json_is_what_the_parsed_documents_give(runner, index_dir, docs, phrase, options):
-    """`minutes search --json`: the /api/search object without URLs; its hits (every field but
-    snippet and score), total and facet counts are those computed from the parsed files."""
+    """`minutes search --json`: the /api/search object; its hits (every field but snippet and
+    score, each hit's url included), total and facet counts are those computed from the parsed files."""
     result = runner.invoke(cli, ["search", f'"{phrase}"', *options, "--index", str(index_dir), "--json",
                                  "--limit", "100"])
     assert result.exit_code == 0, result.output
@@ -120,11 +120,40 @@ def test_search_json_is_what_the_parsed_documents_give(runner, index_dir, docs, 
     assert list(data) == SEARCH_KEYS
     assert (data["query"], data["total"], data["pages"]) == (f'"{phrase}"', len(expected), 1)
     assert {h["id"]: {k: v for k, v in h.items() if k not in ("snippet", "score")} for h in data["hits"]} == \
-        {rid: r.hit_fields() for rid, r in expected.items()}
+        {rid: dict(r.hit_fields(), url=r.url) for rid, r in expected.items()}
     assert all(list(h) == HIT_KEYS for h in data["hits"])
     assert {name: {v["value"]: v["count"] for v in values if v["count"]} for name, values in data["facets"].items()} \
         == oracle.facet_counts(found, filters)
     assert 0 < len(expected) < len(found) or not options
+
+
+@pytest.mark.parametrize("args,query", [
+    (["电梯安全"], "q=电梯安全"),
+    (["防汛", "--type", "会议纪要", "--year", "2021"], "q=防汛&type=会议纪要&year=2021"),
+    (["会议", "--dept", "市发改委", "--limit", "50"], "q=会议&dept=市发改委&size=50"),
+    (["", "--sort", "newest", "--limit", "40", "--page", "1"], "sort=newest&size=40"),
+])
+def test_search_json_is_the_api_search_object(runner, client, index_dir, args, query):
+    """`minutes search --json` prints what /api/search returns for the same search, each hit's
+    url included (issue 2's contract; the client reads every document of the samples, as the
+    command does), the time it took aside."""
+    printed = json.loads(runner.invoke(cli, ["search", *args, "--index", str(index_dir), "--json"]).stdout)
+    served = client.get(f"/api/search?{query}").get_json()
+    assert {**printed, "elapsed_ms": 0} == {**served, "elapsed_ms": 0}
+    anchors = {h["url"].removeprefix(f"/doc/{h['doc_id']}") for h in printed["hits"]}
+    assert anchors <= {"", "#preamble"} | {f"#item-{n}" for n in range(1, 20)} and printed["hits"]
+
+
+def test_tasks_and_refs_json_are_their_web_twins(runner, client, index_dir):
+    """`minutes tasks --json` prints /api/tasks; `minutes refs --json` the cites and cited_by of
+    /api/doc/<id>, places with their url and cited titles with their policy_url."""
+    tasks = json.loads(runner.invoke(cli, ["tasks", "发改委", "--year", "2021", "--index", str(index_dir), "--json"]).stdout)
+    assert tasks == client.get("/api/tasks?dept=发改委&year=2021").get_json() and tasks["tasks"]
+    assert all(t["url"] == f"/doc/{t['doc_id']}#item-{t['item_no']}" for t in tasks["tasks"])
+    refs = json.loads(runner.invoke(cli, ["refs", "〔2021〕9号", "--index", str(index_dir), "--json"]).stdout)
+    served = client.get(f"/api/doc/{refs['doc_id']}").get_json()
+    assert refs == {"doc_id": served["id"], "cites": served["cites"], "cited_by": served["cited_by"]}
+    assert [c["policy_url"] for c in refs["cites"] if c["kind"] == "title"] and refs["cited_by"]
 
 
 def test_search_with_filters_and_text_output(runner, index_dir):
