@@ -14,7 +14,7 @@ from flask import Config, Flask
 
 import indexer
 
-from . import admin, auth, errors, index_holder, meetings, security, uploads, views
+from . import admin, auth, errors, headers, index_holder, overviews, uploads, views
 
 
 def _config_file(app: Flask) -> Config:
@@ -41,10 +41,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     index_holder.init_app(app)
     errors.init_app(app)
-    security.init_app(app)
+    headers.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
-    app.register_blueprint(meetings.bp)  # meeting calendar, department workload
+    app.register_blueprint(overviews.bp)  # meeting calendar, department workload
     uploads.init_app(app)  # adding minutes from the browser (editors)
     auth.init_app(app)  # after the blueprints: it exempts views of theirs from CSRF by endpoint
     return app

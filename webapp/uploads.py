@@ -18,11 +18,11 @@ from flask_wtf.csrf import generate_csrf
 
 import indexer
 
-from . import audits
-from .documents import ocr_view, visibility_view
 from .auth import audit, current_access, current_user, role_required
 from .errors import error_response
 from .index_holder import get_index
+from .parse_audit import WARNING_LABELS
+from .reading import ocr_view, visibility_view
 
 bp = Blueprint("uploads", __name__)
 
@@ -121,7 +121,7 @@ def batch_page(data: dict) -> dict:
         files.append(dict(f, audit=dict(a, visibility_view=visibility_view(a["visibility"], a["visibility_reason"]),
                                         ocr_view=ocr_view(a["ocr_pages"]),
                                         warning_labels=[
-            {"kind": w["kind"], "label": audits.WARNING_LABELS.get(w["kind"], w["kind"]), "detail": w["detail"]}
+            {"kind": w["kind"], "label": WARNING_LABELS.get(w["kind"], w["kind"]), "detail": w["detail"]}
             for w in a["warnings"]])))
     return dict(data, files=files, refused=_labelled(data["refused"]))
 

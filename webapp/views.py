@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 
 import indexer
 
-from . import audits, crossrefs, documents, drafts, meetings, openapi, params, presenters, timeline
+from . import downloads, openapi, overviews, params, parse_audit, passages, reading, search_page, timeline_chart
 from .auth import current_access, current_user, record_search, record_view, role_required
 from .index_holder import deadline, get_index
 
@@ -29,8 +29,8 @@ def search():
     if len(found.named) == 1:
         reading_view = indexer.document_url(found.named[0])
         return redirect(indexer.with_params(reading_view, [("q", req.q), ("from", "reference")]))
-    page = presenters.search_page(found.result)
-    page["timeline"] = timeline.timeline_chart(found.timeline, req)
+    page = search_page.search_page(found.result)
+    page["timeline"] = timeline_chart.timeline_chart(found.timeline, req)
     return render_template("search.html", **page)
 
 
@@ -48,16 +48,16 @@ def timeline_json():
     """The search page's timeline (same parameters as /api/search, and ``unit``)."""
     req = _request()
     unit = params.timeline_unit(request.args)
-    return jsonify(timeline.timeline_json(get_index().timeline(req, unit, deadline(), access=current_access()), req))
+    return jsonify(timeline_chart.timeline_json(get_index().timeline(req, unit, deadline(), access=current_access()), req))
 
 
 @bp.get("/search.csv")
 def search_csv():
     # One search for every row (up to the cap), under the request's deadline; then rows are written as they go.
     req = _request()
-    hits = get_index().hits(req, presenters.CSV_MAX_ROWS, deadline(), access=current_access())
+    hits = get_index().hits(req, downloads.CSV_MAX_ROWS, deadline(), access=current_access())
     record_search(req)
-    return Response(presenters.hits_csv(hits), mimetype="text/csv",
+    return Response(downloads.hits_csv(hits), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=minutes-search.csv"})
 
 
@@ -86,9 +86,9 @@ def _tasks_data() -> dict:
 @bp.get("/tasks")
 def tasks():
     if not request.args.get("dept", "").strip():  # no department: every department's workload by year
-        return meetings.workload_page()
+        return overviews.workload_page()
     data = _tasks_data()
-    return render_template("tasks.html", **data, workload=meetings.workload_view(meetings.workload_data(data["dept"])))
+    return render_template("tasks.html", **data, workload=overviews.workload_view(overviews.workload_data(data["dept"])))
 
 
 @bp.get("/api/tasks")
@@ -98,20 +98,20 @@ def tasks_json():
 
 @bp.get("/tasks.csv")
 def tasks_csv():
-    return Response(crossrefs.tasks_csv(_tasks_data()), mimetype="text/csv",
+    return Response(downloads.tasks_csv(_tasks_data()), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=minutes-tasks.csv"})
 
 
 def _audit_data() -> dict:
     warning = params.audit_warning(request.args)
-    return audits.index_audit_json(indexer.audit_index(get_index(), deadline(), current_access()), warning)
+    return parse_audit.index_audit_json(indexer.audit_index(get_index(), deadline(), current_access()), warning)
 
 
 # Editors and admins (it lists every file's parse quality); every caller on a staff network.
 @bp.get("/audit")
 @role_required(indexer.EDITOR, open_to_staff_network=True)
 def audit():
-    return render_template("audit.html", **audits.audit_page(_audit_data()))
+    return render_template("audit.html", **parse_audit.audit_page(_audit_data()))
 
 
 @bp.get("/api/audit")
@@ -130,39 +130,39 @@ def suggest_json():
     prefix = params.suggest_prefix(request.args)
     limit = params.suggest_limit(request.args)
     suggestions = get_index().suggest(prefix, limit, deadline(), access=current_access())
-    return jsonify(presenters.suggestions_json(prefix, suggestions))
+    return jsonify(search_page.suggestions_json(prefix, suggestions))
 
 
 @bp.route("/draft", methods=["GET", "POST"])
 def draft():
     text = params.draft_text(request)
-    passages = get_index().similar(text, deadline=deadline(), access=current_access()) if text.strip() else None
-    return render_template("draft.html", **drafts.draft_page(text, passages))
+    similar = get_index().similar(text, deadline=deadline(), access=current_access()) if text.strip() else None
+    return render_template("draft.html", **passages.draft_page(text, similar))
 
 
 @bp.route("/api/draft", methods=["GET", "POST"])
 def draft_json():
     text = params.draft_text(request)
-    return jsonify(drafts.draft_json(text, get_index().similar(text, deadline=deadline(), access=current_access())))
+    return jsonify(passages.draft_json(text, get_index().similar(text, deadline=deadline(), access=current_access())))
 
 
 @bp.get("/help")
 def help_page():
-    return render_template("help.html", syntax=presenters.HELP_SYNTAX, notes=presenters.HELP_NOTES)
+    return render_template("help.html", syntax=search_page.HELP_SYNTAX, notes=search_page.HELP_NOTES)
 
 
 @bp.get("/api/help")
 def help_json():
-    return jsonify({"ok": True, "syntax": presenters.HELP_SYNTAX, "notes": presenters.HELP_NOTES})
+    return jsonify({"ok": True, "syntax": search_page.HELP_SYNTAX, "notes": search_page.HELP_NOTES})
 
 
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str):
     access = current_access()
     doc = get_index().document(doc_id, deadline(), access=access)
-    page = documents.document_page(doc, request.args.get("q", ""), request.args.get("from") == "reference")
+    page = reading.document_page(doc, request.args.get("q", ""), request.args.get("from") == "reference")
     refs = get_index().crossrefs(deadline(), access=access)
-    page.update(indexer.references_dict(refs, doc_id), **meetings.neighbours_json(refs, doc_id))
+    page.update(indexer.references_dict(refs, doc_id), **overviews.neighbours_json(refs, doc_id))
     record_view(doc_id)
     return render_template("doc.html", doc=page)
 
@@ -171,7 +171,7 @@ def document(doc_id: str):
 @bp.get("/doc/<doc_id>.json")
 def document_json(doc_id: str):
     access = current_access()
-    data = documents.document_json(get_index().document(doc_id, deadline(), access=access))
+    data = reading.document_json(get_index().document(doc_id, deadline(), access=access))
     data.update(indexer.references_dict(get_index().crossrefs(deadline(), access=access), doc_id))
     record_view(doc_id)
     return jsonify(data)

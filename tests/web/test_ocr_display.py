@@ -23,7 +23,7 @@ from indexer.ingest import audit as audit_module
 from indexer.parse import document as parse_module
 from minutes_cli import cli
 from webapp import create_app
-from webapp import documents as web_documents
+from webapp import reading
 from webapp.openapi import SPEC
 
 from .. import scan_gen
@@ -83,11 +83,11 @@ def test_pages_below_the_threshold_are_one_warning_naming_them(three_pages):
 
 
 def test_the_reading_views_notice_marks_the_low_pages(three_pages):
-    view = web_documents.document_page(three_pages)["ocr_view"]
+    view = reading.document_page(three_pages)["ocr_view"]
     assert view["threshold"] == 95
     assert [(p["page"], p["percent"], p["low"]) for p in view["pages"]] == [
         (1, 98, False), (2, 85, True), (3, 60, True)]
-    assert web_documents.document_page(replace(three_pages, ocr_pages=()))["ocr_view"] is None
+    assert reading.document_page(replace(three_pages, ocr_pages=()))["ocr_view"] is None
 
 
 # --- one real scan, indexed -------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 import indexer
 import indexer.search.evaluation
 import indexer.search.matching
-from webapp import create_app, presenters
+from webapp import create_app, downloads
 
 from .. import oracle
 from ..conftest import MINUTES_2021_9
@@ -302,7 +302,7 @@ def test_csv_export_is_one_search_of_every_row(many, monkeypatch, params, phrase
 
 def test_csv_export_stops_at_its_cap(many, monkeypatch):
     client, docs = many
-    monkeypatch.setattr(presenters, "CSV_MAX_ROWS", 150)
+    monkeypatch.setattr(downloads, "CSV_MAX_ROWS", 150)
     rows = csv_rows(client.get("/search.csv?sort=oldest"))
     records = oracle.records(docs)
     assert [row["citation"] for row in rows] == [records[rid].citation for rid in oracle.oldest_first(records)][:150]

@@ -7,7 +7,7 @@ import os
 
 import indexer
 
-from .documents import ocr_view, visibility_view
+from .reading import ocr_view, visibility_view
 
 # Chinese labels for the page; the JSON keeps the English kinds and messages.
 WARNING_LABELS = {

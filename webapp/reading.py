@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import indexer
 
-from .presenters import fragment_html, quoted
+from .markup import fragment_html, quoted
 
 # How the page names a visibility label and the reason for it (the JSON keeps the label and reason as stored).
 VISIBILITY_LABELS = {indexer.PUBLIC: "公开", indexer.INTERNAL: "内部"}  # any other label is a group's name

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import indexer
 
-from .presenters import fragment_html, quoted
+from .markup import fragment_html, quoted
 
 
 def passage_json(p: indexer.Passage) -> dict:

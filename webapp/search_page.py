@@ -1,19 +1,17 @@
-"""Search results into the shapes the pages and the JSON API show.
+"""The search page: a :class:`indexer.SearchResult` into what ``search.html`` shows; the
+query language's help (``/help``) and suggestions (``/api/suggest``).
 
-The JSON shape itself is :func:`indexer.result_dict`, which ``minutes search --json`` prints
-too; the URLs of hits and searches are the product's (:func:`indexer.hit_url`,
-:func:`indexer.search_params`). Here the search page adds what only a page has: facet
-toggles, chips, pages, sorts, documents grouped.
+The JSON twin is :func:`indexer.result_dict`, which ``minutes search --json`` prints too,
+and the URLs of hits and searches are the product's (:func:`indexer.hit_url`,
+:func:`indexer.search_params`). The page adds what only a page has: facet toggles, chips,
+pages, sorts, hits grouped by document, quotations to copy. (Its timeline is
+:mod:`.timeline_chart`'s, its CSV :mod:`.downloads`'.)
 """
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-
-from markupsafe import Markup
-
 import indexer
+
+from .markup import quoted, snippet_html
 
 FACET_LABELS = {"dept": "部门", "topic": "主题", "meeting": "会议", "year": "年份", "doc_type": "类型"}
 # The query language, as /help shows it and /api/help serves it.
@@ -41,15 +39,6 @@ HELP_NOTES = [
 ]
 
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
-
-
-def fragment_html(fragment: indexer.Fragment) -> Markup:
-    """Escaped text with our own ``<mark>`` tags and nothing else (:func:`indexer.fragment_markup`)."""
-    return Markup(indexer.fragment_markup(fragment))
-
-
-def snippet_html(fragments: tuple[indexer.Fragment, ...]) -> Markup:
-    return Markup(indexer.snippet_markup(fragments))
 
 
 def _toggle(req: indexer.SearchRequest, name: str, value: str) -> str:
@@ -122,31 +111,6 @@ def search_page(result: indexer.SearchResult) -> dict:
     }
 
 
-CSV_MAX_ROWS = 1000
-CSV_COLUMNS = ["citation", "doc_title", "doc_number", "doc_type", "date", "item_no", "item_title", "dept", "topic",
-               "url", "snippet"]
-
-
-def hits_csv(hits: Iterable[indexer.Hit]) -> Iterator[str]:
-    """A result list as CSV, a row at a time, after a BOM so spreadsheet programs read it as UTF-8."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-
-    def line(values: list) -> str:
-        writer.writerow(values)
-        text = out.getvalue()
-        out.seek(0)
-        out.truncate()
-        return text
-
-    yield "\ufeff" + line(CSV_COLUMNS)
-    for hit in hits:
-        row = indexer.hit_dict(hit)
-        row.update(dept="、".join(hit.departments), topic="、".join(hit.topics),
-                   snippet="…".join(f.text for f in hit.fragments))
-        yield line([row[c] for c in CSV_COLUMNS])
-
-
 def group_by_document(hits: list[dict]) -> list[dict]:
     """Hits of one document together, documents in the order of their best hit."""
     groups: dict[str, dict] = {}
@@ -158,11 +122,6 @@ def group_by_document(hits: list[dict]) -> list[dict]:
         })
         group["hits"].append(hit)
     return list(groups.values())
-
-
-def quoted(text: str, citation: str) -> str:
-    """The text to paste when quoting: the wording in quotation marks, then its citation."""
-    return f"“{text.strip()}”（{citation}）"
 
 
 def suggestions_json(prefix: str, suggestions: tuple[indexer.Suggestion, ...]) -> dict:

@@ -128,7 +128,7 @@ def workload_view(data: dict) -> dict:
 
 @bp.get("/workload")
 def workload_page():
-    """Also the task page without a department (see views.tasks)."""
+    """Also the task page without a department (views.tasks)."""
     return render_template("workload.html", **workload_view(workload_data(request.args.get("dept", "").strip())))
 
 
