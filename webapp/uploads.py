@@ -21,8 +21,8 @@ import indexer
 from .auth import audit, current_access, current_user, role_required
 from .errors import error_response
 from .index_holder import get_index
-from .parse_audit import WARNING_LABELS
-from .reading import ocr_view, visibility_view
+from .pages.parse_audit import WARNING_LABELS
+from .pages.reading import ocr_view, visibility_view
 
 bp = Blueprint("uploads", __name__)
 

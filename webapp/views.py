@@ -7,7 +7,8 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 
 import indexer
 
-from . import downloads, openapi, overviews, params, parse_audit, passages, reading, search_page, timeline_chart
+from . import openapi, overviews, params
+from .pages import downloads, parse_audit, passages, reading, search_page, timeline_chart
 from .auth import current_access, current_user, record_search, record_view, role_required
 from .index_holder import deadline, get_index
 

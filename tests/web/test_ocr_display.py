@@ -23,7 +23,7 @@ from indexer.ingest import audit as audit_module
 from indexer.parse import document as parse_module
 from minutes_cli import cli
 from webapp import create_app
-from webapp import reading
+from webapp.pages import reading
 from webapp.openapi import SPEC
 
 from .. import scan_gen

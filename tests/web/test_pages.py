@@ -13,7 +13,8 @@ import pytest
 import indexer
 import indexer.search.evaluation
 import indexer.search.matching
-from webapp import create_app, downloads
+from webapp import create_app
+from webapp.pages import downloads
 
 from .. import oracle
 from ..conftest import MINUTES_2021_9
