@@ -15,22 +15,30 @@ from .accounts import describe as describe_audit_what
 from .accounts import iso_time as audit_time
 from .accounts import trail_path as audit_log_path
 from .accounts import users_path as users_file_path
-from .analytics.calendar import Calendar, Meeting, MeetingItem, YearCount
-from .analytics.calendar import calendar as meeting_calendar
-from .analytics.calendar import neighbours as meeting_neighbours
-from .analytics.crossrefs import CrossReferences, DocRef, PolicyStep, Reference, Task
-from .analytics.timeline import Bar as TimelineBar
-from .analytics.timeline import Stack, Timeline
-from .analytics.timeline import narrowed as narrowed_query
-from .analytics.workload import (
+from .analytics import Bar as TimelineBar
+from .analytics import (
+    Calendar,
+    CrossReferences,
     DeptTopics,
+    DocRef,
+    Meeting,
+    MeetingItem,
+    PolicyStep,
+    Reference,
+    Stack,
+    Task,
+    Timeline,
     TopicCount,
     Workload,
     WorkloadCell,
     WorkloadRow,
+    YearCount,
     dept_topics,
     workload,
 )
+from .analytics import calendar as meeting_calendar
+from .analytics import narrowed as narrowed_query
+from .analytics import neighbours as meeting_neighbours
 from .citation import citation, item_label
 from .deadline import NO_DEADLINE, Deadline
 from .engine import SEARCH_TIME_LIMIT_S, SearchIndex, SearchPage
@@ -46,38 +54,42 @@ from .errors import (
     SourcesMissing,
     VisibilityRulesError,
 )
-from .ingest.audit import (
+from .ingest import COMMIT_TIMEOUT_S as UPLOAD_COMMIT_TIMEOUT_S
+from .ingest import MAX_FILES as UPLOAD_MAX_FILES
+from .ingest import (
     OCR_LOW_CONFIDENCE,
     AttendanceCounts,
     AuditDepartment,
     AuditReport,
     AuditTotals,
     AuditWarning,
+    BatchNotFound,
+    CommitResult,
+    CommittedDocument,
     FileAudit,
+    StagedFile,
     audit_documents,
     audit_index,
     audit_paths,
+    collect_files,
+    index_paths,
     low_confidence,
     ocr_percent,
     ocr_summary,
+    read_decided,
+    read_document,
 )
-from .ingest.audit import TITLE_MAX_CHARS as AUDIT_TITLE_MAX_CHARS
-from .ingest.audit import WARNINGS as AUDIT_WARNINGS
-from .ingest.commit import CommitResult, CommittedDocument
-from .ingest.commit import commit as commit_upload
-from .ingest.documents import collect_files, read_decided, read_document
-from .ingest.indexing import index_paths
-from .ingest.uploads import COMMIT_TIMEOUT_S as UPLOAD_COMMIT_TIMEOUT_S
-from .ingest.uploads import MAX_FILES as UPLOAD_MAX_FILES
-from .ingest.uploads import REFUSALS as UPLOAD_REFUSALS
-from .ingest.uploads import Batch as UploadBatch
-from .ingest.uploads import BatchNotFound, StagedFile
-from .ingest.uploads import Refusal as UploadRefusal
-from .ingest.uploads import clean_staging as clean_uploads
-from .ingest.uploads import discard as discard_upload
-from .ingest.uploads import files_dir as uploads_folder
-from .ingest.uploads import load as load_upload
-from .ingest.uploads import stage as stage_upload
+from .ingest import REFUSALS as UPLOAD_REFUSALS
+from .ingest import TITLE_MAX_CHARS as AUDIT_TITLE_MAX_CHARS
+from .ingest import WARNINGS as AUDIT_WARNINGS
+from .ingest import Batch as UploadBatch
+from .ingest import Refusal as UploadRefusal
+from .ingest import clean_staging as clean_uploads
+from .ingest import commit as commit_upload
+from .ingest import discard as discard_upload
+from .ingest import files_dir as uploads_folder
+from .ingest import load as load_upload
+from .ingest import stage as stage_upload
 from .model import (
     CO_LEAD,
     LEAD,
@@ -98,45 +110,50 @@ from .model import (
     SubPoint,
     TopicMatch,
 )
-from .parse.document import parse_file, parse_text
-from .parse.gazetteer import canonical_department as gazetteer_canonical
-from .parse.references import Citation, normalize_title
-from .present.shapes import (
+from .parse import Citation, normalize_title, parse_file, parse_text
+from .parse import canonical_department as gazetteer_canonical
+from .present import (
+    FACET_PARAMS,
     REFERENCE_KIND_LABELS,
     ROLE_LABELS,
     audit_dict,
     audit_totals_dict,
+    document_url,
     file_audit_dict,
     fragment_markup,
     hit_dict,
-    ocr_pages_list,
-    place_dict,
-    policy_dict,
-    references_dict,
-    result_dict,
-    snippet_markup,
-    tasks_dict,
-)
-from .present.urls import (
-    FACET_PARAMS,
-    document_url,
     hit_url,
     item_anchor,
+    ocr_pages_list,
     passage_url,
+    place_dict,
     place_url,
+    policy_dict,
     policy_url,
+    references_dict,
+    result_dict,
     search_url,
+    snippet_markup,
+    tasks_dict,
     tasks_url,
     with_params,
 )
-from .present.urls import request_params as search_params
-from .read.files import SUPPORTED_SUFFIXES
-from .read.text import MAX_FILE_BYTES as UPLOAD_MAX_FILE_BYTES
-from .search.draft import MAX_DRAFT_CHARS, Passage
-from .search.highlight import Fragment, highlight_all
-from .search.query import highlight_terms
-from .search.results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
-from .search.suggest import Suggestion
+from .present import request_params as search_params
+from .read import MAX_FILE_BYTES as UPLOAD_MAX_FILE_BYTES
+from .read import SUPPORTED_SUFFIXES
+from .search import (
+    MAX_DRAFT_CHARS,
+    FacetValue,
+    Fragment,
+    Hit,
+    IndexStats,
+    Passage,
+    SearchRequest,
+    SearchResult,
+    Suggestion,
+    highlight_all,
+    highlight_terms,
+)
 from .settings import (
     SETTINGS,
     Setting,
@@ -149,9 +166,7 @@ from .settings import (
     setting,
 )
 from .settings import value as setting_value
-from .store.index import warm_up
-from .store.lifecycle import default_index_dir, index_location
-from .store.schema import FACET_FIELDS
+from .store import FACET_FIELDS, default_index_dir, index_location, warm_up
 from .visibility import INTERNAL, PUBLIC, Access, Classified
 from .visibility import RULES_FILE as VISIBILITY_FILE
 

@@ -30,25 +30,35 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import settings
-from .analytics.crossrefs import CrossReferences
-from .analytics.timeline import Timeline, month_codes, series
+from .analytics import CrossReferences, Timeline, month_codes, series
 from .deadline import NO_DEADLINE, Deadline, Resumable
 from .errors import DocumentNotFound, IndexNotFound
 from .model import Document, from_dict
-from .search.draft import Passage, similar_passages
-from .search.evaluation import Evaluation, evaluate
-from .search.facets import as_mask
-from .search.matching import Matcher
-from .search.results import Hit, IndexStats, SearchRequest, SearchResult
-from .search.scoring import Scorer
-from .search.snapshot import Snapshot
-from .search.suggest import Suggestion, Vocabulary
-from .search.tables import Tables
-from .store.index import open_whoosh_index
-from .store.lifecycle import folder_identity, live_dir
-from .store.postings import Postings
-from .store.records import item_from_record
-from .store.schema import PREAMBLE
+from .search import (
+    Evaluation,
+    Hit,
+    IndexStats,
+    Matcher,
+    Passage,
+    Scorer,
+    SearchRequest,
+    SearchResult,
+    Snapshot,
+    Suggestion,
+    Tables,
+    Vocabulary,
+    as_mask,
+    evaluate,
+    similar_passages,
+)
+from .store import (
+    PREAMBLE,
+    Postings,
+    folder_identity,
+    item_from_record,
+    live_dir,
+    open_whoosh_index,
+)
 from .visibility import Access
 
 SEARCH_TIME_LIMIT_S = settings.default("SEARCH_TIME_LIMIT")  # an index's limit per call (3 s), unless opened with another

@@ -5,3 +5,31 @@ department's tasks), the timeline of a query's matches (:mod:`.timeline`), the m
 calendar and a meeting's neighbours (:mod:`.calendar`), and the department workload grid
 (:mod:`.workload`). Built once per searcher (or read from what ``minutes index`` saved).
 """
+from __future__ import annotations
+
+from .calendar import Calendar, Meeting, MeetingItem, YearCount, calendar, neighbours
+from .crossrefs import (
+    CrossReferences,
+    DocRef,
+    PolicyStep,
+    Reference,
+    Task,
+    save_crossrefs,
+)
+from .timeline import Bar, Stack, Timeline, month_codes, narrowed, series
+from .workload import (
+    DeptTopics,
+    TopicCount,
+    Workload,
+    WorkloadCell,
+    WorkloadRow,
+    dept_topics,
+    workload,
+)
+
+__all__ = [
+    "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef", "Meeting", "MeetingItem", "PolicyStep",
+    "Reference", "Stack", "Task", "Timeline", "TopicCount", "Workload", "WorkloadCell", "WorkloadRow",
+    "YearCount", "calendar", "dept_topics", "month_codes", "narrowed", "neighbours", "save_crossrefs",
+    "series", "workload",
+]

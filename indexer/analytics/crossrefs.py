@@ -22,12 +22,17 @@ from pathlib import Path
 from ..citation import citation
 from ..deadline import NO_DEADLINE, Deadline, Resumable
 from ..model import CO_LEAD, LEAD, Document, Item, from_dict
-from ..parse import gazetteer
-from ..parse.references import TITLE, Citation, Registry, cited, normalize_title, resolve
-from ..search.tables import identity
-from ..store.postings import Postings
-from ..store.records import item_from_record
-from ..store.schema import PREAMBLE
+from ..parse import (
+    TITLE,
+    Citation,
+    Registry,
+    cited,
+    gazetteer,
+    normalize_title,
+    resolve,
+)
+from ..search import identity
+from ..store import PREAMBLE, Postings, item_from_record
 from ..visibility import Access
 
 SCOPED_CACHE_SIZE = 64  # distinct accesses whose view a build keeps

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..search.facets import FacetTable, as_mask
-from ..store.postings import Postings
+from ..search import FacetTable, as_mask
+from ..store import Postings
 
 MONTHS_MAX = 36  # a span of matches longer than this many months is shown by year
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-\d{2}$")

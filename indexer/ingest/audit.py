@@ -18,11 +18,10 @@ from pathlib import Path
 from ..deadline import Deadline
 from ..errors import ParseError
 from ..model import ROLES, DepartmentRole, Document, OcrPage
-from ..parse.document import parse_file
-from ..parse.gazetteer import CITY, COUNTY, PROVINCE, STATE
+from ..parse import CITY, COUNTY, PROVINCE, STATE, parse_file
 from ..patterns import DECREE_NUMBER, DOC_NUMBER, MINUTES
 from ..read import ocr
-from ..store.lifecycle import cache_dir, index_location
+from ..store import cache_dir, index_location
 from ..visibility import decide
 from .documents import OCR_CACHE, collect_files, path_under_root, visibility_context
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import IndexLocked
 from ..read import ocr
-from ..store.lifecycle import index_location, writer_lock
+from ..store import index_location, writer_lock
 from ..visibility import Access
 from .indexing import index_paths
 from .uploads import (

@@ -14,13 +14,10 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..model import Document, FileFailure
-from ..parse.document import parse_file
+from ..parse import parse_file
 from ..patterns import CJK
-from ..read import ocr
-from ..read.files import IMAGE_SUFFIXES, MARKDOWN_SUFFIXES, SUPPORTED_SUFFIXES
-from ..store import segmenter
-from ..store.lifecycle import index_location, live_dir
-from ..store.segmenter import with_keywords
+from ..read import IMAGE_SUFFIXES, MARKDOWN_SUFFIXES, SUPPORTED_SUFFIXES, ocr
+from ..store import index_location, live_dir, segmenter, with_keywords
 from ..visibility import Rules, decide
 from .sources import Roots, absolute
 

@@ -14,32 +14,47 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from .. import settings
-from ..analytics.crossrefs import save_crossrefs
+from ..analytics import save_crossrefs
 from ..errors import IndexOutdated, MinutesError, SourcesMissing
 from ..model import Document, FileFailure, IndexReport, Moved
 from ..read import ocr
-from ..search.suggest import save_vocabulary
-from ..search.tables import Tables
-from ..store import lifecycle, segmenter
-from ..store.index import create_index, index_state
-from ..store.lifecycle import (
+from ..search import Tables, save_vocabulary
+from ..store import (
+    Location,
+    Postings,
     cache_dir,
     clear_scratch,
     crash_point,
+    create_index,
+    document_records,
     index_location,
+    index_state,
+    lifecycle,
     live_dir,
+    open_writer,
+    record_rules,
+    recorded_rules,
     scratch_dir,
+    segmenter,
     swap_in,
+    use_cache_folder,
+    use_fast_segmenter,
+    write_missing_flats,
     writer_lock,
 )
-from ..store.postings import Postings, write_missing_flats
-from ..store.records import Location, document_records
-from ..store.schema import record_rules, recorded_rules
-from ..store.segmenter import use_cache_folder, use_fast_segmenter
 from ..visibility import RULES_FILE, Classified, Rules, decide
 from .documents import OCR_CACHE, PARALLEL_PARSE_MIN, collect_files, parse_all
-from .sources import LEGACY_ROOT, Found, Indexed, Plan, Roots, indexed_documents, lost, plan, triage
-from ..store.index import open_writer
+from .sources import (
+    LEGACY_ROOT,
+    Found,
+    Indexed,
+    Plan,
+    Roots,
+    indexed_documents,
+    lost,
+    plan,
+    triage,
+)
 
 # Files: an update commits at least this often, so an interrupted run loses no more. Each commit
 # leaves its own segments (two with --procs 2), and a search pays per segment: 1,248 files in

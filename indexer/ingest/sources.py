@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Copy, FileFailure, Moved
-from ..store.records import Location
+from ..store import Location
 
 SOURCES_FILE = "minutes-sources.json"
 LEGACY_ROOT = ""  # documents of an older index: their path is absolute

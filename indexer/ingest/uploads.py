@@ -43,10 +43,8 @@ from whoosh import index as whoosh_index
 from .. import settings
 from ..errors import MinutesError
 from ..model import from_dict
-from ..read import ocr
-from ..read.files import SUPPORTED_SUFFIXES, scan_pages
-from ..read.text import MAX_FILE_BYTES
-from ..store.lifecycle import file_lock, index_location, live_dir
+from ..read import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ocr, scan_pages
+from ..store import file_lock, index_location, live_dir
 from ..visibility import Access
 from .audit import AttendanceCounts, FileAudit, audit_paths
 from .documents import collect_files

@@ -7,3 +7,22 @@ departments and their roles, attendance and references.
 :mod:`.gazetteer`), document numbers as keys (:mod:`.numbers`) and what a document cites
 (:mod:`.references`) are its rooms. Pure text work: no Whoosh, no jieba.
 """
+from __future__ import annotations
+
+from .document import parse_file, parse_text
+from .gazetteer import CITY, COUNTY, PROVINCE, STATE, canonical_department
+from .references import (
+    MEETING,
+    NUMBER,
+    TITLE,
+    Citation,
+    Registry,
+    cited,
+    normalize_title,
+    resolve,
+)
+
+__all__ = [
+    "CITY", "COUNTY", "Citation", "MEETING", "NUMBER", "PROVINCE", "Registry", "STATE", "TITLE",
+    "canonical_department", "cited", "normalize_title", "parse_file", "parse_text", "resolve",
+]

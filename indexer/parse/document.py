@@ -33,7 +33,7 @@ from ..patterns import (
     marking_of,
     session_text,
 )
-from ..read.files import SUPPORTED_SUFFIXES, read_file
+from ..read import SUPPORTED_SUFFIXES, read_file
 from . import attendance, gazetteer, sections
 from .header import parse_header, represented_issuer, split_issuers
 from .reflow import is_run_on, reflow

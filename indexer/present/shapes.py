@@ -15,13 +15,11 @@ this package writes; the web app wraps it as safe, it never re-escapes it).
 """
 from __future__ import annotations
 
-from ..analytics.crossrefs import CrossReferences, DocRef, PolicyStep, Task
-from ..ingest.audit import WARNINGS, AuditReport, AuditTotals, AuditWarning, FileAudit
+from ..analytics import CrossReferences, DocRef, PolicyStep, Task
+from ..ingest import WARNINGS, AuditReport, AuditTotals, AuditWarning, FileAudit
 from ..model import CO_LEAD, LEAD, MENTIONED, OcrPage
-from ..parse.gazetteer import canonical_department
-from ..parse.references import MEETING, NUMBER, TITLE
-from ..search.highlight import Fragment
-from ..search.results import Hit, SearchResult
+from ..parse import MEETING, NUMBER, TITLE, canonical_department
+from ..search import Fragment, Hit, SearchResult
 from .urls import hit_url, place_url, policy_url
 
 # Chinese names of reference kinds and department roles, in the JSON and in every page.

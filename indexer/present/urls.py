@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from ..analytics.crossrefs import DocRef
-from ..search.draft import Passage
-from ..search.results import Hit, SearchRequest
-from ..store.schema import FACET_FIELDS
+from ..analytics import DocRef
+from ..search import Hit, Passage, SearchRequest
+from ..store import FACET_FIELDS
 
 SEARCH, POLICY, TASKS = "/search", "/policy", "/tasks"
 PREAMBLE = "preamble"

@@ -7,3 +7,23 @@ searcher's :class:`Snapshot` (:mod:`.snapshot`, :mod:`.tables`), BM25F in numpy
 and the drafting aid (:mod:`.draft`). :func:`evaluate` (:mod:`.evaluation`) matches a request
 once; everything a page shows is derived from that one match.
 """
+from __future__ import annotations
+
+from .draft import MAX_DRAFT_CHARS, Passage, similar_passages
+from .evaluation import Evaluation, evaluate
+from .facets import FacetTable, as_mask
+from .highlight import Fragment, highlight_all
+from .matching import Matcher
+from .query import highlight_terms
+from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
+from .scoring import Scorer
+from .snapshot import Snapshot
+from .suggest import Suggestion, Vocabulary, save_vocabulary
+from .tables import Tables, identity
+
+__all__ = [
+    "Evaluation", "FacetTable", "FacetValue", "Fragment", "Hit", "IndexStats", "MAX_DRAFT_CHARS", "Matcher",
+    "Passage", "Scorer", "SearchRequest", "SearchResult", "Snapshot", "Suggestion", "Tables", "Vocabulary",
+    "as_mask", "evaluate", "highlight_all", "highlight_terms", "identity", "save_vocabulary",
+    "similar_passages",
+]

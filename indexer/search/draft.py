@@ -21,10 +21,7 @@ from ..citation import citation
 from ..deadline import NO_DEADLINE, Deadline
 from ..errors import QueryError
 from ..normalize import normalize
-from ..store.analysis import bigrams
-from ..store.records import item_from_record
-from ..store.schema import PREAMBLE
-from ..store.segmenter import fold
+from ..store import PREAMBLE, bigrams, fold, item_from_record
 from .scoring import Scorer
 
 MAX_DRAFT_CHARS = 3000

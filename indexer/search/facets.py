@@ -25,7 +25,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ..store.schema import FACET_FIELDS
+from ..store import FACET_FIELDS
 from .results import FacetValue
 
 

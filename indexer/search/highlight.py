@@ -14,7 +14,7 @@ import string
 from dataclasses import dataclass
 
 from ..patterns import CJK
-from ..store.segmenter import fold
+from ..store import fold
 
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 MAX_FRAGMENT_CHARS = 160

@@ -31,8 +31,7 @@ import numpy.ma  # noqa: F401 - np.unique imports it on first use (~80 ms): here
 from whoosh import query as wq
 
 from ..deadline import NO_DEADLINE, Deadline
-from ..store.analysis import JOIN_MARK, join_terms
-from ..store.postings import Postings
+from ..store import JOIN_MARK, Postings, join_terms
 from .facets import as_mask, from_mask, iter_bits, to_bits
 from .query import CharRun, QuotedPhrase
 

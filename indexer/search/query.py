@@ -34,8 +34,7 @@ from whoosh import query as wq
 from ..normalize import normalize
 from ..parse import gazetteer, numbers
 from ..patterns import TYPED_SESSION, cn_to_int, session_text
-from ..store.analysis import bigrams, phrase_bigrams, words
-from ..store.segmenter import fold
+from ..store import bigrams, fold, phrase_bigrams, words
 from .highlight import PhraseTerm
 
 TEXT_FIELDS = ("body", "item_title", "doc_title", "reviewed", "people")

@@ -14,7 +14,7 @@ from whoosh import query as wq
 
 from ..citation import citation
 from ..deadline import Deadline
-from ..store.segmenter import fold
+from ..store import fold
 from .facets import as_mask
 from .highlight import snippets
 from .query import ParsedQuery, QuotedPhrase

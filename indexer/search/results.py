@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import QueryError
-from ..store.schema import FACET_FIELDS
+from ..store import FACET_FIELDS
 from .highlight import Fragment
 
 MAX_QUERY_CHARS = 500

@@ -21,7 +21,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
 from ..deadline import NO_DEADLINE, Deadline
-from ..store.postings import Postings
+from ..store import Postings
 
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F's defaults, which our searchers use
 

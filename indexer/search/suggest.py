@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..deadline import NO_DEADLINE, Deadline, Resumable
 from ..parse import gazetteer
-from ..store.segmenter import fold
+from ..store import fold
 from .query import text_query
 from .tables import identity
 

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..store.arrays import read_arrays, write_arrays
-from ..store.postings import Postings
-from ..store.schema import FACET_FIELDS
+from ..store import FACET_FIELDS, Postings, read_arrays, write_arrays
 from .facets import Facet, FacetTable, as_mask, from_mask
 
 PREFIX = "tables-"
