@@ -26,7 +26,11 @@ SUZHOU = REAL_CORPUS / "suzhou" / "suzhou_changwu_2021_9.txt"
 
 def require_real_corpus() -> Path:
     """The real corpus folder; skips the test when it is absent, or fails it
-    when ``MINUTES_REQUIRE_REAL_CORPUS=1`` (CI sets it)."""
+    when ``MINUTES_REQUIRE_REAL_CORPUS=1`` (CI sets it). Only for tests marked ``real``
+    (``scripts/test --quick`` leaves them out): any other test that asks for the corpus fails."""
+    if _running is not None and not _running.get_closest_marker("real"):
+        pytest.fail(f"{_running.nodeid} reads the real corpus but is not marked real: use the real_corpus "
+                    "fixture (which marks it) or mark it", pytrace=False)
     if (REAL_CORPUS / "MANIFEST.tsv").is_file():
         return REAL_CORPUS
     message = (f"the real corpus is not at {REAL_CORPUS} (expected ../shared/corpus beside the "
@@ -77,6 +81,27 @@ def ocr_missing() -> str:
     return ""
 
 
+_running: pytest.Item | None = None  # the test being set up or run, for require_real_corpus
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that uses the ``real_corpus`` fixture, directly or through another
+    (``real_docs``, ``real_index_dir``, ``real_search_index``, …), is marked ``real``."""
+    for item in items:
+        if "real_corpus" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.real)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    global _running
+    _running = item
+    try:
+        return (yield)
+    finally:
+        _running = None
+
+
 def pytest_runtest_setup(item):
     """Every test marked ``browser`` goes through :func:`require_browser` before its fixtures,
     and every test marked ``ocr`` skips (fails under ``CI=true``) without the ocr extra."""
@@ -112,6 +137,8 @@ def docs() -> dict[str, indexer.Document]:
 
 @pytest.fixture(scope="session")
 def real_corpus() -> Path:
+    """The real corpus folder (see require_real_corpus); a test that uses it, directly or
+    through the fixtures below, is marked ``real``."""
     return require_real_corpus()
 
 

@@ -61,3 +61,13 @@ def test_every_browser_test_goes_through_the_gate(ci, outcome):
     assert set(counts) == {outcome, "deselected"} and counts[outcome] >= 5, run.stdout[-2000:]
     assert run.returncode == (1 if ci else 0)
     assert "Playwright is not installed" in run.stdout
+
+
+def test_a_test_not_marked_real_cannot_read_the_real_corpus(request):
+    """``scripts/test --quick`` leaves out the tests marked ``real``; one that reads the corpus
+    without the marker (here, this one) fails instead of reading it."""
+    with pytest.raises(pytest.fail.Exception) as e:
+        conftest.require_real_corpus()
+    assert str(e.value) == (f"{request.node.nodeid} reads the real corpus but is not marked real: use the "
+                            "real_corpus fixture (which marks it) or mark it")
+

@@ -24,7 +24,7 @@ from indexer.parse.document import parse_text
 from indexer.read.ocr import Box, page_lines
 
 from .. import scan_gen, variants
-from ..conftest import CORPUS, require_real_corpus
+from ..conftest import CORPUS
 
 MINUTES = CORPUS / "示例市政府常务会议纪要-2021-09.txt"
 NOTICE = CORPUS / "示例市政府关于印发电梯安全管理办法的通知-2021-20.txt"
@@ -210,8 +210,8 @@ REAL_GOAL = 0.02  # character error rate, as for the samples at 300 dpi
 @pytest.mark.ocr
 @pytest.mark.slow
 @pytest.mark.parametrize("relative", REAL)
-def test_a_real_document_drawn_as_a_scan_reads_back_and_parses_like_its_file(tmp_path, relative):
-    source = require_real_corpus() / relative
+def test_a_real_document_drawn_as_a_scan_reads_back_and_parses_like_its_file(tmp_path, real_corpus, relative):
+    source = real_corpus / relative
     shown = read_file(source).text  # what the file's pages would show
     pages = scan_gen.layout(shown)
     scan = tmp_path / f"{source.stem}.tif"  # named as the file: a date in its name counts for both

@@ -11,7 +11,7 @@ import pytest
 
 from ..conftest import ARTIFACTS, REAL_CORPUS, open_page, start_gunicorn
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.real]  # the real corpus when present
 DATE_TERM = re.compile(r"q=[^&]*(%E6%97%A5%E6%9C%9F|日期)")  # the query language's 日期：, in the URL
 
 
