@@ -82,6 +82,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OCR_THREADS", 0, "threads of the recognizer per process; 0: every core", ENGINE, kind="int"),
     Setting("TEST_CRASH_AT", None, "tests only: the writer kills itself (as `kill -9` would) on reaching "
             "this named stage; never set it otherwise", ENGINE, kind="text"),
+    Setting("TEST_PAUSE_AT", None, "tests only: the writer waits at this named stage until a signal "
+            "interrupts it (a test sends SIGINT, as Ctrl-C would); never set it otherwise", ENGINE, kind="text"),
     # --- the web app's config: instance/config.py, or MINUTES_<KEY> -------------------------
     _web("PAGE_SIZE", 10, "hits per page when the request names no `size`"),
     _web("SEARCH_TIME_LIMIT", 3.0, "seconds a request that reads the index may take, then 503; "

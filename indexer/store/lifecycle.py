@@ -34,6 +34,7 @@ import fcntl
 import os
 import shutil
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,9 +48,11 @@ WRITER_TIMEOUT_S = settings.value("WRITER_TIMEOUT")
 LIVE, LOCK, SCRATCH, CACHE = "live", ".lock", ".rebuild", "cache"
 # The project this package belongs to: its index/ folder is the default index.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # indexer/store/lifecycle.py → the checkout
-# Test-only: kill the writer with SIGKILL when it reaches this stage (see crash_point).
+# Test-only: kill the writer with SIGKILL when it reaches this stage, or pause it there until a
+# signal comes (see crash_point).
 CRASH_ENV = settings.setting("TEST_CRASH_AT").variable
-CRASH_STAGES = ("add", "commit", "toc", "tables", "swap", "swapped")
+PAUSE_ENV = settings.setting("TEST_PAUSE_AT").variable
+CRASH_STAGES = ("add", "commit", "toc", "tables", "swap", "swapped", "batch")
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _LEGACY_FILES = ("_MAIN_*.toc", "MAIN_*", "minutes-meta.json", "tables-*.npz")
@@ -148,9 +151,19 @@ def crash_point(stage: str) -> None:
     the commit: segment files complete, the new table of contents not yet written),
     ``tables`` (committed, facet tables not yet written), ``swap`` (a rebuild
     complete in ``.rebuild/``, not yet swapped in), ``swapped`` (exchanged, the old
-    index not yet deleted). Never set it outside tests."""
+    index not yet deleted); and, in an update or first build that commits in batches,
+    ``batch`` (a batch committed, at least half the run's files in).
+
+    With ``MINUTES_TEST_PAUSE_AT=<stage>`` instead, the writer writes ``paused at <stage>``
+    to standard error on reaching it and waits there until a signal interrupts it (a test
+    sends SIGINT, as Ctrl-C would), however long the machine takes to get there.
+    Never set either outside tests."""
     if settings.value("TEST_CRASH_AT") == stage:
         os.kill(os.getpid(), signal.SIGKILL)
+    if settings.value("TEST_PAUSE_AT") == stage:
+        print(f"paused at {stage}", file=sys.stderr, flush=True)
+        while True:  # short sleeps, not signal.pause(): a signal landing just before one is acted on after it
+            time.sleep(0.05)
 
 
 def _exchange(a: Path, b: Path) -> bool:
