@@ -106,22 +106,29 @@ def test_without_prune_documents_stay(tmp_path):
 
 
 def test_rebuild_swaps_in_atomically_while_a_reader_searches(tmp_path):
+    """Searches running while rebuilds are swapped in all answer from a whole index. The
+    reader notes the live folder's identity just before and just after each search: a
+    search that saw it change was running at the swap, and the test fails unless at least
+    one such search ran (it proves nothing otherwise)."""
     folder = tmp_path / "docs"
     write_minutes(folder, 40)
     index_dir = tmp_path / "ix"
     indexer.index_paths([folder], index_dir)
     expected = 40 * 7
-    totals, errors = [], []
+    totals, errors, across_a_swap = [], [], []
     stop = threading.Event()
 
     def reader():
         with indexer.SearchIndex(index_dir) as ix:
             while not stop.is_set():
                 try:
-                    totals.append(search(ix).total)
+                    before = lifecycle.folder_identity(index_dir)
+                    total = search(ix).total
+                    if lifecycle.folder_identity(index_dir) != before:  # live/ was exchanged meanwhile
+                        across_a_swap.append(total)
+                    totals.append(total)
                 except Exception as e:  # noqa: BLE001 - any failure is what this test looks for
                     errors.append(repr(e))
-        ix.close()
 
     thread = threading.Thread(target=reader)
     thread.start()
@@ -133,6 +140,7 @@ def test_rebuild_swaps_in_atomically_while_a_reader_searches(tmp_path):
         stop.set()
         thread.join()
     assert errors == []
+    assert len(across_a_swap) >= 1, f"no search ran across a swap ({len(totals)} searches): nothing was shown"
     assert totals and set(totals) == {expected}  # never empty, never half-built
     assert not lifecycle.scratch_dir(index_dir).exists()
 
