@@ -13,8 +13,12 @@ asserted (``scripts/bench`` measures that); the figures are written to
 One 5xx answer is allowed: the documented 503 of the search time limit
 (``SearchTimeout``), which an overloaded machine may give for any query, since the
 limit is wall-clock time. It is counted and reported, never retried silently in
-the clients; any other 5xx, or a 503 for another reason (index missing, outdated or
-locked: a reader that saw a half-made index), fails the test.
+the clients, and it checks nothing: only answers compared with the oracle count
+towards the requests each client must complete in every generation, so the test
+cannot pass on time-limit answers alone; and every update must have checked answers
+that were sent before it began and came after. Any other 5xx, or a 503 for another
+reason (index missing, outdated or locked: a reader that saw a half-made index),
+fails the test.
 """
 import random
 import re
@@ -40,7 +44,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.serving]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 UPDATES = 6  # odd ones add a document, even ones change the marked one
 CLIENTS = 4
-ROUNDS = 5  # requests each client completes in every generation before the next update
+ROUNDS = 5  # answers each client has checked in every generation before the next update
 HANG_GUARD_S = 300  # only so that a hung server fails the test instead of hanging it
 # indexer.SearchTimeout's message, whatever the limit
 TIME_LIMIT_ERROR = re.compile(re.escape(str(indexer.SearchTimeout(1.5))).replace(r"1\.5", r"[\d.]+"))
@@ -145,9 +149,10 @@ def test_searches_stay_correct_while_another_process_updates_the_index(tmp_path)
     generations = [oracle(folder)]
     # `done` updates are committed; `begun` have started (a commit may land any time after).
     state = {"done": 0, "begun": 0}
-    progress = [0] * CLIENTS  # requests completed in the current generation, per client
+    progress = [0] * CLIENTS  # answers checked in the current generation (nothing straddling), per client
     lock = threading.Condition()
     latencies, wrong, errors, time_limited, straddled = [], [], [], [], []
+    checked = []  # (low, high) of every answer compared with the oracle, right or wrong
     stop = threading.Event()
     # The second process: it indexes the folder each time it reads a line (started once and
     # warmed up, so that each update is the indexing itself, not loading the segmenter).
@@ -165,6 +170,7 @@ def test_searches_stay_correct_while_another_process_updates_the_index(tmp_path)
             with lock:
                 low = state["done"]
             started = time.perf_counter()
+            compared = False
             try:
                 response = session.get(base + "/api/search", params=params, timeout=HANG_GUARD_S)
                 latencies.append(time.perf_counter() - started)
@@ -183,13 +189,15 @@ def test_searches_stay_correct_while_another_process_updates_the_index(tmp_path)
                     problems = [mismatch(answer, generations[g], q, filters) for g in range(low, high + 1)]
                     if all(problems):
                         wrong.append((params, f"generations {low}..{high}", problems))
+                    compared = True
             except Exception as e:  # a refused connection, an answer that is not JSON: reported, not hung on
                 errors.append((params, repr(e)))
-                high = -1
             with lock:
-                if state["done"] == low and high in (low, -1):
-                    progress[n] += 1
-                    lock.notify_all()
+                if compared:
+                    checked.append((low, high))
+                    if state["done"] == low == high:
+                        progress[n] += 1
+                lock.notify_all()  # progress, or a failure the main thread stops at
         session.close()
 
     def answer_now(q: str) -> dict:
@@ -201,6 +209,14 @@ def test_searches_stay_correct_while_another_process_updates_the_index(tmp_path)
                 return response.json()
         raise AssertionError(f"{q}: five time-limit answers in a row")
 
+    def wait_for_rounds(generation: int) -> None:
+        """Until every client has checked ROUNDS answers of this generation (call holding the
+        lock); stops at once on a wrong answer or an error."""
+        lock.wait_for(lambda: min(progress) >= ROUNDS or wrong or errors, timeout=HANG_GUARD_S)
+        assert (wrong[:3], errors[:3]) == ([], [])
+        assert min(progress) >= ROUNDS, (f"generation {generation}: answers checked per client {progress}, "
+                                         f"time-limit 503s so far {len(time_limited)}")
+
     threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(CLIENTS)]
     started = time.monotonic()
     for t in threads:
@@ -209,8 +225,8 @@ def test_searches_stay_correct_while_another_process_updates_the_index(tmp_path)
         for k in range(1, UPDATES + 1):
             update(folder, k)  # the files change; the index, not yet
             generations.append(oracle(folder))
-            with lock:  # every client has searched this generation a few times
-                assert lock.wait_for(lambda: min(progress) >= ROUNDS, timeout=HANG_GUARD_S), progress
+            with lock:  # every client has checked answers of this generation a few times
+                wait_for_rounds(k - 1)
                 state["begun"] = k
             writer.stdin.write("index\n")
             writer.stdin.flush()
@@ -222,7 +238,7 @@ def test_searches_stay_correct_while_another_process_updates_the_index(tmp_path)
                 for q in ("", f'"更新标记{k}"', f'"更新标记{k - 1}"'):
                     assert mismatch(answer_now(q), generations[k], q, {}) == "", (k, q)
         with lock:
-            assert lock.wait_for(lambda: min(progress) >= ROUNDS, timeout=HANG_GUARD_S), progress
+            wait_for_rounds(UPDATES)
     finally:
         stop.set()
         for t in threads:
@@ -236,7 +252,8 @@ def test_searches_stay_correct_while_another_process_updates_the_index(tmp_path)
     quantiles = statistics.quantiles(latencies, n=100)
     figures = (f"load test: {len(latencies)} requests in {elapsed:.1f} s ({len(latencies) / elapsed:.0f}/s) "
                f"from {CLIENTS} clients, {UPDATES} index updates by a second process; "
-               f"{len(straddled)} answers straddling an update; "
+               f"{len(checked)} answers checked against the oracle, {len(straddled)} straddling an update "
+               f"({sum(high > low for low, high in checked)} of them checked); "
                f"wrong answers {len(wrong)}, errors {len(errors)}, time-limit 503s {len(time_limited)}; "
                f"latency p50 {quantiles[49] * 1000:.1f} ms, p95 {quantiles[94] * 1000:.1f} ms, "
                f"max {max(latencies) * 1000:.1f} ms")
@@ -246,3 +263,7 @@ def test_searches_stay_correct_while_another_process_updates_the_index(tmp_path)
     assert errors == []
     assert wrong == []
     assert len(generations) == UPDATES + 1 and len(generations[-1]) > len(generations[0])
+    # The floor of answers actually checked: ROUNDS per client in every generation (time-limit
+    # answers not counted), and for every update some sent before it began and answered after.
+    assert sum(low == high for low, high in checked) >= CLIENTS * ROUNDS * (UPDATES + 1)
+    assert {high for low, high in checked if high > low} == set(range(1, UPDATES + 1))
