@@ -308,8 +308,7 @@ def observe(ix: indexer.SearchIndex, request: indexer.SearchRequest) -> Answer:
     """The search index's answer: the page, total and facets from ``search``; the whole
     matched set and the scorer's order from its internals (the one place that reads them)."""
     result = ix.search(request)
-    state = ix._current()
-    found = ix._match(state, request, ix.deadline(), state.visible(None))
+    state, found = ix._evaluate(request, ix.deadline(), None)
     size = state.searcher.doc_count_all()
     docs = _docnums(found.matched, size)
     known = _record_ids(state.searcher)
@@ -319,7 +318,7 @@ def observe(ix: indexer.SearchIndex, request: indexer.SearchRequest) -> Answer:
         mask = np.zeros(size, dtype=bool)
         mask[docs] = True
         scoring = scoring_query(found.query, state.searcher.doc_frequency)
-        scored = tuple((ids[d], s) for d, s in state.scorer.top(scoring, mask, len(docs)))
+        scored = tuple((ids[d], s) for d, s in state.snapshot.scorer.top(scoring, mask, len(docs)))
     facets = {name: tuple((v.value, v.count, v.selected) for v in values) for name, values in result.facets.items()}
     page = tuple((h.id, h.score) for h in result.hits)
     return Answer(frozenset(ids.values()), result.total, result.relaxed, facets, scored, page)
