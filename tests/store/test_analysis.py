@@ -188,3 +188,32 @@ def test_a_segmenter_built_before_indexing_still_leaves_the_word_table_in_the_in
     finally:
         segmenter.use_cache_folder(None)
         segmenter._segmenter.cache_clear()
+
+
+@pytest.mark.slow
+def test_indexes_written_by_one_process_get_the_same_word_table_and_never_a_damaged_copy(tmp_path):
+    """A process that writes several indexes (the tests, the benchmark) derives the word table's
+    file once and copies it for the next index: the same bytes; a file changed since it was
+    written is not copied, the table is derived again."""
+    from indexer.store.lifecycle import cache_dir
+
+    import indexer
+
+    from ..conftest import MINUTES_2021_9
+
+    def table(name: str) -> bytes:
+        indexer.index_paths([MINUTES_2021_9], tmp_path / name)
+        [path] = cache_dir(tmp_path / name).iterdir()
+        return path.read_bytes()
+
+    segmenter.use_cache_folder(None)
+    segmenter._segmenter.cache_clear()
+    try:
+        indexer.warm_up()  # a table built from jieba's dictionary, in memory
+        first = table("a")
+        assert table("b") == first
+        next(cache_dir(tmp_path / "a").iterdir()).write_bytes(b"damaged")
+        assert table("c") == first
+    finally:
+        segmenter.use_cache_folder(None)
+        segmenter._segmenter.cache_clear()
