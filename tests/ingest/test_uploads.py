@@ -274,10 +274,19 @@ def add_users(index_dir: Path, **roles: str) -> None:
         users.add(name, role, (), PASSWORD)
 
 
+@pytest.fixture(scope="module")
+def users_file(tmp_path_factory) -> Path:
+    """An editor, a second editor and a reader, their passwords hashed once (scrypt: a sixth of
+    a second each); each test's index gets a copy of the file."""
+    folder = tmp_path_factory.mktemp("users")
+    add_users(folder, editor1="editor", editor2="editor", reader1="reader")
+    return indexer.users_file_path(folder)
+
+
 @pytest.fixture
-def web(index):
+def web(index, users_file):
     """An app on this test's own index, with an editor, a second editor and a reader."""
-    add_users(index, editor1="editor", editor2="editor", reader1="reader")
+    shutil.copy2(users_file, indexer.users_file_path(index))
     app = create_app({"INDEX": str(index), "TESTING": True})
     yield app
     app.extensions["minutes"].close()

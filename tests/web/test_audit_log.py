@@ -12,7 +12,7 @@ from click.testing import CliRunner
 import indexer
 from minutes_cli import cli
 
-from .test_auth import auth_index, csrf_token, doc_ids, make_app, sign_in  # noqa: F401 (fixtures)
+from .test_auth import auth_index, csrf_token, doc_ids, make_app, sign_in, users_file  # noqa: F401 (fixtures)
 
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 

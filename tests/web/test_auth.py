@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -42,13 +44,22 @@ def doc_ids(auth_index) -> dict[str, str]:
         return {n: ix.lookup(n)[0] for n in ("〔2021〕9号", "〔2021〕3号", "〔2021〕12号")}
 
 
-@pytest.fixture
-def make_app(auth_index, tmp_path, request):
-    """A fresh app over the shared index, with its own users file, log and sign-in state."""
-    users = indexer.UsersFile(tmp_path / "users.json")
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory) -> Path:
+    """Four users, their passwords hashed once (scrypt: a sixth of a second each); each test's
+    app gets a copy of the file."""
+    path = tmp_path_factory.mktemp("users") / "users.json"
+    users = indexer.UsersFile(path)
     for name, role, groups in [("reader1", "reader", ()), ("fin", "reader", ("财政组",)),
                                ("editor1", "editor", ()), ("admin1", "admin", ())]:
         users.add(name, role, groups, PASSWORD)
+    return path
+
+
+@pytest.fixture
+def make_app(auth_index, users_file, tmp_path, request):
+    """A fresh app over the shared index, with its own users file, log and sign-in state."""
+    shutil.copy2(users_file, tmp_path / "users.json")
 
     def make(**config):
         app = create_app({"INDEX": str(auth_index), "TESTING": True, "USERS_FILE": str(tmp_path / "users.json"),
