@@ -188,7 +188,10 @@ def free_port() -> int:
 def start_gunicorn(index_dir: Path, log_path: Path, settings: dict[str, str] | None = None
                    ) -> tuple[subprocess.Popen, str]:
     """Start gunicorn with the repository's config; its output goes to ``log_path``.
-    ``settings``: more ``MINUTES_*`` environment variables, over the defaults here."""
+    ``settings``: more ``MINUTES_*`` environment variables, over the defaults here.
+    Only for tests marked ``serving`` or ``browser`` (``scripts/test --quick`` leaves them out)."""
+    if _running is not None and not (_running.get_closest_marker("serving") or _running.get_closest_marker("browser")):
+        pytest.fail(f"{_running.nodeid} starts gunicorn but is not marked serving", pytrace=False)
     port = free_port()
     env = dict(os.environ, MINUTES_INDEX=str(index_dir), MINUTES_BIND=f"127.0.0.1:{port}", MINUTES_WORKERS="2",
                MINUTES_ANONYMOUS_ACCESS="staff")  # as the app fixture: these tests are about serving

@@ -45,6 +45,7 @@ def test_missing_chromium_is_named(monkeypatch, tmp_path):
     assert browser_missing() == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ci,outcome", [("", "skipped"), ("true", "errors")])
 def test_every_browser_test_goes_through_the_gate(ci, outcome):
     """A pytest run without Playwright: every test marked browser (a module's and a lone
@@ -71,3 +72,10 @@ def test_a_test_not_marked_real_cannot_read_the_real_corpus(request):
     assert str(e.value) == (f"{request.node.nodeid} reads the real corpus but is not marked real: use the "
                             "real_corpus fixture (which marks it) or mark it")
 
+
+
+def test_a_test_not_marked_serving_cannot_start_gunicorn(request, tmp_path):
+    """Nor can one start gunicorn (``scripts/test --quick`` leaves out the serving tests)."""
+    with pytest.raises(pytest.fail.Exception) as e:
+        conftest.start_gunicorn(tmp_path / "ix", tmp_path / "gunicorn.log")
+    assert str(e.value) == f"{request.node.nodeid} starts gunicorn but is not marked serving"

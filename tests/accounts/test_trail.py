@@ -6,11 +6,14 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from ..conftest import ROOT
 
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
+@pytest.mark.slow  # two processes of their own
 def test_two_processes_append_whole_lines(tmp_path):
     path = tmp_path / "audit.log"
     script = ("import sys; from indexer import AuditLog\n"

@@ -344,6 +344,7 @@ def test_a_first_build_counts_against_the_requests_deadline(ix, build):
     assert run(indexer.NO_DEADLINE) == run(indexer.Deadline.after(0))  # built now, then answered from the view
 
 
+@pytest.mark.slow
 def test_months_read_from_the_date_column_equal_those_of_the_postings(ix, tl_index, corpus, tmp_path):
     """The fast path (Whoosh's date column) and the postings agree, also over several segments
     with deletions (a second commit replacing documents)."""

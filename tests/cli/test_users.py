@@ -23,6 +23,7 @@ def users_cli(tmp_path):
     return run
 
 
+@pytest.mark.slow
 def test_add_list_passwd_remove(users_cli):
     result = users_cli("add", "zhang", "--role", "editor", "--group", "财政组", "--group", "审计组",
                        "--password-stdin", input="s3cret-pass\n")

@@ -14,6 +14,8 @@ from indexer.store.lifecycle import live_dir
 
 from ..conftest import CORPUS
 
+pytestmark = pytest.mark.slow  # the samples indexed afresh and run by run, in one and two processes
+
 
 def index_contents(index_dir) -> dict:
     """Everything a search reads from the index, by record id (document numbers depend on the

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 from pypdf import PdfWriter
 
 import indexer
@@ -18,6 +19,7 @@ from .. import scan_gen, variants
 from ..corpus_gen import write_minutes
 from ..legacy_gen import ofd_document, word6, word97
 
+pytestmark = pytest.mark.slow  # batches of 200 files through the command, in processes of their own
 MINUTES_CLI = [sys.executable, "-c", "from minutes_cli import cli; cli()"]
 # The CLI as a machine without the ocr extra runs it: the recognizer cannot be imported.
 MINUTES_CLI_WITHOUT_OCR = [sys.executable, "-c", "import sys; sys.modules['rapidocr_onnxruntime'] = None; "

@@ -14,6 +14,7 @@ from minutes_cli import cli
 
 from ..conftest import CORPUS, MINUTES_2021_9
 
+pytestmark = pytest.mark.slow  # each test indexes an archive several times: a second or so
 TOPIC_MEETING = "示例市政府专题会议纪要-2021-03.txt"
 
 

@@ -203,6 +203,7 @@ def test_a_corrected_file_of_the_same_name_replaces_the_document_and_keeps_its_i
                       f"纪要906.txt; upload it as 纪要906.txt to replace it")]
 
 
+@pytest.mark.slow
 def test_commit_waits_for_the_writer_and_reports_it_busy_leaving_the_batch_as_it_was(index):
     batch = indexer.stage_upload(index, "editor1", [("纪要907.txt", minutes_text(907, "水母").encode())])
     with lifecycle.writer_lock(index):  # a minutes index run holding the writer
@@ -432,6 +433,7 @@ def test_a_request_over_the_limit_is_413_with_a_clear_page(index):
     app.extensions["minutes"].close()
 
 
+@pytest.mark.slow
 def test_a_commit_while_the_index_is_busy_says_so_and_keeps_the_batch(index):
     add_users(index, editor1="editor")
     app = create_app({"INDEX": str(index), "TESTING": True, "UPLOAD_COMMIT_TIMEOUT": 0.3})

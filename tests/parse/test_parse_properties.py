@@ -1,6 +1,7 @@
 """Properties that hold for any input: a document or a typed error, and no text lost."""
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -129,6 +130,7 @@ def check_numbering(doc: Document) -> None:
             assert text[slice(*sp.span)].startswith(sp.label) and sp.text == text[slice(*sp.span)].strip()
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.one_of(minutes_like, numbered_like()))
 def test_any_text_gives_a_document_or_a_parse_error(text):
@@ -141,6 +143,7 @@ def test_any_text_gives_a_document_or_a_parse_error(text):
     check_numbering(doc)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.text(max_size=300))
 def test_any_unicode_text(text):

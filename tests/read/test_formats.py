@@ -71,6 +71,7 @@ NO_TEXT_PDF = ("PDF has no text layer, and no text was recognised on its 1 page"
                else f"PDF has no text layer (a scan?): {NEEDS_OCR}")
 
 
+@pytest.mark.slow  # with the ocr extra, its page is recognised (seconds)
 def test_pdf_without_a_text_layer_is_refused(tmp_path):
     path = tmp_path / "scan.pdf"
     variants.pdf_without_text(path)  # drawings, no text: nothing to read or recognise

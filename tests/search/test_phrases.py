@@ -80,6 +80,7 @@ def phrases(docs):
     return found
 
 
+@pytest.mark.slow
 def test_quoted_phrase_matches_its_characters_whatever_the_punctuation(search_index, docs, phrases):
     for phrase in phrases:
         expected = quoted_oracle(docs, phrase)

@@ -68,6 +68,7 @@ from indexer.search.ranking import RERANK_EXTRA
 from ..conftest import CORPUS
 from ..corpus_gen import VariedMinutes
 
+pytestmark = pytest.mark.slow  # four index states of a generated corpus, each against Whoosh (a minute)
 STATES = ("fresh", "updated", "pruned", "rebuilt")
 CLASSES = ("word", "and", "or", "not", "phrase", "field", "filter", "number", "latin", "rare", "missing", "empty")
 # Queries of each class in each state: 25 × 4 states = 100 of every class by default (about a

@@ -58,6 +58,7 @@ def test_scores_match_whoosh_on_the_samples(index_dir):
         assert assert_same_scores(searcher, EVAL_QUERIES + MORE_QUERIES) > 500
 
 
+@pytest.mark.slow
 def test_scores_match_whoosh_across_segments_and_deletions(tmp_path):
     folder, index_dir = two_segment_index(tmp_path, 5)
     changed = next(folder.glob("*2021-09.txt"))

@@ -195,6 +195,7 @@ def segment_sizes(index_dir):
         ix.close()
 
 
+@pytest.mark.slow
 def test_searcher_is_reopened_not_refreshed_after_a_merge(tmp_path):
     """Regression for whoosh-reloaded 2.7.5, where Searcher.refresh() after a merge
     returns old and new segments together (duplicate hits). We reopen instead;

@@ -96,6 +96,7 @@ def test_one_token_object_is_reused():
     assert len(ids) == 1
 
 
+@pytest.mark.slow
 def test_word_table_cache_gives_the_same_segmenter(tmp_path):
 
 
@@ -160,6 +161,7 @@ def test_the_mapped_word_table_segments_the_real_corpus_as_the_dict_does(mapped_
     assert isinstance(mapped.FREQ, MappedWords)
 
 
+@pytest.mark.slow
 def test_the_mapped_word_table_becomes_a_dict_for_long_work(mapped_and_built, monkeypatch):
     monkeypatch.setattr(wordtable, "PROMOTE_AFTER", 500)
     mapped, built = mapped_and_built
@@ -170,6 +172,7 @@ def test_the_mapped_word_table_becomes_a_dict_for_long_work(mapped_and_built, mo
     assert list(mapped.tokenize(text)) == list(built.tokenize(text))
 
 
+@pytest.mark.slow
 def test_a_segmenter_built_before_indexing_still_leaves_the_word_table_in_the_index(tmp_path):
     """A process that segments before it indexes (a script, the benchmark) built its table
     without a cache folder; indexing writes the file anyway, for the searchers to map."""

@@ -87,6 +87,7 @@ def grown_index(grown, tmp_path):
     return folder, tmp_path / "ix"
 
 
+@pytest.mark.slow
 def test_every_segment_has_a_flat_file_equal_to_whooshs_postings(grown):
     _, index_dir = grown
     segments = _segments(index_dir)
@@ -138,6 +139,7 @@ def test_a_missing_or_damaged_flat_file_is_read_through_whoosh_then_written_agai
     assert target.read_bytes() == written_at_commit  # decoded from Whoosh's blocks, the same file as captured
 
 
+@pytest.mark.slow
 def test_an_index_written_without_flat_files_gets_them_from_minutes_index(tmp_path, monkeypatch):
     folder, index_dir = tmp_path / "docs", tmp_path / "ix"
     shutil.copytree(CORPUS, folder)

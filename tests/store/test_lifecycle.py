@@ -57,6 +57,7 @@ def test_the_writer_timeout_is_configurable_and_read_when_a_run_starts(tmp_path,
     assert indexer.index_paths([MINUTES_2021_9], index_dir, lock_timeout=0).indexed  # free again
 
 
+@pytest.mark.slow
 def test_cli_reports_a_locked_index(tmp_path):
     index_dir = tmp_path / "ix"
     holder = subprocess.Popen([sys.executable, "-c", (
@@ -105,6 +106,7 @@ def test_without_prune_documents_stay(tmp_path):
         assert search(ix, "电梯安全").total == 2 * 2  # item 五 and the preamble of each
 
 
+@pytest.mark.slow
 def test_rebuild_swaps_in_atomically_while_a_reader_searches(tmp_path):
     """Searches running while rebuilds are swapped in all answer from a whole index. The
     reader notes the live folder's identity just before and just after each search: a
@@ -169,6 +171,7 @@ def test_a_serving_index_notices_a_swapped_rebuild(tmp_path):
         assert search(ix, "电梯安全").total == 6
 
 
+@pytest.mark.slow
 def test_search_time_limit(tmp_path, monkeypatch):
     folder = tmp_path / "docs"
     write_minutes(folder, 60)
@@ -231,6 +234,7 @@ def test_a_vanished_index_folder_is_reported_then_found_again(tmp_path):
         assert search(ix, "电梯安全").total == 2
 
 
+@pytest.mark.slow
 def test_parsing_in_several_processes_gives_the_same_index(tmp_path):
     folder = tmp_path / "docs"
     write_minutes(folder, 70)  # over PARALLEL_PARSE_MIN
@@ -249,6 +253,7 @@ def test_parsing_in_several_processes_gives_the_same_index(tmp_path):
             assert [h.score for h in ra.hits] == [h.score for h in rb.hits]
 
 
+@pytest.mark.slow
 def test_lock_scratch_and_caches_stay_inside_the_index_folder(tmp_path):
     """Indexing, rebuilding and searching write nothing beside the index folder, in the home
     folder or in the temporary folder, and parsing writes nothing at all; the segmenter's
@@ -295,6 +300,7 @@ def test_the_default_index_is_the_projects_from_any_working_directory(tmp_path, 
                              f"minutes index samples/corpus --index {tmp_path / 'elsewhere'}\n")
 
 
+@pytest.mark.slow
 def test_gunicorn_warms_up_from_the_apps_own_index_folder(tmp_path):
     """gunicorn.conf.py loads the word table from the cache in the index the app serves
     (written there by the indexer), and writes nothing into the home folder."""

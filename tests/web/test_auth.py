@@ -153,6 +153,7 @@ def test_an_unknown_name_is_locked_alike(client):
         [(401, BAD)] * 4 + [(429, LOCKED)] * 2
 
 
+@pytest.mark.slow
 def test_a_lock_ends(make_app):
     client = make_app(SIGNIN_MAX_FAILURES=2, SIGNIN_LOCK_MINUTES=0.02).test_client()
     assert [sign_in(client, "reader1", "x" * 8).status_code for _ in range(3)] == [401, 429, 429]

@@ -77,6 +77,7 @@ def _zip(members):
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_hostile_batch_reports_each_file_and_indexes_the_rest(tmp_path):
     expected_failures, good = hostile_corpus(tmp_path / "batch")
     result = CliRunner().invoke(cli, ["index", str(tmp_path / "batch"), "--index", str(tmp_path / "ix")])
@@ -199,6 +200,7 @@ def _query_characters(text: str) -> set[str]:
                      max_size=2, unique=True),
        year=st.lists(st.sampled_from(["2020", "2021", "2022", "1999"]), max_size=2, unique=True),
        doc_type=st.lists(st.sampled_from(["会议纪要", "通知", "意见", "批复", "报告", "函"]), max_size=2, unique=True))
+@pytest.mark.slow
 def test_query_parser_fuzz(search_index, record_facets, text, dept, year, doc_type):
     """Any text parses (nothing raises); a request refuses it only with a QueryError on
     ``q``; the text fields of the query hold only the input's characters and those of
@@ -240,6 +242,7 @@ def test_query_parser_fuzz(search_index, record_facets, text, dept, year, doc_ty
 @given(q=st.one_of(st.text(max_size=60), st.lists(QUERY_ALPHABET, max_size=30).map("".join)),
        dept=st.lists(st.text(max_size=8), max_size=3), page=st.text(max_size=4), size=st.text(max_size=4),
        sort=st.text(max_size=8), year=st.lists(st.text(max_size=6), max_size=2))
+@pytest.mark.slow
 def test_search_endpoint_fuzz_never_500(client, q, dept, page, size, sort, year):
     params = {"q": q, "dept": dept, "page": page, "size": size, "sort": sort, "year": year}
     for url in ("/api/search", "/search"):

@@ -260,6 +260,7 @@ def _requests(rule: str, doc_ids: dict[str, str]) -> list[tuple[str, str, dict |
     return known.get(rule)
 
 
+@pytest.mark.slow  # every route for every caller: a second each
 @pytest.mark.parametrize("who", WEB_CALLERS)
 def test_no_route_shows_a_caller_what_it_may_not_read(leak_app, doc_ids, who):
     name, visible = WEB_CALLERS[who]

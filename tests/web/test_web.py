@@ -170,6 +170,7 @@ def _imports(path: Path) -> list[tuple[str, str]]:
     return found
 
 
+@pytest.mark.slow
 def test_dependencies_point_one_way(index_dir, tmp_path):
     """indexer imports neither edge nor a web library; of the project, the web app and the
     command line import indexer's face only (``import indexer``, ``from indexer import …``),
