@@ -117,7 +117,9 @@ def main() -> None:
 
     try:
         indexer.SearchIndex(index_dir, time_limit=None).close()
-    except indexer.IndexOutdated as e:  # this version cannot read that index: the bench builds one with it
+    # This version cannot read that index (another schema, or classes the index's table of contents
+    # names by module paths this version does not have): the bench builds one with it.
+    except (indexer.IndexOutdated, ImportError, AttributeError) as e:
         answer({"indexer": indexer.__file__, "schema": schema_version(), "outdated": str(e)})
         return
     indexer.warm_up(index_dir)  # the word table, as a worker has it before its first query

@@ -18,9 +18,13 @@ from ..errors import IndexLocked, IndexNotFound, IndexOutdated, MinutesError
 from . import segmenter
 from .flat import FlatCodec
 from .lifecycle import cache_dir, index_location, is_legacy, live_dir
+from .pickled import keep_moved_paths
 from .schema import build_schema, check_meta, write_meta
 
 LEGACY_REASON = "built by an older version, with its files directly in the index folder"
+# Whatever opens an index in this process imports this module first: an index written before a
+# pickled class moved names its old path (see indexer.store.pickled).
+keep_moved_paths()
 WRITER_MEMORY_MB = 256  # per writing process, before a segment is flushed
 
 
