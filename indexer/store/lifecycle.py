@@ -52,6 +52,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]  # indexer/store/lifecycle.py
 # signal comes (see crash_point).
 CRASH_ENV = settings.setting("TEST_CRASH_AT").variable
 PAUSE_ENV = settings.setting("TEST_PAUSE_AT").variable
+PAUSE_LIMIT_S = 300.0  # a test that never sends its signal fails instead of hanging
 CRASH_STAGES = ("add", "commit", "toc", "tables", "swap", "swapped", "batch")
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -161,9 +162,14 @@ def crash_point(stage: str) -> None:
     if settings.value("TEST_CRASH_AT") == stage:
         os.kill(os.getpid(), signal.SIGKILL)
     if settings.value("TEST_PAUSE_AT") == stage:
+        # Ctrl-C's own handler, even where the process was started with SIGINT ignored (a
+        # background job of a non-interactive shell: a CI runner's, say).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         print(f"paused at {stage}", file=sys.stderr, flush=True)
-        while True:  # short sleeps, not signal.pause(): a signal landing just before one is acted on after it
+        until = time.monotonic() + PAUSE_LIMIT_S
+        while time.monotonic() < until:  # short sleeps, not signal.pause(): a signal landing just before one is acted on after it
             time.sleep(0.05)
+        raise MinutesError(f"paused at {stage} for {PAUSE_LIMIT_S:.0f} s and no signal came")
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -146,8 +146,8 @@ def test_ctrl_c_half_way_then_run_again_indexes_each_file_exactly_once(tmp_path)
             before.append(line)
         else:
             raise AssertionError(f"the run ended without pausing at batch: {''.join(before)[-2000:]}")
-        stderr = run.stderr.read()
-        assert run.wait(timeout=300) == 130, stderr
+        stderr = run.communicate(timeout=300)[1]
+        assert run.returncode == 130, stderr
     finally:
         run.kill()
         run.wait()
