@@ -106,9 +106,35 @@ def split_number_prefix(before: str) -> tuple[str, str]:
     return head + run[:cut], run[cut:]
 
 
-def session_text(number: str, kind: str) -> str:
-    """The canonical form of a session: 第128次常务会议."""
-    return f"第{cn_to_int(number)}次{kind}"
+# A session as the sentence that holds the meeting states it, in the ways real minutes write it:
+# 第23次常务会议, 第二十三次常务会议, 2023年(度)第5次常务会议, 十三届市政府第45次常务会议, 五届104次区政府
+# 常务会议 (no 第), 第14次区政府常务会议, 常务会 / 常务（扩大）会议 / 常务扩大会议. Groups: year, 届, number,
+# kind. Matched on simplified text (traditional text is folded first).
+_SESSION_NUMBER = rf"\d{{1,4}}|[{CN_NUMERAL}]{{1,6}}"
+_OWNER = r"(?:[\u4e00-\u9fff]{0,8}?(?:省|市|州|盟|县|区|旗)?(?:人民)?政府)?"
+_KIND_HELD = (r"(常务|全体|专题|办公|现场办公)(?:（?扩大）?)?会(?:议)?(?:（扩大）)?")
+HELD_SESSION = re.compile(
+    rf"(?:((?:19|20)\d\d)年(?:度)?)?"  # numbered per year: 2023年度第5次
+    rf"(?:([{CN_NUMERAL}\d]{{1,3}})届)?{_OWNER}"  # 十三届市政府 / 五届
+    rf"(?:第\s*({_SESSION_NUMBER})|(?<=届)({_SESSION_NUMBER}))\s*次"
+    rf"{_OWNER}{_KIND_HELD}"
+)
+# The sentence of minutes or a report that says a meeting was held, and the word for it.
+MEETING_HELD = re.compile(rf"(?:主持召开|召开|主持|举行)[^。]{{0,40}}?{_KIND_HELD}|{_KIND_HELD}[^。]{{0,6}}?(?:召开|举行)")
+
+
+def session_text(number: str, kind: str, year: str = "") -> str:
+    """The canonical form of a session: 第128次常务会议; numbered per year, 2023年度第5次常务会议."""
+    return f"{year + '年度' if year else ''}第{cn_to_int(number)}次{kind}"
+
+
+def held_session(text: str) -> str:
+    """The first session ``text`` states in any of the ways of :data:`HELD_SESSION`, canonical."""
+    m = HELD_SESSION.search(text)
+    if not m:
+        return ""
+    kind = m.group(5) + ("会议" if m.group(5) != "现场办公" else "会")
+    return session_text(m.group(3) or m.group(4), kind, m.group(1) or "")
 
 
 def cn_to_int(numeral: str) -> int:

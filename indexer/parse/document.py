@@ -22,8 +22,10 @@ from ..patterns import (
     DECREE_NUMBER,
     DOC_NUMBER,
     HEAD_MARK_LINE,
+    HELD_SESSION,
     MARK_INTERNAL,
     MARK_PUBLIC,
+    MEETING_HELD,
     MEETING_KINDS,
     MINUTES,
     SESSION,
@@ -34,7 +36,7 @@ from ..patterns import (
     session_text,
 )
 from ..read import SUPPORTED_SUFFIXES, read_file
-from . import attendance, gazetteer, sections
+from . import attendance, gazetteer, meeting, sections
 from .header import parse_header, represented_issuer, split_issuers
 from .reflow import is_run_on, reflow
 from .roles import department_roles
@@ -79,7 +81,11 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
     doc_type = doc_type_of(title)
     body_start = header.end
     body_end, closing = _closing(lines, body_start)
+    if _reports_meeting(doc_type, title, norm):
+        doc_type = MINUTES  # a government's website reports its meeting: 区长X主持召开区政府第45次常务会议…
     preamble_span, item_spans = sections.item_spans(norm, (body_start, body_end))
+    if not item_spans and doc_type == MINUTES:
+        preamble_span, item_spans = _agenda_spans(lines, (body_start, body_end))
     issuers = header.issuers or split_issuers(_qualified(represented_issuer(norm[body_start:body_start + 400]), title))
     signed, signer, by_issuer = _signature(lines, body_start, body_end, issuers)
     if closing.get("signed") and not by_issuer:
@@ -97,35 +103,35 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
     minutes = doc_type == MINUTES
     meeting_kind = (header.meeting_kind or next((k for k in MEETING_KINDS if k in title or k in head_text[:300]), "")
                     or ("专题会议" if _TOPIC_MEETING.search(title) else "")) if minutes else ""
-    chair = _CHAIR.search(head_text) if minutes else None
-    chair_name, chair_title = (
-        (chair.group(1), chair.group(2)) if chair and chair.group(1) else
-        (chair.group(4), chair.group(3)) if chair else ("", ""))
+    chair_name, chair_title = _chair(norm, head_text) if minutes else ("", "")
     number = header.number
     m = DOC_NUMBER.fullmatch(number)
     decree = DECREE_NUMBER.fullmatch(number) if not m else None
     named = _date_in_name(source)
-    date = (
-        (_meeting_date(preamble or norm[:600]) if minutes else "")
+    session = (meeting.session(head_text, title) or _session(head_text)) if minutes else ""
+    # A held sentence whose date is garbled or only 日前 leaves the date unknown, not guessed.
+    date = "" if minutes and meeting.undated(norm) else (
+        (_minutes_date(norm, preamble, session, m) if minutes else "")
         or (max(header.date, named) if header.history and named else header.date)
         or signed or closing.get("issued", "") or named
         or (m.group(2) if m else _meeting_date(preamble))  # at least the number's year
     )
     issuer = "、".join(issuers)
     attending_persons, attending_units = attendance.attending(closing.get("列席", ""), level, place)
+    present = attendance.names(closing.get("出席", "")) or (meeting.attendees(norm) if minutes else ())
     return Document(
         id=_doc_id(issuer, number, norm),
         title=title,
         issuer=issuer,
         doc_type=doc_type,
         doc_number=number,
-        session=_session(head_text) if minutes else "",
+        session=session,
         date=date,
         chair=chair_name + chair_title,
         preamble=preamble,
         items=items,
         attendance=Attendance(
-            present=attendance.names(closing.get("出席", "")),
+            present=present,
             attending=attending_units,
             attending_persons=attending_persons,
             absent=attendance.names(closing.get("请假", "")),
@@ -235,10 +241,13 @@ def _continues_list(text: str, label: str) -> bool:
 def _item(text: str, number: int, span: tuple[int, int], title: str = "", level: str = "", place: str = "") -> Item:
     body = text[slice(*span)].strip()
     if number:
-        head = ITEM.match(body.split("\n", 1)[0]).group(2)
-        title = re.split(r"(?<=[。；])", head, maxsplit=1)[0].rstrip("。；：")
-        if len(title) > 80:
-            title = title[:80] + "…"
+        first = body.split("\n", 1)[0]
+        numbered = ITEM.match(first)
+        if numbered:
+            title = re.split(r"(?<=[。；])", numbered.group(2), maxsplit=1)[0].rstrip("。；：")
+            title = title[:80] + "…" if len(title) > 80 else title
+        else:  # （一） alone, or a paragraph 会议审议了…
+            title = meeting.agenda_title(first)
     first_sentence = re.split(r"[。；]", body, maxsplit=1)[0]
     action = next((a for a in _ACTIONS if a in title), "") or next((a for a in _ACTIONS if a in first_sentence), "")
     decision = _DECISION.search(body)
@@ -246,7 +255,7 @@ def _item(text: str, number: int, span: tuple[int, int], title: str = "", level:
         number=number,
         title=title,
         text=body,
-        subpoints=sections.subpoints(text, span),
+        subpoints=() if body.startswith("（") else sections.subpoints(text, span),  # an item （一） has none
         span=span,
         paragraphs=sections.paragraphs(text, span),
         action=action,
@@ -255,6 +264,49 @@ def _item(text: str, number: int, span: tuple[int, int], title: str = "", level:
         roles=department_roles(body, level, place),
         topic_matches=gazetteer.find_topics(body),
     )
+
+
+def _reports_meeting(doc_type: str, title: str, text: str) -> bool:
+    """Minutes not titled 纪要: a page whose heading or opening says a meeting of the
+    government was held (区政府第45次常务会议召开; 张三主持召开县政府常务会议)."""
+    if doc_type == MINUTES:
+        return False
+    if MEETING_HELD.search(title) or (doc_type == "其他" and HELD_SESSION.search(title)):
+        return True
+    if doc_type != "其他":
+        return False
+    span = meeting.held_sentence(text)
+    return bool(span) and bool(MEETING_HELD.search(text[slice(*span)]))
+
+
+def _agenda_spans(lines: list[Line], body: tuple[int, int]) -> tuple[tuple[int, int], list[tuple[int, tuple[int, int]]]]:
+    """Items of minutes that do not number them 一、二、 (see :func:`meeting.agenda_starts`)."""
+    inside = [ln for ln in lines if body[0] <= ln.start < body[1]]
+    starts = meeting.agenda_starts(inside)
+    if not starts:
+        return (body[0], body[0]), []
+    bounds = [line.start for _, line in starts] + [body[1]]
+    return (body[0], bounds[0]), [(n, (bounds[i], bounds[i + 1])) for i, (n, _) in enumerate(starts)]
+
+
+def _chair(text: str, head_text: str) -> tuple[str, str]:
+    """(name, role) of the chair: as real minutes write it (see :func:`meeting.chair`), else
+    the preamble's 市长X主持 of formal minutes."""
+    name, role = meeting.chair(text)
+    if name:
+        return name, role
+    chair = _CHAIR.search(head_text)
+    if not chair:
+        return "", ""
+    return (chair.group(1), chair.group(2)) if chair.group(1) else (chair.group(4), chair.group(3))
+
+
+def _minutes_date(text: str, preamble: str, session: str, number) -> str:
+    """The meeting's date: from the held sentence (a month and day take their year from the
+    session or the number, else from the page's date), else the preamble's."""
+    years = tuple(int(y) for y in (session[:4] if session[:4].isdigit() else "",
+                                   number.group(2) if number else "") if y)
+    return meeting.meeting_date(text, years) or _meeting_date(preamble or text[:600])
 
 
 def _session(text: str) -> str:

@@ -120,12 +120,21 @@ def check_numbering(doc: Document) -> None:
     if [item.number for item in doc.items] == [0]:
         assert doc.items[0].span == doc.body_span and doc.preamble_span[0] == doc.preamble_span[1]
         check_sequence(text, doc.body_span, (), lambda n: n + "、")
+    elif text[doc.items[0].span[0]] == "（":  # minutes with no 一、 items number them （一）
+        assert not any(line.startswith("一、") for line in lines_in(text, doc.body_span))
+        check_sequence(text, doc.body_span, doc.items, lambda n: f"（{n}）")
+    elif not re.match(r"[一二三四五六七八九十]{1,3}、", text[slice(*doc.items[0].span)]):  # paragraphs 会议审议了… (see meeting.py)
+        assert [item.number for item in doc.items] == list(range(1, len(doc.items) + 1))
+        assert all(text[slice(*item.span)].startswith(("会议", "一是会议")) for item in doc.items)
     else:
         check_sequence(text, doc.body_span, doc.items, lambda n: n + "、")
     for item in doc.items:
         assert item.text == text[slice(*item.span)].strip()
         assert [p.text for p in item.paragraphs] == [line.strip() for line in lines_in(text, item.span) if line.strip()]
-        check_sequence(text, item.span, item.subpoints, lambda n: f"（{n}）")
+        if not text[slice(*item.span)].startswith("（"):
+            check_sequence(text, item.span, item.subpoints, lambda n: f"（{n}）")
+        else:
+            assert item.subpoints == ()  # the item is itself a （一）: its points are not sub-points
         for sp in item.subpoints:
             assert text[slice(*sp.span)].startswith(sp.label) and sp.text == text[slice(*sp.span)].strip()
 
