@@ -81,12 +81,14 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
     doc_type = doc_type_of(title)
     body_start = header.end
     body_end, closing = _closing(lines, body_start)
-    if _reports_meeting(doc_type, title, norm):
+    reported = _reports_meeting(doc_type, title, norm)
+    if reported:
         doc_type = MINUTES  # a government's website reports its meeting: 区长X主持召开区政府第45次常务会议…
     preamble_span, item_spans = sections.item_spans(norm, (body_start, body_end))
     if not item_spans and doc_type == MINUTES:
         preamble_span, item_spans = _agenda_spans(lines, (body_start, body_end))
-    issuers = header.issuers or split_issuers(_qualified(represented_issuer(norm[body_start:body_start + 400]), title))
+    government = meeting.government(norm, title) if reported else ""
+    issuers = (government,) if government else header.issuers or split_issuers(_qualified(represented_issuer(norm[body_start:body_start + 400]), title))
     signed, signer, by_issuer = _signature(lines, body_start, body_end, issuers)
     if closing.get("signed") and not by_issuer:
         signed, signer = closing["signed"], closing.get("signer", "")
@@ -111,7 +113,7 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
     session = (meeting.session(head_text, title) or _session(head_text)) if minutes else ""
     # A held sentence whose date is garbled or only 日前 leaves the date unknown, not guessed.
     date = "" if minutes and meeting.undated(norm) else (
-        (_minutes_date(norm, preamble, session, m) if minutes else "")
+        (_minutes_date(norm, preamble, session, m, title) if minutes else "")
         or (max(header.date, named) if header.history and named else header.date)
         or signed or closing.get("issued", "") or named
         or (m.group(2) if m else _meeting_date(preamble))  # at least the number's year
@@ -301,12 +303,13 @@ def _chair(text: str, head_text: str) -> tuple[str, str]:
     return (chair.group(1), chair.group(2)) if chair.group(1) else (chair.group(4), chair.group(3))
 
 
-def _minutes_date(text: str, preamble: str, session: str, number) -> str:
+def _minutes_date(text: str, preamble: str, session: str, number, title: str) -> str:
     """The meeting's date: from the held sentence (a month and day take their year from the
-    session or the number, else from the page's date), else the preamble's."""
+    session or the number, else from the page's date, else the title's), else the preamble's."""
     years = tuple(int(y) for y in (session[:4] if session[:4].isdigit() else "",
                                    number.group(2) if number else "") if y)
-    return meeting.meeting_date(text, years) or _meeting_date(preamble or text[:600])
+    title_years = tuple(int(y) for y in re.findall(r"((?:19|20)\d\d)年", title))
+    return meeting.meeting_date(text, years, title_years) or _meeting_date(preamble or text[:600])
 
 
 def _session(text: str) -> str:
@@ -324,7 +327,7 @@ def _meeting_date(text: str) -> str:
             dates = find_dates(sentence)
             before = [iso for start, iso in dates if start < held]
             if before or dates:
-                return (before or dates)[-1 if before else 0]
+                return before[-1] if before else dates[0][1]
     dates = find_dates(text)
     return dates[0][1] if dates else ""
 

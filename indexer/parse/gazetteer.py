@@ -181,6 +181,10 @@ def find_departments(text: str, level: str = "", place: str = "") -> list[Mentio
                 out.append(Mention(m.start(), m.end(), dept.name, True, dept.level))
             continue
         at = where_level or level or CITY
+        if not where and at == COUNTY and _county_prefix(text, m.start()):
+            # 区应急管理局 in a district's minutes: the district's own unit, named with its level word.
+            out.append(Mention(m.start() - 1, m.end(), text[m.start() - 1] + name, False, COUNTY))
+            continue
         dept = short[name].get(at)
         if dept is None and where[-1:] in ("省", "市") and where[-1] + name in explicit:
             dept = explicit[where[-1] + name]  # 山东省档案馆: 山东 + 省档案馆, not 山东省 + 档案馆
@@ -191,6 +195,17 @@ def find_departments(text: str, level: str = "", place: str = "") -> list[Mentio
         else:
             out.append(Mention(m.start(), m.end(), dept.name, True, dept.level))
     return out
+
+
+_BEFORE_COUNTY_UNIT = set("由同成和及与、，。；：请对将把向为是了按经意过定议听取 \n")  # 由区…, 同意区…, 听取区…
+
+
+def _county_prefix(text: str, start: int) -> bool:
+    """True when 区 / 县 / 旗 right before ``start`` names the document's own county-level
+    government (由区财政局, 、县教育局) — not the end of a place (示例区财政局, 各区财政局)."""
+    if start < 1 or text[start - 1] not in "区县旗":
+        return False
+    return start < 2 or text[start - 2] in _BEFORE_COUNTY_UNIT or not "\u4e00" <= text[start - 2] <= "\u9fff"
 
 
 def level_of(name: str) -> str:

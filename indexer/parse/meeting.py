@@ -22,19 +22,20 @@ _HELD_VERB = re.compile(r"主持召开|召开|主持|举行|召集")
 # Role words written beside a chair's name, longest first: 市委副书记、代市长X; X区长; 常务副县长X.
 _PLACE_ROLE = r"(?:常务副|代|副)?(?:市|区|县|旗|州|盟|省|镇|乡)长"
 CHAIR_ROLES = rf"{_PLACE_ROLE}|[\u4e00-\u9fff]{{0,6}}?管委会(?:常务副|副)?主任|(?:常务副|副)?主任|(?:副)?秘书长"
-_NAME = r"[\u4e00-\u9fff]{2,3}(?:·[\u4e00-\u9fff]{1,6})?"  # 张三, 欧阳明, 艾尔肯·吐尼亚孜
+_NAME = r"(?:[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}?|[\u4e00-\u9fff]{2,3})"  # 张三, 欧阳明, 阿不都克力木·艾力
 _VENUE = r"(?:同志)?(?:(?:在|于|通过|以)[^，。；]{1,30}?)?[，,]?\s*"  # 在区政府第一会议室 / 通过视频连线方式
 # 区长张三（同志）（在…会议室，）主持 | 张三区长主持 | 主持人：张三.
-_ROLE_NAME = re.compile(rf"({CHAIR_ROLES})({_NAME}?){_VENUE}(?:主持|召集)")
+_ROLE_NAME = re.compile(rf"({CHAIR_ROLES})({_NAME}|[\u4e00-\u9fff]{{4}}){_VENUE}(?:主持|召集)")  # 欧阳文华 too
 _NAME_ROLE = re.compile(rf"({_NAME})({CHAIR_ROLES}){_VENUE}(?:主持|召集)")
-_CHAIR_FIELD = re.compile(rf"主持(?:人)?[：:]\s*(?:({CHAIR_ROLES})\s*)?({_NAME})")
+# 会议主持人：区委副书记、区长张三 — the role word right before the name, at the end of the field.
+_CHAIR_FIELD = re.compile(rf"主持(?:人)?[：:]\s*(?:[^：:\n]{{0,30}}?[、，,\s])?(?:({CHAIR_ROLES})\s*)?({_NAME})(?:同志)?\s*(?:$|[，,。；\n])", re.M)
 _DELEGATED = re.compile(r"受[^，。]{2,12}?委托[，,]?")
 # What stands before a name and is not part of it: 由张三市长主持, 上午张三区长主持.
 _NOT_NAME_START = set("由午时日在、，的和及与并受")
 
 # A date with month and day but no year (10月20日上午), and one with day only (20日上午).
 _MONTH_DAY = re.compile(rf"(?<![\d年])(\d{{1,2}}|[{CN_NUMERAL}]{{1,3}})月(\d{{1,2}}|[{CN_NUMERAL}]{{1,3}})(?:日|号|(?=[，,]))")
-_GARBLED = re.compile(r"(?:19|20)\d\d年\s*月|年\d{1,2}日|(?:19|20)\d\d年\d{1,2}月(?!\d)[^日]{0,2}(?:上午|下午|召开)")
+_GARBLED = re.compile(r"(?<![\d月年])\d{3,8}日|(?:19|20)\d\d年\s*月|年\d{1,2}日|(?:19|20)\d\d年\d{1,2}月(?!\d)[^日]{0,2}(?:上午|下午|召开)")
 # A page's own dates (发布日期：2023-05-06, 2023-05-06 10:21, 发布时间：2023年5月6日) give a year.
 _ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _PAGE_DATE_LABEL = re.compile(
@@ -46,23 +47,27 @@ _AGENDA_OPENING = re.compile(
     r"^(?:[一二三四五六七八九十]+是)?会议(?:还|再|首先|先后|集中|专题|传达)?(?:审议|听取|研究|讨论|审定|传达|学习|通报|部署|"
     r"审查|研判|安排|观看|收看)(?:并(?:原则)?(?:通过|同意))?了?"
 )
-_OTHER_MATTERS = re.compile(r"^会议还研究了?其他(?:事项|工作)")
+_OTHER_MATTERS = re.compile(r"^会议还(?:研究|讨论)了?其[他它](?:事项|工作|问题)")
 _SUBITEM = re.compile(rf"^（([{CN_NUMERAL}]{{1,3}})）")
 
-# Attendance in the held sentence: 区领导A、B、C，区政府办公室主任D出席会议 / 出席会议的有…
-_ATTEND_AFTER = re.compile(r"([^。；]{2,400}?)(?:等)?(?:同志)?(?:出席|参加)(?:了)?(?:会议|本次会议)?")
-_ATTEND_BEFORE = re.compile(r"(?:出席|参加)(?:会议|本次会议)?(?:的|人员)?(?:有|[：:])([^。；]{2,400})")
+# Attendance near the held sentence: 区领导A、B、C，区政府办公室主任D出席会议 / 出席会议的有… / 应邀参加.
+_ATTEND_AFTER = re.compile(r"([^。；]{2,400}?)(?:等)?(?:同志)?(?:应邀|受邀)?(?:出席|参加)(?:了)?(?:会议|本次会议|(?=[。；，,]|$))")
+_ATTEND_LATER = re.compile(r"(?:^|[。；\n])([^。；\n]{2,300}?)(?:等)?(?:同志)?(?:应邀|受邀)?(?:出席|参加)(?:了)?(?:会议|本次会议)")
+_ATTEND_BEFORE = re.compile(r"(?:出席|参加)(?:会议|本次会议)(?:的|人员)?(?:有|[：:])([^。；]{2,400})")
 _ROLE_PREFIX = re.compile(
-    r"^.*?(?:领导|书记|主任|主席|[市区县旗州盟省镇乡]长|巡视员|调研员|秘书长|委员|部长|局长|院长|检察长|政委|指挥长|同志|成员)"
+    r"^.*(?:领导|书记|主任|主席|[市区县旗州盟省镇乡]长|巡视员|调研员|秘书长|委员|常委|部长|局长|院长|检察长|政委|指挥长|同志|成员|助理)"
 )
+_NOT_A_NAME = re.compile(r"会议|政府|部门|单位|负责|有关|相关|领导|成员|人员|班子|代表|常委|主任|主席")
 
 
 def held_sentence(text: str) -> tuple[int, int] | None:
     """Where the sentence that says the meeting was held stands: the first dated sentence
-    with a verb of holding, else the first with 主持, else the first naming a session."""
+    with a verb of holding, else the first that says who chaired it, else the first saying it
+    was held, else the first with 主持, else the first naming a session."""
     head = text[:HEAD_CHARS]
     sentences = [(m.start(), m.end(), m.group()) for m in _SENTENCE.finditer(head)]
     for test in (lambda s: _HELD_VERB.search(s) and (find_dates(s) or _MONTH_DAY.search(s)) and MEETING_HELD.search(s),
+                 lambda s: "主持" in s and MEETING_HELD.search(s),
                  lambda s: _HELD_VERB.search(s) and MEETING_HELD.search(s),
                  lambda s: "主持" in s,
                  lambda s: HELD_SESSION.search(s)):
@@ -117,11 +122,11 @@ def _trim_name(name: str, after: bool = False) -> str:
     return name[1:] if len(name) == 3 and name[0] in _NOT_NAME_START else name
 
 
-def meeting_date(text: str, years: tuple[int, ...] = ()) -> str:
+def meeting_date(text: str, years: tuple[int, ...] = (), title_years: tuple[int, ...] = ()) -> str:
     """The meeting's date as ISO, from the held sentence: a full date before 召开/主持, else a
-    month and day whose year comes from ``years`` (the session's, the number's, the title's)
-    or from the page's own date (a meeting in December published in January is the year
-    before). A garbled date (2023年月13日) or only 日前 / 近日 gives ""."""
+    month and day whose year comes from ``years`` (the session's, the number's), else from
+    the page's own date (a meeting in December published in January is the year before),
+    else from ``title_years``. A garbled date (2023年月13日) or only 日前 / 近日 gives ""."""
     span = held_sentence(text)
     if not span:
         return ""
@@ -143,11 +148,12 @@ def meeting_date(text: str, years: tuple[int, ...] = ()) -> str:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return ""
     year = next((y for y in years if y), 0)
-    if not year:
-        page = page_date(text)
-        if not page:
-            return ""
+    page = "" if year else page_date(text)
+    if page:
         year = int(page[:4]) - (1 if (month, day) > (int(page[5:7]), int(page[8:10])) else 0)
+    year = year or next((y for y in title_years if y), 0)  # a heading's year: the weakest witness
+    if not year:
+        return ""
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
@@ -192,34 +198,34 @@ def agenda_title(first_line: str) -> str:
 
 
 def attendees(text: str) -> tuple[str, ...]:
-    """Persons the held sentence (and the next) name as attending (出席 / 参加), without their
-    role words; 列席 (sitting in) is not attending."""
+    """Persons the held sentence and the two after it name as attending (出席, 参加, 应邀参加),
+    without their role words; 列席 (sitting in) is not attending."""
     span = held_sentence(text)
     if not span:
         return ()
-    near = text[span[0]:min(len(text), span[1] + 400)]
-    for sentence in re.split(r"(?<=[。；])", near):
-        for clause in re.split(r"[；;]", sentence):
-            if "列席" in clause and not re.search(r"出席|参加", clause.split("列席")[0]):
-                continue
-            m = _ATTEND_BEFORE.search(clause)
-            listed = m.group(1) if m else ""
-            if not m:
-                m = _ATTEND_AFTER.search(clause)
-                listed = re.split(r"主持(?:召开)?[^，]*[，,]|会议[，,]", m.group(1))[-1] if m else ""
-            names = _names(listed)
-            if names:
-                return names
-    return ()
+    near = re.split(r"(?<=[。])", text[span[0]:min(len(text), span[1] + 800)])[:3]
+    found: dict[str, None] = {}
+    for clause in (c for sentence in near for c in re.split(r"[；;]", sentence)):
+        if "列席" in clause and not re.search(r"出席|参加", clause.split("列席")[0]):
+            continue
+        m = _ATTEND_BEFORE.search(clause)
+        listed = m.group(1) if m else ""
+        if not m:
+            m = _ATTEND_AFTER.search(clause)
+            listed = re.split(r"主持(?:召开)?[^，]*[，,]|会议[，,]", m.group(1))[-1] if m else ""
+        found.update(dict.fromkeys(_names(listed)))
+    if not found:  # a list further down: 副县长A、B和县政府办主任C出席会议。
+        for m in _ATTEND_LATER.finditer(text[span[1]:span[1] + HEAD_CHARS]):
+            found.update(dict.fromkeys(_names(m.group(1))))
+    return tuple(found)
 
 
 def _names(listed: str) -> tuple[str, ...]:
     out = []
-    for part in re.split(r"[、，,和及]", listed):
+    for part in re.split(r"[、，,]|以及|和|及", listed):
         part = part.strip().removesuffix("同志").removesuffix("等")
         bare = _ROLE_PREFIX.sub("", part)
-        if re.fullmatch(r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?", bare) and not re.search(
-                r"会议|政府|部门|单位|负责|有关|相关|领导|成员|人员", bare):
+        if re.fullmatch(_NAME, bare) and not _NOT_A_NAME.search(bare):
             out.append(bare)
     return tuple(out)
 
@@ -237,3 +243,33 @@ def undated(text: str) -> bool:
     if find_dates(sentence):
         return False
     return bool(_GARBLED.search(sentence) or (_RELATIVE.search(sentence) and not _MONTH_DAY.search(sentence)))
+
+
+_GOVERNMENT = re.compile(r"([\u4e00-\u9fff]{0,16}?)(?:人民)?政府(?=第|\d|召开|常务|全体)")
+_FULL_NAME = re.compile(r"([\u4e00-\u9fff]{1,16}?)人民政府")
+_TERM = re.compile(r"第?[一二三四五六七八九十\d]{1,3}届")  # 十三届市政府, 区第十八届人民政府
+# Where a run of characters before 政府 stops being a place: 主持召开区政府, 第19次区政府, 今年市政府.
+_NOT_PLACE = re.compile(r"召开|主持|制定|单位|来源|机构|发布|关于|网站|图解|上午|下午|晚上|^[日号]|[年次第的在丨：、，]")
+
+
+def _place(run: str) -> str:
+    """The place a run of characters ending before 人民政府 names: its tail after any word
+    that cannot be part of a place; "" unless it ends with a level (区, 县, 市 …)."""
+    tail = _NOT_PLACE.split(run)[-1]
+    return tail if tail[-1:] in ("省", "市", "州", "盟", "县", "区", "旗") else ""
+
+
+def government(text: str, title: str = "") -> str:
+    """The government whose meeting a report records: 区政府 in 主持召开区政府第45次常务会议, named
+    in full where the page names it (来源：示例区人民政府办公室 → 示例区人民政府); "" when unsaid."""
+    span = held_sentence(text)
+    for where in (text[slice(*span)] if span else "", title):
+        m = _GOVERNMENT.search(_TERM.sub("", where))
+        place = _place(m.group(1)) if m else ""
+        if not place:
+            continue
+        if len(place) == 1:  # 区政府: which district, the page may say (来源：示例区人民政府办公室)
+            place = next((p for p in (_place(f.group(1)) for f in _FULL_NAME.finditer(_TERM.sub("", text[:HEAD_CHARS * 2])))
+                          if len(p) > 1 and p[-1] == place), place)
+        return place + "人民政府"
+    return ""

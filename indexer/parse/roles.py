@@ -1,7 +1,8 @@
 """Who is asked to do what: departments in an item's text, with their role.
 
-- lead: 由X牵头, 由X根据…, 由X、Y负责, and X as the subject of a clause
-  (X要…, X牵头, X负责, X会同Y…);
+- lead: 由X牵头, 由X根据…, 由X、Y负责, 责成X…, and X as the subject of a clause
+  (X要…, X牵头, X具体负责, X会同Y…); the unit whose proposal the meeting adopts or
+  reviews (原则同意X《…》, X提出的…, X送审的《…》);
 - co-lead: 会同Y、Z, 会Y, Y配合 / 协助 / 参与;
 - mentioned: any other mention (会议听取了X关于…的汇报).
 
@@ -18,8 +19,10 @@ from . import gazetteer
 
 _CLAUSE = re.compile(r"[^，。；：！？\n]+")
 _JOINERS = re.compile(r"^[、和及与，\s]*$")
-_SUBJECT_VERBS = ("要", "牵头", "负责", "会同", "根据", "统筹", "抓紧", "加快", "加强", "做好", "按照", "联合",
+_SUBJECT_VERBS = ("要", "牵头", "负责", "具体负责", "会同", "根据", "统筹", "抓紧", "加快", "加强", "做好", "按照", "联合",
                   "组织", "应当", "应", "为主", "继续", "研究", "指导", "督促", "落实")
+_PROPOSED = ("提出的", "起草的", "送审的", "报送的", "提交的", "拟定的", "制定的")
+_ADOPTED = ("同意", "通过", "审议了", "审议", "审定了", "审定")
 _CO_AFTER = ("配合", "等部门配合", "协助", "参与", "等配合")
 _UNIT = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:管委会|委员会|办公室|局|委|办|集团|公司|中心|支队|总队)")
 # A city unit the gazetteer lacks, anywhere: 市X局 / 市X集团 …, not 城市… or 上市….
@@ -27,7 +30,7 @@ _CITY_UNIT = re.compile(
     r"(?<![城都上超门股夜集])市(?!场|长)[\u4e00-\u9fff]{1,8}?(?:局(?![面势])|委(?!托)|办(?![法理事公])|集团|公司|中心|支队)"
 )
 # Words inside a match that show it is a phrase, not a unit's name (受委托, 其委托, 第十二条…委员会, 请你公司).
-_NOT_A_UNIT = re.compile(r"或者|以上|以下|有关|相关|其|我|你|本|该|受|第[一二三四五六七八九十百\d]+条|承办|牵头"
+_NOT_A_UNIT = re.compile(r"或者|以上|以下|有关|相关|其|我|你|本|该|受|责成|第[一二三四五六七八九十百\d]+条|承办|牵头"
                          r"|^(?:配合|领导|协助|负责|组织|督促|指导|支持|请|经|在|对|向|与|和|及|将|把|按照|根据)")
 _WORD_GOES_ON = set("托员理法事")  # 委托, 委员, 办理, 办法, 办事: the suffix began another word
 _LABEL = re.compile(r"^(?:（[一二三四五六七八九十\d]{1,3}）|\d{1,2}[.．、]|[①-⑳])")  # （三）市X局要…: still the subject
@@ -66,7 +69,10 @@ def _role(clause: str, start: int, end: int, mentions: list) -> str:
             tail_end = e
     head = clause[:head_start].rstrip("、和及与 ")
     tail = clause[tail_end:]
-    if head.endswith("由"):
+    if head.endswith(("由", "责成")):
+        return LEAD
+    # The unit whose proposal the meeting adopts or reviews leads it: 原则同意X《…》, X提出的…, X送审的《…》.
+    if tail.startswith(_PROPOSED) or (head.endswith(_ADOPTED) and tail.startswith("□")):
         return LEAD
     if head.endswith(("会同", "会", "协调")):
         return CO_LEAD
@@ -89,7 +95,7 @@ def department_roles(text: str, level: str = "", place: str = "") -> tuple[Depar
     for clause_match in _CLAUSE.finditer(text):
         clause = clause_match.group()
         mentions = _mentions(clause, level, place)
-        for marker in ("由", "会同"):
+        for marker in ("由", "会同", "责成"):
             for m in re.finditer(marker, clause):
                 unknown = _unknown_after(clause, m.end(), mentions, level)
                 if unknown:

@@ -1,0 +1,110 @@
+"""Minutes as governments write them (indexer/parse/meeting.py): invented specimens, one
+per layout feature seen in real minutes of many governments (eval/minutes_dev.tsv)."""
+from __future__ import annotations
+
+import pytest
+
+from indexer import parse_text
+from indexer.parse import meeting
+from indexer.patterns import held_session
+
+NEWS = """区政府召开第45次常务会议
+发布日期：2023-10-21 09:30  来源：示例区人民政府办公室
+10月20日上午，区委副书记、区长张明远在区政府第一会议室主持召开区政府第45次常务会议，区领导李华、王强，区政府办公室主任赵敏出席会议；区人大常委会副主任钱进列席会议。
+会议审议了《示例区老旧小区改造实施方案》。会议原则同意该方案，由区住房城乡建设局牵头，区财政局配合，抓紧组织实施。
+会议听取了区应急管理局关于安全生产工作情况的汇报。
+会议研究了冬季供暖保障工作，责成区城市管理局做好应急准备。
+会议还研究了其他事项。
+"""
+
+
+def test_a_news_report_of_a_meeting_is_minutes_with_its_facts():
+    doc = parse_text(NEWS)
+    assert doc.doc_type == "会议纪要"
+    assert doc.session == "第45次常务会议"
+    assert (doc.chair_name, doc.chair_title) == ("张明远", "区长")
+    assert doc.date == "2023-10-20"  # month and day; the year from the page's date
+    assert [i.number for i in doc.items] == [1, 2, 3]  # 会议还研究了其他事项 is no item
+    assert doc.items[0].title.startswith("会议审议了《示例区老旧小区改造实施方案》")
+    assert doc.attendance.present == ("李华", "王强", "赵敏")  # 列席 is not attending
+    first = {r.name: r.role for r in doc.items[0].roles}
+    assert first["区住房城乡建设局"] == "lead" and first["区财政局"] == "co-lead"
+    third = {r.name: r.role for r in doc.items[2].roles}
+    assert third["区城市管理局"] == "lead"  # 责成X
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("县长王立新主持召开县政府第二十三次常务会议。", "第23次常务会议"),
+    ("市长李方主持召开2023年度第5次市政府常务会议。", "2023年度第5次常务会议"),
+    ("区长周平主持召开2022年第14次常务会议。", "2022年度第14次常务会议"),
+    ("区长周平主持召开十三届区政府第45次常务会议。", "第45次常务会议"),
+    ("区长周平主持召开五届104次区政府常务会议。", "第104次常务会议"),
+    ("县长周平主持召开县政府第59次常务会。", "第59次常务会议"),
+    ("市长周平主持召开市政府第3次常务（扩大）会议。", "第3次常务会议"),
+    ("区长周平主持召开区政府常务会议。", ""),  # a meeting with no number has none
+])
+def test_sessions_as_written(text, expected):
+    assert held_session(text) == expected
+    assert meeting.session("3月2日，" + text) == expected
+
+
+@pytest.mark.parametrize("sentence, chair", [
+    ("3月2日，市委副书记、市长陈立主持召开市政府第8次常务会议。", ("陈立", "市长")),
+    ("3月2日，陈立市长主持召开市政府第8次常务会议。", ("陈立", "市长")),
+    ("3月2日，县委副书记、代县长欧阳文华主持召开县政府第8次常务会议。", ("欧阳文华", "代县长")),
+    ("3月2日，区长陈立同志在区政府三楼会议室，主持召开区政府第8次常务会议。", ("陈立", "区长")),
+    ("3月2日，受陈立区长委托，副区长孙伟主持召开区政府第8次常务会议。", ("孙伟", "副区长")),
+    ("3月2日，县长陈立通过视频连线方式主持召开县政府第8次常务会议。", ("陈立", "县长")),
+    ("3月2日，县长艾尔肯·吐尼亚孜同志主持召开县政府第8次常务会议。", ("艾尔肯·吐尼亚孜", "县长")),
+    ("3月2日，区长、示例新区管委会主任陈立主持召开区政府第8次常务会议。", ("陈立", "示例新区管委会主任")),
+    ("区政府第8次常务会议\n会议主持人：\n区委副书记、区长陈立\n", ("陈立", "区长")),
+])
+def test_chairs_as_written(sentence, chair):
+    assert meeting.chair(sentence) == chair
+
+
+def test_names_of_two_to_four_characters_are_kept_whole():
+    assert meeting.chair("3月2日，县长王立主持召开县政府第8次常务会议。") == ("王立", "县长")
+    assert meeting.chair("3月2日，县长王立新主持召开县政府第8次常务会议。") == ("王立新", "县长")
+
+
+@pytest.mark.parametrize("text, date", [
+    ("2023年5月6日，市长陈立主持召开市政府第8次常务会议。", "2023-05-06"),
+    ("5月6日，市长陈立主持召开市政府2023年度第8次常务会议。", "2023-05-06"),  # the session's year
+    ("发布时间：2024年1月3日\n12月28日，市长陈立主持召开市政府第8次常务会议。", "2023-12-28"),  # the year before
+    ("2024-03-09 10:21\n3月8，县长陈立主持召开县政府第2次常务会议。", "2024-03-08"),  # 日 missing
+    ("日前，市长陈立主持召开市政府第8次常务会议。", ""),  # relative: unknown, never the page's date
+    ("发布日期：2023-05-08\n2023年月6日，市长陈立主持召开市政府第8次常务会议。", ""),  # garbled
+    ("发布日期：2023-05-08\n1110日，市长陈立主持召开市政府第8次常务会议。", ""),  # garbled
+])
+def test_meeting_dates(text, date):
+    doc = parse_text(text + "\n会议审议了《示例办法》。\n")
+    assert doc.date == date
+
+
+def test_a_date_after_the_held_verb_is_still_the_meeting_date():
+    doc = parse_text("示例市人民政府常务会议纪要\n市长陈立主持召开会议，时间为2023年5月6日。\n一、关于示例工作\n会议同意。\n")
+    assert doc.date == "2023-05-06"
+
+
+def test_items_numbered_alone_on_their_lines():
+    doc = parse_text("区政府第3次常务会议纪要\n2023年5月6日，区长陈立主持召开区政府第3次常务会议。纪要如下：\n"
+                     "（一）\n关于示例工作。会议同意。\n（二）\n关于另一工作。会议要求区财政局牵头。\n")
+    assert [i.number for i in doc.items] == [1, 2] and doc.items[1].subpoints == ()
+
+
+def test_attendance_further_down():
+    doc = parse_text("2023年5月6日，县长陈立主持召开县政府第3次常务会议。\n会议审议了《示例办法》。\n"
+                     "副县长何一、顾二和县政府办主任李三出席会议。\n")
+    assert doc.attendance.present == ("何一", "顾二", "李三")
+
+
+def test_the_proposer_of_an_adopted_document_leads_it():
+    doc = parse_text("2023年5月6日，区长陈立主持召开区政府第3次常务会议。\n"
+                     "会议审议并原则同意区发展改革委《示例区应急预案》。\n")
+    assert [(r.name, r.role) for r in doc.items[0].roles if r.role == "lead"]
+
+
+def test_a_notice_citing_a_meeting_is_not_minutes():
+    doc = parse_text("关于印发示例办法的通知\n各单位：\n《示例办法》已经区政府第8次常务会议审议通过，现印发给你们。\n")
+    assert doc.doc_type == "通知" and doc.session == ""
