@@ -28,7 +28,7 @@ _VENUE = r"(?:同志)?(?:(?:在|于|通过|以)[^，。；]{1,30}?)?[，,]?\s*" 
 _ROLE_NAME = re.compile(rf"({CHAIR_ROLES})({_NAME}|[\u4e00-\u9fff]{{4}}){_VENUE}(?:主持|召集)")  # 欧阳文华 too
 _NAME_ROLE = re.compile(rf"({_NAME})({CHAIR_ROLES}){_VENUE}(?:主持|召集)")
 # 会议主持人：区委副书记、区长张三 — the role word right before the name, at the end of the field.
-_CHAIR_FIELD = re.compile(rf"主持(?:人)?[：:]\s*(?:[^：:\n]{{0,30}}?[、，,\s])?(?:({CHAIR_ROLES})\s*)?({_NAME})(?:同志)?\s*(?:$|[，,。；\n])", re.M)
+_CHAIR_FIELD = re.compile(rf"主持(?:人)?[：:]\s*(?:[^：:\n]{{0,30}}?[、，,\s])?(?:({CHAIR_ROLES})\s*)?({_NAME})(?:同志)?\s*(?:$|[，,。；\n])", re.MULTILINE)
 _DELEGATED = re.compile(r"受[^，。]{2,12}?委托[，,]?")
 # What stands before a name and is not part of it: 由张三市长主持, 上午张三区长主持.
 _NOT_NAME_START = set("由午时日在、，的和及与并受")
@@ -40,7 +40,7 @@ _GARBLED = re.compile(r"(?<![\d月年])\d{3,8}日|(?:19|20)\d\d年\s*月|年\d{1
 _ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _PAGE_DATE_LABEL = re.compile(
     r"(?:发布|生成|成文|发文|产生|更新)(?:日期|时间)[：:]\s*((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日"
-    r"|^\s*((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日\s*(?:星期.|\d\d:\d\d.*)?$", re.M)  # or a line that is a date
+    r"|^\s*((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日\s*(?:星期.|\d\d:\d\d.*)?$", re.MULTILINE)  # or a line that is a date
 
 # Agenda items written as paragraphs: 会议审议了…, 会议听取了…, 会议研究了…; not 会议还研究了其他事项.
 _AGENDA_OPENING = re.compile(
@@ -48,6 +48,7 @@ _AGENDA_OPENING = re.compile(
     r"审查|研判|安排|观看|收看)(?:并(?:原则)?(?:通过|同意))?了?"
 )
 _OTHER_MATTERS = re.compile(r"^会议还(?:研究|讨论)了?其[他它](?:事项|工作|问题)")
+_NUMBERED = re.compile(r"^(?:(\d{1,2})[.．、](?!\d)|（(\d{1,2})）)")
 _SUBITEM = re.compile(rf"^（([{CN_NUMERAL}]{{1,3}})）")
 
 # Attendance near the held sentence: 区领导A、B、C，区政府办公室主任D出席会议 / 出席会议的有… / 应邀参加.
@@ -80,7 +81,12 @@ def held_sentence(text: str) -> tuple[int, int] | None:
 def session(text: str, title: str = "") -> str:
     """The session of the meeting: from the held sentence, else the title, else the head."""
     span = held_sentence(text)
-    return (held_session(text[slice(*span)]) if span else "") or held_session(title) or held_session(text[:HEAD_CHARS])
+    held = text[slice(*span)] if span else ""
+    found = held_session(held) or held_session(title) or held_session(text[:HEAD_CHARS])
+    page = page_date(text)
+    if found and not found[:4].isdigit() and page and re.search(r"今年(?:度)?第", held or title):
+        found = f"{page[:4]}年度{found}"  # 今年第一次常务会议, numbered per year: the page's year
+    return found
 
 
 def chair(text: str) -> tuple[str, str]:
@@ -178,6 +184,16 @@ def agenda_starts(lines) -> list[tuple[int, object]]:
             expected += 1
     if found:
         return found
+    opening = [ln for ln in lines if _AGENDA_OPENING.match(ln.text.strip())]
+    if not opening:  # formal minutes numbering items 1. 2. 3. (or （1）) after 纪要如下
+        expected = 1
+        for line in lines:
+            m = _NUMBERED.match(line.text.strip())
+            if m and int(m.group(1) or m.group(2)) == expected:
+                found.append((expected, line))
+                expected += 1
+        if len(found) >= 2:
+            return found
     return [(n, line) for n, line in enumerate(
         (ln for ln in lines if _AGENDA_OPENING.match(ln.text.strip()) and not _OTHER_MATTERS.match(ln.text.strip())),
         start=1)]

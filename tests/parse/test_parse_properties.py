@@ -123,9 +123,11 @@ def check_numbering(doc: Document) -> None:
     elif text[doc.items[0].span[0]] == "（":  # minutes with no 一、 items number them （一）
         assert not any(line.startswith("一、") for line in lines_in(text, doc.body_span))
         check_sequence(text, doc.body_span, doc.items, lambda n: f"（{n}）")
-    elif not re.match(r"[一二三四五六七八九十]{1,3}、", text[slice(*doc.items[0].span)]):  # paragraphs 会议审议了… (see meeting.py)
+    elif not re.match(r"[一二三四五六七八九十]{1,3}、", text[slice(*doc.items[0].span)]):
+        # paragraphs 会议审议了…, or items numbered 1. 2. / （1）（2） (see meeting.agenda_starts)
         assert [item.number for item in doc.items] == list(range(1, len(doc.items) + 1))
-        assert all(text[slice(*item.span)].startswith(("会议", "一是会议")) for item in doc.items)
+        assert all(re.match(rf"会议|一是会议|{item.number}[.．、]|（{item.number}）", text[slice(*item.span)])
+                   for item in doc.items)
     else:
         check_sequence(text, doc.body_span, doc.items, lambda n: n + "、")
     for item in doc.items:
