@@ -19,6 +19,12 @@ _WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF
 _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20})
 
 
+# A pinyin gloss a mirror site prints after a character: 區(qū)長, 會議（yì）. Lower-case pinyin letters,
+# a syllable or a few, at least one with a tone mark, in half- or full-width parentheses right after
+# a CJK character. Other Latin in parentheses ((PPP), (2023), (de)) stays.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN = rf"[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*"
+_PINYIN_GLOSS = re.compile(rf"(?<=[{CJK}])[(（]\s*{_PINYIN}(?:[ \-']{_PINYIN}|[ \-'][a-zü]+){{0,3}}\s*[)）]")
 _PAREN_NUM = re.compile(r"[（(]\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]")
 # Any bracket around the year, spaces, and the OCR slip 〔2020〕的43号.
 _DOC_NO = re.compile(r"[\[［【〔﹝(（]\s*((?:19|20)\d\d)\s*[\]］】〕﹞)）]\s*的?\s*(\d+)\s*号")
@@ -44,6 +50,7 @@ def normalize(text: str) -> str:
     """Return clean text: unified widths, no stray spaces, page breaks joined."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_ZERO_WIDTH).translate(_WIDTH)
     text = text.replace("\f", "\n\n")
+    text = _PINYIN_GLOSS.sub("", text)
     lines = []
     in_list = False  # inside an 出席 / 列席 / 分送 … block: spaces there separate names
     for raw in text.split("\n"):

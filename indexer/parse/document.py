@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ParseError
+from ..hanzi import looks_traditional, simplified
 from ..model import Attendance, Document, Item
 from ..normalize import DATE, find_dates, normalize, parse_date
 from ..patterns import (
@@ -41,6 +42,7 @@ from .header import parse_header, represented_issuer, split_issuers
 from .reflow import is_run_on, reflow
 from .roles import department_roles
 from .sections import ITEM, Line, lines_of
+from .traditional import with_original
 
 __all__ = ["SUPPORTED_SUFFIXES", "parse_file", "parse_text"]
 
@@ -70,6 +72,14 @@ def parse_file(path: str | Path) -> Document:
 
 
 def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
+    """Parse a document's text. Text in traditional characters is parsed as its simplified
+    shadow, and what a reader sees is then taken from the original (see parse/traditional.py)."""
+    shadow = simplified(text) if looks_traditional(text) else text
+    doc = _parse_simplified(shadow, source, content_hash)
+    return doc if shadow == text else with_original(doc, text)
+
+
+def _parse_simplified(text: str, source: str = "", content_hash: str = "") -> Document:
     norm = normalize(text)
     if not norm.strip():
         raise ParseError(source or "<text>", "no text after normalization")

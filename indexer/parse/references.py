@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..hanzi import simplified
 from ..model import Document
 from ..patterns import (
     BOOK_TITLE,
@@ -33,12 +34,15 @@ class Citation:
 
 
 def normalize_title(title: str) -> str:
-    return re.sub(r"\s+", "", title).strip()
+    """A title as a lookup key: without spaces, in simplified characters (a traditional mirror
+    names the same document)."""
+    return simplified(re.sub(r"\s+", "", title).strip())
 
 
 def mentions(doc: Document) -> list[tuple[str, str, int]]:
     """(kind, text, item number) for every mention in the document, its own name excluded."""
-    parts = [(0, doc.preamble)] + [(item.number, item.text) for item in doc.items]
+    # Read as simplified, as the parser read them: numbers, sessions and titles are keys.
+    parts = [(0, simplified(doc.preamble))] + [(item.number, simplified(item.text)) for item in doc.items]
     own = {doc.doc_number, *doc.number_aliases}
     found: list[tuple[str, str, int]] = []
     for item_no, text in parts:

@@ -28,13 +28,14 @@ else:
         import jieba
     finally:
         del sys.modules["pkg_resources"]
+from ..hanzi import CONVERTER, simplified
 from ..model import Document
 from ..parse import gazetteer
 from ..patterns import CJK
 from .wordtable import MappedWords, save_words
 
 # Bump when tokenization changes in a way that needs a rebuild.
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"  # 3: traditional characters folded to simplified (indexer/hanzi.py)
 
 
 KEYWORDS_PER_ITEM = 8
@@ -64,8 +65,9 @@ _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def fold(text: str) -> str:
-    """Full-width ASCII to ASCII, one character for one (offsets unchanged)."""
-    return text.translate(_FOLD)
+    """Full-width ASCII to ASCII and traditional characters to simplified (indexer.hanzi), one
+    character for one (offsets unchanged): what every analyzer, query and highlight reads."""
+    return simplified(text.translate(_FOLD))
 
 
 _cache_folder: Path | None = None  # set by use_cache_folder: the index's cache/
@@ -276,6 +278,6 @@ def warm_up(cache_folder: Path | None = None) -> None:
 def fingerprint() -> str:
     """Identifies everything that decides how text becomes tokens."""
     h = hashlib.sha256()
-    h.update(f"analyzer={ANALYZER_VERSION};jieba={jieba.__version__};".encode())
+    h.update(f"analyzer={ANALYZER_VERSION};jieba={jieba.__version__};converter={CONVERTER};".encode())
     h.update(gazetteer.data_fingerprint().encode())
     return h.hexdigest()[:16]

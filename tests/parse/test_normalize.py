@@ -68,3 +68,23 @@ def test_decode_errors_name_the_file_and_the_reason(data, reason):
     with pytest.raises(ParseError) as e:
         decode(data, "bad.txt")
     assert str(e.value) == f"bad.txt: {reason}"
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("李文區(qū)長主持", "李文區長主持"),
+    ("召開會議(yì)。", "召開會議。"),
+    ("区（qū）长", "区长"),
+    ("鎮(zhèn) 政府", "鎮政府"),
+    ("会议(huì yì)纪要", "会议纪要"),
+    ("基(jī)础", "基础"),
+])
+def test_pinyin_glosses_after_characters_go(raw, clean):
+    assert normalize(raw) == clean + "\n"
+
+
+@pytest.mark.parametrize("text", [
+    "推广政府和社会资本合作(PPP)模式", "示例市统计年鉴(2023)", "的(de)", "(qū)开头", "中国(China)",
+    "示例市城市更新（二期）项目",
+])
+def test_other_latin_in_parentheses_stays(text):
+    assert normalize(text) == text + "\n"

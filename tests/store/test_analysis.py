@@ -220,3 +220,11 @@ def test_indexes_written_by_one_process_get_the_same_word_table_and_never_a_dama
     finally:
         segmenter.use_cache_folder(None)
         segmenter._segmenter.cache_clear()
+
+
+def test_traditional_text_gives_the_tokens_of_its_simplified_twin_at_its_own_offsets():
+    # 會議原則同意，由市發改委牽頭 is TEXT in traditional characters: the same terms, positions and offsets.
+    traditional = "會議原則同意，由市發改委牽頭。第128次 5G"
+    for analyzer in (word_analyzer(), bigram_analyzer(), join_analyzer()):
+        assert tokens(analyzer, traditional) == tokens(analyzer, TEXT)
+    assert phrase_bigrams("原則同意") == phrase_bigrams("原则同意")
