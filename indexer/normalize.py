@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .patterns import CJK, cn_to_int  # noqa: F401  (re-exported: one definition each)
+from .patterns import CJK, cn_to_int
 
 CN_DIGITS = "〇○零一二三四五六七八九"
 CN_NUMERAL = "零一二三四五六七八九十百"
@@ -27,6 +27,7 @@ _PINYIN = rf"[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*"
 _PINYIN_GLOSS = re.compile(rf"(?<=[{CJK}])[(（]\s*{_PINYIN}(?:[ \-']{_PINYIN}|[ \-'][a-zü]+){{0,3}}\s*[)）]")
 _PAREN_NUM = re.compile(r"[（(]\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]")
 # Any bracket around the year, spaces, and the OCR slip 〔2020〕的43号.
+_ISSUE_NO = re.compile(r"[\[［【〔﹝(（]\s*((?:19|20)\d\d)\s*[\]］】〕﹞)）]\s*第\s*(\d+)\s*期")  # 〔2023〕第5期
 _DOC_NO = re.compile(r"[\[［【〔﹝(（]\s*((?:19|20)\d\d)\s*[\]］】〕﹞)）]\s*的?\s*(\d+)\s*号")
 # Spaces between two CJK characters (or CJK and a digit/letter) are artifacts.
 _CJK_P = rf"{CJK}《》“”（）〔〕、，。：；"
@@ -40,9 +41,9 @@ _SENTENCE_END = tuple("。！？；：”’）》」』…")
 _DATE_END = re.compile(r"\d{1,2}日$|[〇○零一二三四五六七八九十]日$")
 # A line that starts a new block: a numbered item, a sub-point, a labelled field.
 _BLOCK_START = re.compile(
-    rf"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.．、]|[①-⑳㈠-㈩]"
-    rf"|(?:出\s*席|列\s*席|请\s*假|记\s*录|分\s*送|抄\s*送|主\s*送|附件)[：:]"
-    rf"|(?:19|20)\d\d年\d{{1,2}}月\d{{1,2}}日)"
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.．、]|[①-⑳㈠-㈩]"
+    r"|(?:出\s*席|列\s*席|请\s*假|记\s*录|分\s*送|抄\s*送|主\s*送|附件)[：:]"
+    r"|(?:19|20)\d\d年\d{1,2}月\d{1,2}日)"
 )
 
 
@@ -58,6 +59,7 @@ def normalize(text: str) -> str:
         line = _ASCII_AFTER_CJK.sub(lambda m: _ASCII_PUNCT[m.group(1)], line)
         line = _PAREN_NUM.sub(lambda m: f"（{m.group(1)}）", line)
         line = _DOC_NO.sub(lambda m: f"〔{m.group(1)}〕{m.group(2)}号", line)
+        line = _ISSUE_NO.sub(lambda m: f"〔{m.group(1)}〕第{m.group(2)}期", line)
         line = _SPACE_IN_DATE.sub("", line)
         if line and (_BLOCK_START.match(line) or "。" in line[:-1] or line.endswith(("整理", "印发"))):
             in_list = False

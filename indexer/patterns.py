@@ -34,6 +34,9 @@ PREFIX_CHAR = rf"(?:[{CJK}]|[（(][{CJK}]{{1,3}}[)）])"
 NUMBER_PREFIX = rf"{PREFIX_CHAR}{{0,16}}?"
 # A normalized document number: prefix (国发, 示府发 …), year, sequence.
 DOC_NUMBER = re.compile(rf"({NUMBER_PREFIX})〔((?:19|20)\d\d)〕(\d{{1,5}})号")
+# Minutes numbered as issues of a series: 〔2023〕第5期 (a line of its own under the minutes' header).
+# Groups as DOC_NUMBER's (prefix — always empty —, year, sequence), so either reads the same.
+ISSUE_NUMBER = re.compile(r"()〔((?:19|20)\d\d)〕第\s*(\d{1,4})\s*期")
 # Decrees are numbered without a year: 中华人民共和国国务院令第706号, 国令第706号,
 # 人力资源社会保障部令第25号.
 DECREE_NUMBER = re.compile(rf"(?:中华人民共和国)?([{CJK}]{{1,16}}?)令\s*第\s*(\d{{1,5}})\s*号")

@@ -24,6 +24,7 @@ from ..patterns import (
     DOC_NUMBER,
     HEAD_MARK_LINE,
     HELD_SESSION,
+    ISSUE_NUMBER,
     MARK_INTERNAL,
     MARK_PUBLIC,
     MEETING_HELD,
@@ -117,7 +118,7 @@ def _parse_simplified(text: str, source: str = "", content_hash: str = "") -> Do
                     or ("专题会议" if _TOPIC_MEETING.search(title) else "")) if minutes else ""
     chair_name, chair_title = _chair(norm, head_text) if minutes else ("", "")
     number = header.number
-    m = DOC_NUMBER.fullmatch(number)
+    m = DOC_NUMBER.fullmatch(number) or ISSUE_NUMBER.fullmatch(number)
     decree = DECREE_NUMBER.fullmatch(number) if not m else None
     named = _date_in_name(source)
     session = (meeting.session(head_text, title) or _session(head_text)) if minutes else ""

@@ -24,6 +24,8 @@ from ..patterns import (
     DECREE_NUMBER,
     DOC_NUMBER,
     HEAD_MARK_LINE,
+    HELD_SESSION,
+    ISSUE_NUMBER,
     ISSUER_START,
     MEETING_KINDS,
     ORG_SUFFIX,
@@ -156,6 +158,13 @@ def parse_header(lines: list[Line]) -> Header:
             history.append(("", text))  # a history line wrapped: 第1815次会议通过，自2021年1月1日起施行）
             end = line.end
             continue
+        issue = ISSUE_NUMBER.fullmatch(text)
+        if issue and not number:  # 〔2023〕第5期 under the minutes' header
+            number, end = issue.group(0), line.end
+            if title_lines and not title_done:
+                red.extend(title_lines)
+                title_lines = []
+            continue
         m = DOC_NUMBER.search(text)
         if m and len(text) <= len(m.group(0)) + 12 and not number and "。" not in text:
             number, org, kind = _number(text)
@@ -212,6 +221,10 @@ def parse_header(lines: list[Line]) -> Header:
         end = line.end
         title_done = doc_type_of("".join(title_lines)) != "其他"
     title = "".join(title_lines) or page_title
+    subject = _session_title(lines, end) if doc_type_of(title) == "会议纪要" and not HELD_SESSION.search(title) else None
+    if subject:  # 示例区人民政府 / 常务会议纪要 / 〔2023〕第5期 / … / 示例区政府2023年度第5次常务会议纪要
+        red.extend(title_lines)
+        title, end = subject.text.strip(), subject.end
     if decree:
         promulgated = _decree_title(lines, end)
         title = promulgated or title
@@ -229,6 +242,18 @@ def parse_header(lines: list[Line]) -> Header:
     return Header(title=title, number=number, number_aliases=aliases, issuers=issuers, date=date,
                   addressees=addressees, metadata=tuple(metadata), end=body_start, meeting_kind=kind,
                   history=bool(history))
+
+
+def _session_title(lines: list[Line], end: int) -> Line | None:
+    """The line right after the head when it titles the minutes with their session
+    (示例区政府2023年度第5次常务会议纪要), under a header that names only the kind."""
+    following = next((ln for ln in lines if ln.start > end and ln.text.strip()), None)
+    if following is None:
+        return None
+    text = following.text.strip()
+    if text.endswith("纪要") and HELD_SESSION.search(text) and "。" not in text and len(text) <= _MAX_TITLE_LINE:
+        return following
+    return None
 
 
 def _is_title(text: str) -> bool:

@@ -132,7 +132,7 @@ def meeting_date(text: str, years: tuple[int, ...] = (), title_years: tuple[int,
     """The meeting's date as ISO, from the held sentence: a full date before 召开/主持, else a
     month and day whose year comes from ``years`` (the session's, the number's), else from
     the page's own date (a meeting in December published in January is the year before),
-    else from ``title_years``. A garbled date (2023年月13日) or only 日前 / 近日 gives ""."""
+    else from ``title_years``; a day alone (13日，…) takes the page's month. A garbled date (2023年月13日) or only 日前 / 近日 gives ""."""
     span = held_sentence(text)
     if not span:
         return ""
@@ -146,7 +146,7 @@ def meeting_date(text: str, years: tuple[int, ...] = (), title_years: tuple[int,
         return ""
     m = _MONTH_DAY.search(sentence)
     if not m:
-        return ""
+        return _day_only(sentence, page_date(text))
     try:
         month, day = cn_to_int(m.group(1)), cn_to_int(m.group(2))
     except ValueError:
@@ -160,6 +160,23 @@ def meeting_date(text: str, years: tuple[int, ...] = (), title_years: tuple[int,
     year = year or next((y for y in title_years if y), 0)  # a heading's year: the weakest witness
     if not year:
         return ""
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+_DAY_ONLY = re.compile(r"^[^，。]{0,20}?(?<![\d月年])(\d{1,2})日(?:上午|下午|晚上|晚)?[，,]")
+
+
+def _day_only(sentence: str, page: str) -> str:
+    """13日，市长X主持召开…: a news page's own day; month and year from the page's date
+    (a day after the page's is the month before)."""
+    m = _DAY_ONLY.search(sentence)
+    if not m or not page:
+        return ""
+    year, month, day = int(page[:4]), int(page[5:7]), int(m.group(1))
+    if not 1 <= day <= 31:
+        return ""
+    if day > int(page[8:10]):
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 

@@ -108,3 +108,38 @@ def test_the_proposer_of_an_adopted_document_leads_it():
 def test_a_notice_citing_a_meeting_is_not_minutes():
     doc = parse_text("关于印发示例办法的通知\n各单位：\n《示例办法》已经区政府第8次常务会议审议通过，现印发给你们。\n")
     assert doc.doc_type == "通知" and doc.session == ""
+
+
+FORMAL = """示例区人民政府
+常务会议纪要
+〔2023〕第5期
+示例区人民政府办公室                2023年4月12日
+
+示例区政府2023年度第5次常务会议纪要
+
+2023年4月10日，受区长陈立委托，常务副区长孙伟在区政府第一会议室主持召开区政府2023年度第5次常务会议，现将会议议定事项纪要如下：
+一、审议《示例区城市更新实施办法（送审稿）》
+会议原则同意该办法。此项工作由王副区长牵头，区住建局具体负责，按程序印发实施。
+二、听取全区安全生产工作情况汇报
+会议要求，区应急局要会同各街道开展隐患排查。
+出席：孙伟、李华、王强
+列席：区住建局 张三，区应急局 李四
+记录：赵敏
+"""
+
+
+def test_formal_minutes_numbered_as_issues_with_a_session_title():
+    doc = parse_text(FORMAL)
+    assert (doc.title, doc.doc_number, doc.number_year, doc.number_seq) == (
+        "示例区政府2023年度第5次常务会议纪要", "〔2023〕第5期", 2023, 5)
+    assert (doc.session, doc.date) == ("2023年度第5次常务会议", "2023-04-10")
+    assert (doc.chair_name, doc.chair_title) == ("孙伟", "常务副区长")  # delegated: who chaired
+    # a person who leads is not a department: the unit that does the work leads among units
+    assert [(r.name, r.role) for r in doc.items[0].roles] == [("区住建局", "lead")]
+    assert doc.attendance.present == ("孙伟", "李华", "王强")
+
+
+def test_a_day_alone_takes_the_pages_month():
+    doc = parse_text("市政府召开第164次常务会议\n日期：2025-10-13 22:34 来源：示例日报\n"
+                     "13日，市长陈立主持召开市政府党组会议和常务会议。\n会议研究了示例工作。\n")
+    assert (doc.session, doc.date) == ("第164次常务会议", "2025-10-13")
