@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .patterns import CJK, cn_to_int
+from .patterns import CJK, cn_to_int  # noqa: F401  (re-exported: one definition each)
 
 CN_DIGITS = "〇○零一二三四五六七八九"
 CN_NUMERAL = "零一二三四五六七八九十百"
@@ -41,9 +41,9 @@ _SENTENCE_END = tuple("。！？；：”’）》」』…")
 _DATE_END = re.compile(r"\d{1,2}日$|[〇○零一二三四五六七八九十]日$")
 # A line that starts a new block: a numbered item, a sub-point, a labelled field.
 _BLOCK_START = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.．、]|[①-⑳㈠-㈩]"
-    r"|(?:出\s*席|列\s*席|请\s*假|记\s*录|分\s*送|抄\s*送|主\s*送|附件)[：:]"
-    r"|(?:19|20)\d\d年\d{1,2}月\d{1,2}日)"
+    rf"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.．、]|[①-⑳㈠-㈩]"
+    rf"|(?:出\s*席|列\s*席|请\s*假|记\s*录|分\s*送|抄\s*送|主\s*送|附件)[：:]"
+    rf"|(?:19|20)\d\d年\d{{1,2}}月\d{{1,2}}日)"
 )
 
 

@@ -23,19 +23,6 @@ from .references import (
 )
 
 __all__ = [
-    "CITY",
-    "COUNTY",
-    "MEETING",
-    "NUMBER",
-    "PROVINCE",
-    "STATE",
-    "TITLE",
-    "Citation",
-    "Registry",
-    "canonical_department",
-    "cited",
-    "normalize_title",
-    "parse_file",
-    "parse_text",
-    "resolve",
+    "CITY", "COUNTY", "Citation", "MEETING", "NUMBER", "PROVINCE", "Registry", "STATE", "TITLE",
+    "canonical_department", "cited", "normalize_title", "parse_file", "parse_text", "resolve",
 ]

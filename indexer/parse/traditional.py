@@ -35,7 +35,7 @@ def with_original(doc: Document, raw: str) -> Document:
     def back(piece: str, span: tuple[int, int] = (0, 0)) -> str:
         """The original of ``piece``, a slice of the shadow (inside ``span`` if given) that may end
         in an ellipsis the parser added; ``piece`` itself if it is no slice."""
-        core = piece.removesuffix("…")
+        core = piece[:-1] if piece.endswith("…") else piece
         at = shadow.find(core, *span) if span != (0, 0) else -1
         at = shadow.find(core) if at < 0 else at
         return text[at:at + len(core)] + piece[len(core):] if core and at >= 0 else piece
