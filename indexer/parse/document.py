@@ -38,6 +38,7 @@ from ..patterns import (
 from ..read import SUPPORTED_SUFFIXES, read_file
 from . import attendance, gazetteer, meeting, sections
 from .header import parse_header, represented_issuer, split_issuers
+from .page import read_page, with_disclosure
 from .reflow import is_run_on, reflow
 from .roles import department_roles
 from .sections import ITEM, Line, lines_of
@@ -70,13 +71,14 @@ def parse_file(path: str | Path) -> Document:
 
 
 def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
-    norm = normalize(text)
+    page = read_page(text)  # a web page's furniture out, its disclosure metadata read
+    norm = normalize(page.text)
     if not norm.strip():
         raise ParseError(source or "<text>", "no text after normalization")
     if is_run_on(norm):
         norm = reflow(norm)  # one run-on line (OCR, data exports): put the breaks back by pattern
     lines = lines_of(norm)
-    header = parse_header(lines)
+    header = with_disclosure(parse_header(lines), page)
     title = header.title
     doc_type = doc_type_of(title)
     body_start = header.end
@@ -91,7 +93,7 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
     if closing.get("signed") and not by_issuer:
         signed, signer = closing["signed"], closing.get("signer", "")
     # Who issued it decides what the items' short unit names mean: settle it before reading them.
-    issuers = _located(issuers or split_issuers(signer), header.metadata)
+    issuers = _located(issuers or split_issuers(signer) or page.issuers, header.metadata)
     level, place = gazetteer.issuer_level(issuers), gazetteer.issuer_place(issuers[0] if issuers else "")
     if item_spans:
         items = tuple(_item(norm, n, span, level=level, place=place) for n, span in item_spans)
@@ -150,7 +152,7 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
         compiled=closing.get("compiled", ""),
         signed=signed,
         addressees=header.addressees or addressee_phrases(closing.get("主送", "")),
-        public=_marking(norm, lines, body_start),
+        public=_marking(norm, lines, body_start) or page.marking,
         metadata=header.metadata,
         issuer_level=level,
         number_aliases=header.number_aliases,
