@@ -66,6 +66,7 @@ _LONG_LABELS = "|".join(label for label in sorted(DISCLOSURE_LABELS, key=len, re
 _FIELD = re.compile(rf"(?:^|(?<=[\s|｜]))({_LABELS})\s*[：:]|({_LONG_LABELS})\s*[：:]")
 _LABEL_CELL = re.compile(rf"({DISCLOSURE_LABEL})\s*[：:]?")
 _TABLE_RULE = re.compile(r"^[\s|｜:：\-—=+]*$")
+_SENTENCE = re.compile(r"[。；]|[：:，]$")  # a sentence the head took for want of a title
 _BRACKET_SEQ = re.compile(r"[\[［【〔﹝(（]\s*((?:19|20)\d\d)\s*[\]］】〕﹞)）]\s*第\s*(\d{1,5})\s*[号期]")
 
 
@@ -270,7 +271,7 @@ def with_disclosure(header: Header, page: Page) -> Header:
         return header
     title, number, aliases = header.title, header.number, header.number_aliases
     name = page.value("信息名称")
-    if name and (not title or title.endswith("…") or DOC_NUMBER.search(title)
+    if name and (not title or title.endswith("…") or DOC_NUMBER.search(title) or _SENTENCE.search(title)
                  or (doc_type_of(title) == "其他" and doc_type_of(name) != "其他")):
         title = name
     if not number and page.value("文号"):
