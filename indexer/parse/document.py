@@ -113,7 +113,7 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
     session = (meeting.session(head_text, title) or _session(head_text)) if minutes else ""
     # A held sentence whose date is garbled or only 日前 leaves the date unknown, not guessed.
     date = "" if minutes and meeting.undated(norm) else (
-        (_minutes_date(norm, preamble, session, m) if minutes else "")
+        (_minutes_date(norm, preamble, session, m, header.page_date) if minutes else "")
         or (max(header.date, named) if header.history and named else header.date)
         or signed or closing.get("issued", "") or named
         or (m.group(2) if m else _meeting_date(preamble))  # at least the number's year
@@ -303,12 +303,12 @@ def _chair(text: str, head_text: str) -> tuple[str, str]:
     return (chair.group(1), chair.group(2)) if chair.group(1) else (chair.group(4), chair.group(3))
 
 
-def _minutes_date(text: str, preamble: str, session: str, number) -> str:
+def _minutes_date(text: str, preamble: str, session: str, number, page: str = "") -> str:
     """The meeting's date: from the held sentence (a month and day take their year from the
     session or the number, else from the page's date), else the preamble's."""
     years = tuple(int(y) for y in (session[:4] if session[:4].isdigit() else "",
                                    number.group(2) if number else "") if y)
-    return meeting.meeting_date(text, years) or _meeting_date(preamble or text[:600])
+    return meeting.meeting_date(text, years, page) or _meeting_date(preamble or text[:600])
 
 
 def _session(text: str) -> str:

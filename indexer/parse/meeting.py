@@ -117,11 +117,12 @@ def _trim_name(name: str, after: bool = False) -> str:
     return name[1:] if len(name) == 3 and name[0] in _NOT_NAME_START else name
 
 
-def meeting_date(text: str, years: tuple[int, ...] = ()) -> str:
+def meeting_date(text: str, years: tuple[int, ...] = (), page: str = "") -> str:
     """The meeting's date as ISO, from the held sentence: a full date before 召开/主持, else a
     month and day whose year comes from ``years`` (the session's, the number's, the title's)
     or from the page's own date (a meeting in December published in January is the year
-    before). A garbled date (2023年月13日) or only 日前 / 近日 gives ""."""
+    before; ``page``, the date its disclosure metadata states, else one the text prints). A
+    garbled date (2023年月13日) or only 日前 / 近日 gives ""."""
     span = held_sentence(text)
     if not span:
         return ""
@@ -144,7 +145,7 @@ def meeting_date(text: str, years: tuple[int, ...] = ()) -> str:
         return ""
     year = next((y for y in years if y), 0)
     if not year:
-        page = page_date(text)
+        page = page or page_date(text)
         if not page:
             return ""
         year = int(page[:4]) - (1 if (month, day) > (int(page[5:7]), int(page[8:10])) else 0)

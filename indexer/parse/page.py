@@ -29,7 +29,6 @@ from ..normalize import normalize, parse_date
 from ..patterns import (
     DECREE_NUMBER,
     DISCLOSURE_FIELDS,
-    DISCLOSURE_LABEL,
     DISCLOSURE_LABELS,
     DOC_NUMBER,
     FURNITURE,
@@ -59,12 +58,19 @@ _PAGE_DATES = ("生成日期", "成文日期", "发布日期")
 _WEAK = frozenset({"名称", "分类", "摘要", "关键词", "主题词", "有效性", "时效性"})
 # Labels of a site's own line (时间：… 来源：… 访问量：…): such a line is the head's (indexer.parse.header).
 _SITE_LABEL = r"发布时间|时间|日期|来源|访问量|浏览次数|点击数|阅读次数|作者|字号|编辑|责任编辑"
-_LABELS = "|".join(sorted([*DISCLOSURE_LABELS, *_SITE_LABEL.split("|")], key=len, reverse=True))
+
+
+def _spaced(labels) -> str:
+    """Labels as a pattern that lets pages space them out (索 引 号, 标\u3000\u3000题)."""
+    return "|".join(r"[ \t\u3000]*".join(label) for label in sorted(labels, key=len, reverse=True))
+
+
+_LABELS = _spaced([*DISCLOSURE_LABELS, *_SITE_LABEL.split("|")])
 # Where a field starts inside a line: a label and its colon, after a space or a cell's bar (a label
 # of three characters or more may follow its neighbour's value directly).
-_LONG_LABELS = "|".join(label for label in sorted(DISCLOSURE_LABELS, key=len, reverse=True) if len(label) >= 3)
+_LONG_LABELS = _spaced(label for label in DISCLOSURE_LABELS if len(label) >= 3)
 _FIELD = re.compile(rf"(?:^|(?<=[\s|｜]))({_LABELS})\s*[：:]|({_LONG_LABELS})\s*[：:]")
-_LABEL_CELL = re.compile(rf"({DISCLOSURE_LABEL})\s*[：:]?")
+_LABEL_CELL = re.compile(rf"({_spaced(DISCLOSURE_LABELS)})\s*[：:]?")
 _TABLE_RULE = re.compile(r"^[\s|｜:：\-—=+]*$")
 _SENTENCE = re.compile(r"[。；]|[：:，]$")  # a sentence the head took for want of a title
 _BRACKET_SEQ = re.compile(r"[\[［【〔﹝(（]\s*((?:19|20)\d\d)\s*[\]］】〕﹞)）]\s*第\s*(\d{1,5})\s*[号期]")
@@ -178,11 +184,13 @@ def _disclosure(lines: list[str], keep: list[bool]) -> tuple[list[tuple[str, str
         scanned += 1
         if scanned > _SCAN_LINES:
             break
-        if pending and not _LABEL_CELL.fullmatch(text) and len(text) <= _limit(pending[0]):
+        if pending and _takes(pending[0], text):
             fields.append((pending[0], text))
             used += [pending[1], i]
             pending = None
             continue
+        if pending:
+            used.append(pending[1])  # a label left empty (主 题 词：): the page's, not the text's
         pending = None
         pairs = _fields(text)
         if pairs is None:
@@ -196,6 +204,21 @@ def _disclosure(lines: list[str], keep: list[bool]) -> tuple[list[tuple[str, str
     if len(labels) < 2 and all(label in _WEAK for label in labels):
         return [], []  # 摘要：… alone heads a paragraph; it is no page's metadata
     return [(DISCLOSURE_LABELS[label], _clean(value)) for label, value in fields], used
+
+
+def _label(text: str) -> str:
+    return re.sub(r"[ \t\u3000]", "", text)
+
+
+def _takes(label: str, text: str) -> bool:
+    """Whether the line under a label alone is its value: not a label, not too long, and no title
+    or sentence where a short field stands (a 主题词 left empty above the document's title)."""
+    if _LABEL_CELL.fullmatch(text) or len(text) > _limit(label):
+        return False
+    if DISCLOSURE_LABELS[label] == "主题词" and re.fullmatch(r"\S{1,8}(?:[ \t\u3000]+\S{1,8})+", text.strip()):
+        return True  # 体育　运动会　函: words, not a title
+    short = DISCLOSURE_LABELS[label] not in ("信息名称", _SUMMARY)
+    return not (short and ("关于" in text or "。" in text or doc_type_of(text) != "其他"))
 
 
 def _limit(label: str) -> int:
@@ -220,7 +243,7 @@ def _fields(text: str) -> list[tuple[str, str]] | None:
         if only:
             if label:
                 pairs.append((label, ""))
-            label = only.group(1)
+            label = _label(only.group(1))
         elif label:
             pairs.append((label, cell))
             label = ""
@@ -246,7 +269,7 @@ def _inline(cell: str) -> list[tuple[str, str]] | None:
     out = []
     for n, m in enumerate(starts):
         end = starts[n + 1].start() if n + 1 < len(starts) else len(cell)
-        out.append((m.group(1) or m.group(2), cell[m.end():end].strip()))
+        out.append((_label(m.group(1) or m.group(2)), cell[m.end():end].strip()))
     return out
 
 

@@ -166,3 +166,16 @@ def test_what_is_not_furniture_or_metadata_stays():
 def test_a_page_of_nothing_but_furniture_is_no_document():
     with pytest.raises(Exception, match="no text"):
         parse_text(NAV + FOOTER)
+
+
+def test_a_month_day_meeting_date_takes_its_year_from_the_page():
+    text = """索引号：0000-2024-00003
+发布机构：示例区人民政府办公室
+生成日期：2024-01-10
+示例区人民政府常务会议纪要
+12月28日，区长张伟主持召开区政府第30次常务会议。会议议定以下事项：
+一、研究年度预算执行情况
+由区财政局牵头抓好落实。
+"""
+    doc = parse_text(text)
+    assert (doc.date, doc.session, doc.doc_number) == ("2023-12-28", "第30次常务会议", "")  # published in January
