@@ -377,7 +377,7 @@ def test_a_web_pages_disclosure_metadata_shows_apart_from_the_body(tmp_path):
         assert data["disclosure"] == [{"label": k, "value": v} for k, v in fields]
         assert {"label": "页面", "value": "您当前的位置：首页 > 政务公开 > 会议纪要"} in data["metadata"]
         page = html_of(client, f"/doc/{doc.id}")
-        block = re.search(r'<section class="disclosure".*?</section>', page, re.S).group(0)
+        block = re.search(r'<section class="disclosure".*?</section>', page, re.DOTALL).group(0)
         assert re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", block) == fields
         body = page[page.index("</section>", page.index('class="disclosure"')):]
         for word in ("索引号", "0000-2023-00012", "繁体版", "版权所有", "打印本页"):
