@@ -291,10 +291,11 @@ NAV_WORDS = frozenset((
     "长者模式", "关怀版", "手机版", "登录", "注册", "个人中心", "智能问答",
 ))
 NAV_SEPARATOR = re.compile(r"[\s•·|│/＞>»›]+")
-# The tags and entities a text copy of a page may keep: <p>, </div>, &nbsp;.
+# The tags and entities a text copy of a page may keep: <p>, </div>, &nbsp;. Layout and text tags
+# only: any other markup (<script>, <img onerror=…>) stays text, shown escaped as it was written.
 HTML_TAG = re.compile(
-    r"</?(?:p|div|span|br|font|b|i|u|a|img|table|tbody|thead|tr|td|th|ul|ol|li|h[1-6]|section|article|strong|em"
-    r"|center|style|script|meta|link|html|head|body|title|iframe|input|label|form|hr|sup|sub)\b[^<>]{0,400}>",
+    r"</?(?:p|div|span|br|font|b|i|u|a|table|tbody|thead|tr|td|th|ul|ol|li|h[1-6]|section|article|strong|em"
+    r"|center|hr|sup|sub|html|head|body)\b[^<>]{0,400}>",
     re.IGNORECASE,
 )
 HTML_ENTITY = re.compile(r"&(?:nbsp|ensp|emsp|amp|lt|gt|quot|apos|middot|ldquo|rdquo|mdash|hellip|#\d{1,6}|#x[0-9a-f]{1,5});", re.IGNORECASE)
