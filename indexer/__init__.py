@@ -74,6 +74,7 @@ from .ingest import (
     collect_files,
     index_paths,
     low_confidence,
+    minutes_missing,
     ocr_percent,
     ocr_summary,
     read_decided,
@@ -154,6 +155,7 @@ from .search import (
     highlight_all,
     highlight_terms,
 )
+from .patterns import DISCLOSURE_FIELDS
 from .settings import (
     SETTINGS,
     Setting,
@@ -172,8 +174,8 @@ from .visibility import RULES_FILE as VISIBILITY_FILE
 
 __all__ = [
     "AUDIT_TITLE_MAX_CHARS", "AUDIT_WARNINGS", "AttendanceCounts", "AuditDepartment", "AuditReport", "AuditTotals",
-    "AuditWarning", "FileAudit", "audit_documents", "audit_index", "audit_paths",
-    "OCR_LOW_CONFIDENCE", "OcrPage", "low_confidence", "ocr_pages_list", "ocr_percent", "ocr_summary",
+    "AuditWarning", "FileAudit", "audit_documents", "audit_index", "audit_paths", "DISCLOSURE_FIELDS",
+    "OCR_LOW_CONFIDENCE", "OcrPage", "low_confidence", "minutes_missing", "ocr_pages_list", "ocr_percent", "ocr_summary",
     "MAX_DRAFT_CHARS", "Passage", "Citation", "CrossReferences", "DocRef", "PolicyStep", "Reference", "Task",
     "normalize_title", "gazetteer_canonical", "CO_LEAD", "LEAD", "MENTIONED", "ROLES", "AttendingUnit", "DepartmentRole", "Paragraph", "Point", "TopicMatch",
     "read_document",

@@ -232,3 +232,73 @@ def classified_level(marking: str) -> str:
     if marking_kind(marking) != MARK_CLASSIFIED:
         return ""
     return next(level for level in CLASSIFIED_LEVELS if level in marking)
+
+
+# Government-information-disclosure metadata (政府信息公开目录) that pages print above or beside a
+# document: each label as sites write it → the one label we keep (one word per concept; the
+# issuer is 发文机关 and the number 文号 everywhere in the product). Its recognition and use are
+# indexer.parse.page's business.
+DISCLOSURE_LABELS = {
+    "信息名称": "信息名称", "文件名称": "信息名称", "名称": "信息名称", "标题": "信息名称",
+    "索引号": "索引号",
+    "主题分类": "主题分类", "组配分类": "主题分类", "信息分类": "主题分类", "分类": "主题分类",
+    "发布机构": "发布机构", "发布单位": "发布机构", "信息来源单位": "发布机构",
+    "发文机关": "发文机关", "发文单位": "发文机关",
+    "文件编号": "文号", "发文字号": "文号", "文号": "文号",
+    "生成日期": "生成日期", "产生日期": "生成日期",
+    "成文日期": "成文日期", "发文日期": "成文日期",
+    "发布日期": "发布日期", "公开日期": "发布日期",
+    "公开方式": "公开方式", "公开形式": "公开方式",
+    "公开范围": "公开范围",
+    "有效性": "有效性", "时效性": "有效性",
+    "主题词": "主题词", "关键词": "主题词",
+    "内容概述": "内容概述", "内容摘要": "内容概述", "摘要": "内容概述",
+}
+# The labels we keep, in the order a document's page lists them.
+DISCLOSURE_FIELDS = tuple(dict.fromkeys(DISCLOSURE_LABELS.values()))
+DISCLOSURE_LABEL = "|".join(sorted(DISCLOSURE_LABELS, key=len, reverse=True))
+
+# Page furniture: what a browser's copy of a government web page carries around the document.
+# A line matching FURNITURE is never the document's, wherever it stands; one matching
+# FURNITURE_EDGE (a footer's contact lines) only above the document's first line or below its last.
+_NAV_WORDS = r"繁体版|繁體版|简体版|无障碍浏览|无障碍阅读|无障碍|长者模式|长者版|关怀版|English|ENGLISH|手机版|移动版|智能问答|网站导航"
+_FURNITURE_PARTS = (
+    r"网站支持\s*IPv6|支持\s*IPv6",
+    r"(?:您当前的位置|您当前位置|当前位置|您的位置|您现在的位置|您所在的位置|所在位置)\s*[：:]",
+    r"^首页\s*[>＞»›/]",
+    r"[>＞»›]\s*(?:首页|正文)\s*$",
+    r"字体\s*[：:]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小",
+    r"^字号\s*[：:]|^[【\[]?\s*[大中小]\s*[】\]]?\s*[【\[]?\s*[大中小]\s*[】\]]?\s*[【\[]?\s*[大中小]\s*[】\]]?\s*$",
+    r"打印本页|关闭窗口|打印此页|关闭本页|返回顶部",
+    r"扫一扫在手机|用手机扫描二维码|扫描二维码在手机|手机扫一扫",
+    r"^分享到\s*[：:]?",
+    r"版权所有\s*(?:[：:©(（]|$)|©|Copyright|网站标识码|ICP\s*备|ICP\s*证|公网安备|网站地图",
+    r"^(?:上一篇|下一篇|上一条|下一条)\s*[：:]",
+)
+FURNITURE = re.compile("|".join(_FURNITURE_PARTS) + rf"|(?:^|[•·|│\s])(?:{_NAV_WORDS})(?:[•·|│\s]|$)")
+# A line made only of page buttons: 【打印】【关闭】, 打印 关闭 分享 收藏.
+FURNITURE_BUTTONS = re.compile(
+    r"^(?:[【\[]?\s*(?:打印|关闭|分享|收藏|返回|返回顶部|字体|大|中|小|微信|微博|QQ空间|QQ|复制链接|纠错|浏览次数[：:]?\s*\d*)"
+    r"\s*[】\]]?[\s•·|│/]*)+$"
+)
+FURNITURE_EDGE = re.compile(
+    r"^(?:主办单位|主办|承办单位|承办|协办单位|协办|技术支持|运维单位|举报电话|联系电话|联系方式|地址|邮编|邮政编码|"
+    r"电子邮箱|政务服务热线|访问量|浏览次数|点击数)\s*[：:]"
+    r"|^(?:首页|联系我们|网站导航|返回首页|关于我们|我要纠错|政务公开|门户网站)$|门户网站$"
+)
+# A site's channel names: a line of them (首页 政务公开 政务服务 互动交流) is its navigation.
+NAV_WORDS = frozenset((
+    "首页", "网站首页", "政务公开", "政府信息公开", "信息公开", "政务服务", "办事服务", "网上办事", "互动交流", "政民互动",
+    "公众参与", "新闻中心", "新闻动态", "要闻动态", "政务动态", "通知公告", "政策文件", "政策解读", "数据开放", "专题专栏",
+    "领导之窗", "机构设置", "机构职能", "在线访谈", "网站地图", "联系我们", "English", "繁体版", "简体版", "无障碍浏览",
+    "长者模式", "关怀版", "手机版", "登录", "注册", "个人中心", "智能问答",
+))
+NAV_SEPARATOR = re.compile(r"[\s•·|│/＞>»›]+")
+# The tags and entities a text copy of a page may keep: <p>, </div>, &nbsp;. Layout and text tags
+# only: any other markup (<script>, <img onerror=…>) stays text, shown escaped as it was written.
+HTML_TAG = re.compile(
+    r"</?(?:p|div|span|br|font|b|i|u|a|table|tbody|thead|tr|td|th|ul|ol|li|h[1-6]|section|article|strong|em"
+    r"|center|hr|sup|sub|html|head|body)\b[^<>]{0,400}>",
+    re.IGNORECASE,
+)
+HTML_ENTITY = re.compile(r"&(?:nbsp|ensp|emsp|amp|lt|gt|quot|apos|middot|ldquo|rdquo|mdash|hellip|#\d{1,6}|#x[0-9a-f]{1,5});", re.IGNORECASE)

@@ -246,7 +246,8 @@ def audit_cmd(paths, index_dir, as_json):
     departments with their level, units not in the gazetteer, attendance of
     minutes, the pages of a scan recognised by OCR with their confidence,
     warnings ("no number found", "title longer than 60 characters", "text
-    recognised from a scan with low confidence", …) and the visibility
+    recognised from a scan with low confidence", minutes that lack a session,
+    chair or meeting date: "会议纪要缺少：会次、主持人", …) and the visibility
     indexing would give it, with the reason (with --index, by that index
     folder's visibility.toml; else by the document's marking, else
     internal); then totals. Files are picked as `minutes index`

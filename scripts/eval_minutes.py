@@ -33,6 +33,7 @@ import sys
 from pathlib import Path
 
 import indexer
+from indexer.hanzi import simplified
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "eval" / "minutes_dev.tsv"
@@ -42,11 +43,12 @@ ALWAYS = {"type", "session", "date"}  # scored on every row; the others where th
 
 
 def _fold(text: str) -> str:
-    return indexer.fold_hanzi(text) if hasattr(indexer, "fold_hanzi") else text
+    return simplified(text)  # facts are recorded in simplified characters
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"\s+", "", _fold(text or "")).replace("（", "(").replace("）", ")")
+    text = re.sub(r"\s+", "", _fold(text or "")).replace("（", "(").replace("）", ")")
+    return text.translate(str.maketrans({",": "，", ":": "：", ";": "；"}))
 
 
 def session_key(text: str) -> tuple[str, int] | None:

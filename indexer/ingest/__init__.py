@@ -21,6 +21,7 @@ from .audit import (
     audit_index,
     audit_paths,
     low_confidence,
+    minutes_missing,
     ocr_percent,
     ocr_summary,
 )
@@ -46,7 +47,7 @@ __all__ = [
     "AttendanceCounts", "AuditDepartment", "AuditReport", "AuditTotals", "AuditWarning", "Batch",
     "BatchNotFound", "COMMIT_TIMEOUT_S", "CommitResult", "CommittedDocument", "FileAudit", "MAX_FILES",
     "OCR_LOW_CONFIDENCE", "REFUSALS", "Refusal", "StagedFile", "TITLE_MAX_CHARS", "WARNINGS",
-    "audit_documents", "audit_index", "audit_paths", "clean_staging", "collect_files", "commit", "discard",
+    "audit_documents", "audit_index", "audit_paths", "minutes_missing", "clean_staging", "collect_files", "commit", "discard",
     "files_dir", "index_paths", "load", "low_confidence", "ocr_percent", "ocr_summary", "read_decided",
     "read_document", "stage",
 ]

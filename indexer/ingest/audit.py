@@ -18,6 +18,7 @@ from pathlib import Path
 from ..deadline import Deadline
 from ..errors import ParseError
 from ..model import ROLES, DepartmentRole, Document, OcrPage
+from ..normalize import find_dates
 from ..parse import CITY, COUNTY, PROVINCE, STATE, parse_file
 from ..patterns import DECREE_NUMBER, DOC_NUMBER, MINUTES
 from ..read import ocr
@@ -51,6 +52,7 @@ NO_DATE = "no_date"
 NO_ISSUER = "no_issuer"
 NO_ITEMS = "no_items"
 NO_ATTENDANCE = "no_attendance"
+MINUTES_INCOMPLETE = "minutes_incomplete"
 DEPT_BELOW_ISSUER = "dept_below_issuer"
 OCR_LOW = "ocr_low_confidence"
 WARNINGS = {
@@ -63,6 +65,7 @@ WARNINGS = {
     NO_ISSUER: "no issuer found",
     NO_ITEMS: "minutes without numbered items",
     NO_ATTENDANCE: "minutes without attendance (出席/列席)",
+    MINUTES_INCOMPLETE: "minutes without session, chair or meeting date",
     DEPT_BELOW_ISSUER: "department at a lower level than the issuer",
     OCR_LOW: f"text recognised from a scan with low confidence (below {OCR_LOW_CONFIDENCE:.0%})",
 }
@@ -249,6 +252,9 @@ def document_warnings(doc: Document, departments: tuple[AuditDepartment, ...] = 
             found.append(AuditWarning(NO_ITEMS))
         if not (doc.attendance.present or doc.attendance.attending):
             found.append(AuditWarning(NO_ATTENDANCE))
+        missing = minutes_missing(doc)
+        if missing:
+            found.append(AuditWarning(MINUTES_INCOMPLETE, "会议纪要缺少：" + "、".join(missing)))
     issuer_rank = LEVEL_RANK.get(doc.issuer_level)
     if issuer_rank is not None:
         below = [d for d in departments if LEVEL_RANK.get(d.level, -1) > issuer_rank]
@@ -260,6 +266,30 @@ def document_warnings(doc: Document, departments: tuple[AuditDepartment, ...] = 
     if low:
         found.append(AuditWarning(OCR_LOW, ocr_summary(low)))
     return tuple(found)
+
+
+SESSION_KINDS = frozenset({"常务会议", "全体会议", ""})  # kinds of meeting always numbered (第N次)
+
+
+def minutes_missing(doc: Document) -> tuple[str, ...]:
+    """What a document typed 会议纪要 lacks of 会次 (session; not asked of a topic or office
+    meeting that a 文号 names), 主持人 (chair) and 会议日期 (the meeting's date: the document's
+    date as its opening states it, not one it fell back on — a signature, a page's 生成日期, the
+    number's year)."""
+    if doc.doc_type != MINUTES:
+        return ()
+    # Up to the first item (the held sentence may stand in the head), else the body's start; an
+    # indexed document keeps its preamble only.
+    opening = doc.text[:doc.preamble_span[1] or doc.body_span[0] + 600] or doc.preamble
+    dated = bool(doc.date) and (not opening or doc.date in {iso for _, iso in find_dates(opening)} or _month_day(doc.date) in opening)
+    # Topic and office meetings are seldom numbered: a 文号 names those minutes well enough.
+    numbered = doc.session or (doc.doc_number and doc.meeting_kind not in SESSION_KINDS)
+    return tuple(name for name, found in (("会次", numbered), ("主持人", doc.chair), ("会议日期", dated))
+                 if not found)
+
+
+def _month_day(iso: str) -> str:
+    return f"{int(iso[5:7])}月{int(iso[8:10])}日" if len(iso) == 10 else "\0"
 
 
 def audit_document(doc: Document, path: str = "") -> FileAudit:
@@ -392,5 +422,5 @@ def _audit_file(path: Path, decided: Callable[[Document], Document]) -> FileAudi
 __all__ = [
     "AttendanceCounts", "AuditDepartment", "AuditReport", "AuditTotals", "AuditWarning", "Count", "FileAudit",
     "OCR_LOW_CONFIDENCE", "UnitCount", "WARNINGS", "audit_document", "audit_documents", "audit_index", "audit_paths",
-    "audit_totals", "document_warnings", "low_confidence", "ocr_percent", "ocr_summary",
+    "audit_totals", "document_warnings", "low_confidence", "minutes_missing", "ocr_percent", "ocr_summary",
 ]

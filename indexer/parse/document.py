@@ -40,6 +40,7 @@ from ..patterns import (
 from ..read import SUPPORTED_SUFFIXES, read_file
 from . import attendance, gazetteer, meeting, sections
 from .header import parse_header, represented_issuer, split_issuers
+from .page import read_page, with_disclosure
 from .reflow import is_run_on, reflow
 from .roles import department_roles
 from .sections import ITEM, Line, lines_of
@@ -81,13 +82,14 @@ def parse_text(text: str, source: str = "", content_hash: str = "") -> Document:
 
 
 def _parse_simplified(text: str, source: str = "", content_hash: str = "") -> Document:
-    norm = normalize(text)
+    page = read_page(text)  # a web page's furniture out, its disclosure metadata read
+    norm = normalize(page.text)
     if not norm.strip():
         raise ParseError(source or "<text>", "no text after normalization")
     if is_run_on(norm):
         norm = reflow(norm)  # one run-on line (OCR, data exports): put the breaks back by pattern
     lines = lines_of(norm)
-    header = parse_header(lines)
+    header = with_disclosure(parse_header(lines), page)
     title = header.title
     doc_type = doc_type_of(title)
     body_start = header.end
@@ -95,6 +97,7 @@ def _parse_simplified(text: str, source: str = "", content_hash: str = "") -> Do
     reported = _reports_meeting(doc_type, title, norm)
     if reported:
         doc_type = MINUTES  # a government's website reports its meeting: 区长X主持召开区政府第45次常务会议…
+        title = meeting.heading(norm) or title  # the page's heading, without its date line or breadcrumb
     preamble_span, item_spans = sections.item_spans(norm, (body_start, body_end))
     if not item_spans and doc_type == MINUTES:
         preamble_span, item_spans = _agenda_spans(lines, (body_start, body_end))
@@ -104,7 +107,7 @@ def _parse_simplified(text: str, source: str = "", content_hash: str = "") -> Do
     if closing.get("signed") and not by_issuer:
         signed, signer = closing["signed"], closing.get("signer", "")
     # Who issued it decides what the items' short unit names mean: settle it before reading them.
-    issuers = _located(issuers or split_issuers(signer), header.metadata)
+    issuers = _located(issuers or split_issuers(signer) or page.issuers, header.metadata)
     level, place = gazetteer.issuer_level(issuers), gazetteer.issuer_place(issuers[0] if issuers else "")
     if item_spans:
         items = tuple(_item(norm, n, span, level=level, place=place) for n, span in item_spans)
@@ -123,8 +126,11 @@ def _parse_simplified(text: str, source: str = "", content_hash: str = "") -> Do
     named = _date_in_name(source)
     session = (meeting.session(head_text, title) or _session(head_text)) if minutes else ""
     # A held sentence whose date is garbled or only 日前 leaves the date unknown, not guessed.
+    # The page's own date gives a month and day their year: its disclosure metadata's, else a date
+    # line among the furniture taken out of the text.
+    page_day = (header.page_date or meeting.page_date(normalize(text[:3000]))) if minutes else ""
     date = "" if minutes and meeting.undated(norm) else (
-        (_minutes_date(norm, preamble, session, m, title) if minutes else "")
+        (_minutes_date(norm, preamble, session, m, title + header.title, page_day) if minutes else "")
         or (max(header.date, named) if header.history and named else header.date)
         or signed or closing.get("issued", "") or named
         or (m.group(2) if m else _meeting_date(preamble))  # at least the number's year
@@ -163,7 +169,7 @@ def _parse_simplified(text: str, source: str = "", content_hash: str = "") -> Do
         compiled=closing.get("compiled", ""),
         signed=signed,
         addressees=header.addressees or addressee_phrases(closing.get("主送", "")),
-        public=_marking(norm, lines, body_start),
+        public=_marking(norm, lines, body_start) or page.marking,
         metadata=header.metadata,
         issuer_level=level,
         number_aliases=header.number_aliases,
@@ -314,13 +320,13 @@ def _chair(text: str, head_text: str) -> tuple[str, str]:
     return (chair.group(1), chair.group(2)) if chair.group(1) else (chair.group(4), chair.group(3))
 
 
-def _minutes_date(text: str, preamble: str, session: str, number, title: str) -> str:
+def _minutes_date(text: str, preamble: str, session: str, number, title: str, page: str = "") -> str:
     """The meeting's date: from the held sentence (a month and day take their year from the
     session or the number, else from the page's date, else the title's), else the preamble's."""
     years = tuple(int(y) for y in (session[:4] if session[:4].isdigit() else "",
                                    number.group(2) if number else "") if y)
     title_years = tuple(int(y) for y in re.findall(r"((?:19|20)\d\d)年", title))
-    return meeting.meeting_date(text, years, title_years) or _meeting_date(preamble or text[:600])
+    return meeting.meeting_date(text, years, title_years, page) or _meeting_date(preamble or text[:600])
 
 
 def _session(text: str) -> str:

@@ -10,7 +10,8 @@ gets its lines back first, see :mod:`indexer.parse.reflow`):
 - decrees: 中华人民共和国国务院令 / 第706号, titled by the regulation they promulgate;
 - law-database Markdown: the title, then history lines (2019年10月22日 中华人民共和国国务院令第722号公布);
 - telegrams: 发电单位, 等级特急·明电, 签批盖章, 鲁机发532号 — metadata, not title;
-- pages saved from government sites: breadcrumbs, 时间/来源/访问量 lines;
+- pages saved from government sites: 时间/来源/访问量 lines (furniture and disclosure fields are
+  taken out before, by :mod:`indexer.parse.page`);
 - work reports: a —— line with the date and occasion, the speaker (国务院总理 李克强).
 """
 from __future__ import annotations
@@ -45,11 +46,8 @@ MAX_TITLE = 80
 _MAX_TITLE_LINE = 150
 _META = re.compile(
     r"^【([^】]{1,20})】\s*(.*)$"
-    r"|^(原文链接|来源|发布日期|发布时间|时效性|时间|日期|索引号|主题分类|发文机关|成文日期|标题|发文字号|主题词|"
-    r"访问量|浏览次数|点击数|阅读次数|字号|效力级别|实施日期)[：:]\s*(.*)$"
-)
-_BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|您现在的位置|所在位置)[：:]|^首页\s*[>＞»]|[>＞»]\s*(?:首页|正文)\s*$")
-_PAGE_CHROME = re.compile(r"^(?:【?(?:打印|关闭|分享|收藏|返回顶部|字体)[】]?\s*)+$|^字号[：:]|^\[?\s*[大中小]\s*[大中小]\s*[大中小]")
+    r"|^(原文链接|来源|发布时间|时间|日期|访问量|浏览次数|点击数|阅读次数|效力级别|实施日期)[：:]\s*(.*)$"
+)  # disclosure fields (索引号, 发文机关, 成文日期, 标题 …) and page furniture are indexer.parse.page's
 _SITE_LINE = re.compile(r"(?:时间|日期|来源|发布机构|访问量|浏览次数)[：:]")
 _HISTORY = re.compile(r"^((?:19|20)\d\d年\d{1,2}月\d{1,2}日)\s*(.*?)[）)]?$")
 _HISTORY_VERBS = ("通过", "公布", "发布", "施行", "修订", "修正", "批准", "会议", "审判委员会", "检察委员会")
@@ -73,6 +71,9 @@ class Header:
     end: int = 0  # where the body starts
     meeting_kind: str = ""  # from a number line such as 常务会议纪要〔2023〕37号
     history: bool = False  # the head lists a law's history (adopted, published, amended)
+    # The date a web page states for the document (生成日期 …; see indexer.parse.page): never the
+    # meeting's, but the year of a meeting date written without one.
+    page_date: str = ""
 
 
 def split_issuers(text: str) -> tuple[str, ...]:
@@ -97,7 +98,7 @@ def parse_header(lines: list[Line]) -> Header:
     metadata: list[tuple[str, str]] = []
     history: list[tuple[str, str]] = []
     number, aliases, date, kind, addressees = "", (), "", "", ()
-    end, title_done, decree, page_issuer, page_title = 0, False, None, "", ""
+    end, title_done, decree, page_issuer = 0, False, None, ""
     body_lines = [ln for ln in lines[:_HEAD_LINES * 3] if ln.text.strip()][:_HEAD_LINES]
     skip_next = False
     for i, line in enumerate(body_lines):
@@ -113,18 +114,9 @@ def parse_header(lines: list[Line]) -> Header:
                 value, skip_next = following, True  # a table: the label's cell, then the value's
             label = label.replace(" ", "")
             metadata.append((label, value))
-            if label == "发文字号" and DOC_NUMBER.search(value):
-                number = number or _number(value)[0]
-            elif label == "发文机关":
-                page_issuer = value
-            elif label == "标题":
-                page_title = value
-            elif label == "成文日期":
-                date = date or parse_date(value)
             end = line.end
             continue
-        if _BREADCRUMB.search(text) or _PAGE_CHROME.match(text) or (
-                len(_SITE_LINE.findall(text)) >= 2 and len(text) < 120):
+        if len(_SITE_LINE.findall(text)) >= 2 and len(text) < 120:
             metadata.append(("页面", text))
             end = line.end
             continue
@@ -220,7 +212,7 @@ def parse_header(lines: list[Line]) -> Header:
         title_lines.append(text)
         end = line.end
         title_done = doc_type_of("".join(title_lines)) != "其他"
-    title = "".join(title_lines) or page_title
+    title = "".join(title_lines)
     subject = _session_title(lines, end) if doc_type_of(title) == "会议纪要" and not HELD_SESSION.search(title) else None
     if subject:  # 示例区人民政府 / 常务会议纪要 / 〔2023〕第5期 / … / 示例区政府2023年度第5次常务会议纪要
         red.extend(title_lines)
@@ -230,8 +222,6 @@ def parse_header(lines: list[Line]) -> Header:
         title = promulgated or title
     if not title:
         title = next((ln.text.strip() for ln in lines if ln.text.strip()), "")
-    if page_title and (len(title) > 80 or DOC_NUMBER.search(title)):
-        title = page_title
     if len(title) > MAX_TITLE:  # no head found: never a wall of text above the hits
         first = re.split(r"[。；：:，]", title)[0]
         title = first if len(first) <= MAX_TITLE else first[:MAX_TITLE - 1] + "…"

@@ -128,11 +128,13 @@ def _trim_name(name: str, after: bool = False) -> str:
     return name[1:] if len(name) == 3 and name[0] in _NOT_NAME_START else name
 
 
-def meeting_date(text: str, years: tuple[int, ...] = (), title_years: tuple[int, ...] = ()) -> str:
+def meeting_date(text: str, years: tuple[int, ...] = (), title_years: tuple[int, ...] = (), page: str = "") -> str:
     """The meeting's date as ISO, from the held sentence: a full date before 召开/主持, else a
     month and day whose year comes from ``years`` (the session's, the number's), else from
-    the page's own date (a meeting in December published in January is the year before),
-    else from ``title_years``; a day alone (13日，…) takes the page's month. A garbled date (2023年月13日) or only 日前 / 近日 gives ""."""
+    the page's own date (``page``, the date its disclosure metadata states, else one the text
+    prints; a meeting in December published in January is the year before), else from
+    ``title_years``; a day alone (13日，…) takes the page's month. A garbled date (2023年月13日)
+    or only 日前 / 近日 gives ""."""
     span = held_sentence(text)
     if not span:
         return ""
@@ -146,7 +148,7 @@ def meeting_date(text: str, years: tuple[int, ...] = (), title_years: tuple[int,
         return ""
     m = _MONTH_DAY.search(sentence)
     if not m:
-        return _day_only(sentence, page_date(text))
+        return _day_only(sentence, page or page_date(text))
     try:
         month, day = cn_to_int(m.group(1)), cn_to_int(m.group(2))
     except ValueError:
@@ -154,8 +156,8 @@ def meeting_date(text: str, years: tuple[int, ...] = (), title_years: tuple[int,
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return ""
     year = next((y for y in years if y), 0)
-    page = "" if year else page_date(text)
-    if page:
+    page = page or page_date(text)
+    if page and not year:
         year = int(page[:4]) - (1 if (month, day) > (int(page[5:7]), int(page[8:10])) else 0)
     year = year or next((y for y in title_years if y), 0)  # a heading's year: the weakest witness
     if not year:
@@ -305,4 +307,31 @@ def government(text: str, title: str = "") -> str:
             place = next((p for p in (_place(f.group(1)) for f in _FULL_NAME.finditer(_TERM.sub("", text[:HEAD_CHARS * 2])))
                           if len(p) > 1 and p[-1] == place), place)
         return place + "人民政府"
+    return ""
+
+
+# What ends a heading on a page's line: its date and time, 来源, 作者, a share bar.
+_HEADING_END = re.compile(
+    r"(?:19|20)\d\d-\d\d?-\d\d?|(?:19|20)\d\d年\d\d?月\d\d?日\s*\d\d?:\d\d|(?:发布)?(?:日期|时间|来源|作者|编辑|字体|字号)[：:]|\||\s{3,}"
+)
+_NOT_HEADING = re.compile(r"^(?:相关链接|相关阅读|图解|延伸阅读|上一篇|下一篇)")
+
+
+def heading(text: str) -> str:
+    """The heading a page gives the meeting it reports (区政府召开第45次常务会议; 张三主持召开县政府
+    常务会议), from the lines above the held sentence (or the start of its own line): the first
+    that names the meeting with a verb or a session, cut where the page's date, 来源 or a
+    breadcrumb's last > leaves it; "" when the page has none."""
+    span = held_sentence(text)
+    if not span:
+        return ""
+    lines = [re.split(r"[>»]", _HEADING_END.split(line, maxsplit=1)[0])[-1].strip()
+             for line in text[:span[1]].split("\n")]
+    for i, line in enumerate(lines):
+        if not line or "。" in line or len(line) > 100 or _NOT_HEADING.match(line):
+            continue
+        if re.search(r"常务会|全体会议", line) and (re.search(r"召开|主持|举行", line) or HELD_SESSION.search(line)):
+            if line.endswith(("、", "和", "及")) and i + 1 < len(lines) and "。" not in lines[i + 1]:
+                line += lines[i + 1]  # a heading wrapped at a list's joint
+            return line
     return ""

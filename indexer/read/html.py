@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from ..patterns import CJK
+from ..patterns import CJK, DISCLOSURE_LABEL
 
 _VOID = {"br", "img", "meta", "link", "input", "hr", "area", "base", "col", "embed", "source", "wbr", "param"}
 
@@ -21,6 +21,10 @@ _CONTENT_HINT = re.compile(r"article|content|zoom|trs_editor|main|detail|text|zw
 
 
 _CJK_CHAR = re.compile(rf"[{CJK}]")
+
+
+# A box of disclosure metadata (索引号, 发布机构, 生成日期 …), often a table above the content container.
+_DISCLOSURE = re.compile(rf"(?:^|\n)\s*(?:{DISCLOSURE_LABEL})\s*(?:[：:]|\n)")
 
 
 class _Node:
@@ -124,8 +128,26 @@ def html_text(markup: str) -> str:
                 heading = node.text().strip()
                 if heading and not text.lstrip().startswith(heading) and not any(heading in h for h in headings):
                     headings.append(heading)
-        text = "\n".join(headings) + "\n" + text
+        text = "\n".join(headings + _disclosure_boxes(root, best)) + "\n" + text
     return text
+
+
+def _disclosure_boxes(root: _Node, best: _Node) -> list[str]:
+    """The text of the boxes above the content container that hold disclosure metadata (at least
+    two fields), outermost first and each once: indexer.parse.page reads them."""
+    boxes: list[str] = []
+    inside: list[_Node] = []
+    for node in root.walk():
+        if node is best:
+            break
+        if node.tag not in ("table", "div", "dl", "ul", "section") or any(_contains(b, node) for b in inside) \
+                or _contains(node, best):
+            continue
+        text = node.text()
+        if len(_DISCLOSURE.findall(text)) >= 2:
+            boxes.append(text.strip())
+            inside.append(node)
+    return boxes
 
 
 def _prose(node: _Node) -> int:

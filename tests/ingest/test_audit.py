@@ -330,3 +330,49 @@ def test_audit_of_the_real_index_equals_the_audit_of_its_files(real_corpus, real
     assert sorted(r["path"] for r in data["files"]) == \
         sorted(Path(f.path).relative_to(real_corpus).as_posix() for f in from_files.files)
     assert_totals_are_the_sum_of_rows(data)
+
+
+# Minutes the parser could not fully understand: no session, no chair, a date only from the signature.
+VAGUE_MINUTES = """示例县人民政府常务会议纪要
+近期，县政府召开常务会议，研究了以下事项：
+一、研究农村公路养护工作
+由县交通运输局牵头落实。
+出席：李华 王强
+示例县人民政府办公室
+2023年3月2日
+"""
+
+
+def test_minutes_lacking_session_chair_or_meeting_date_are_named(runner, tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "vague.txt").write_text(VAGUE_MINUTES, encoding="utf-8")
+    shutil.copy(MINUTES_2021_9, folder)
+    result, data = audit_json(runner, folder)
+    assert result.exit_code == 0
+    rows = {Path(r["path"]).name: r for r in data["files"]}
+    vague = rows["vague.txt"]
+    assert (vague["doc_type"], vague["session"], vague["date"]) == ("会议纪要", "", "")  # 近期: no date
+    warning = next(w for w in vague["warnings"] if w["kind"] == "minutes_incomplete")
+    assert warning == {"kind": "minutes_incomplete", "detail": "会议纪要缺少：会次、主持人、会议日期",
+                       "message": "minutes without session, chair or meeting date: 会议纪要缺少：会次、主持人、会议日期"}
+    assert "minutes_incomplete" not in kinds(rows[MINUTES_2021_9.name])  # session, chair and date all found
+    assert {"value": "minutes_incomplete", "count": 1} in [
+        {"value": w["kind"], "count": w["count"]} for w in data["totals"]["warnings"]]
+    human = runner.invoke(cli, ["audit", str(folder)]).stdout.splitlines()
+    block = human[human.index("vague.txt") + 1:]
+    assert ("    warning    minutes without session, chair or meeting date: 会议纪要缺少：会次、主持人、会议日期"
+            in block[:block.index("")])
+
+
+@pytest.mark.parametrize("held,missing", [
+    ("2023年3月1日，县长赵明主持召开县政府第8次常务会议，研究了以下事项：", ()),
+    ("3月1日，县长赵明主持召开县政府常务会议，研究了以下事项：", ("会次",)),
+    ("县长赵明主持召开县政府第8次常务会议，研究了以下事项：", ("会议日期",)),
+    ("2023年3月1日，县政府召开第8次常务会议，研究了以下事项：", ("主持人",)),
+])
+def test_what_minutes_lack_is_named_one_by_one(held, missing):
+    doc = indexer.parse_text(VAGUE_MINUTES.replace("近期，县政府召开常务会议，研究了以下事项：", held))
+    assert indexer.minutes_missing(doc) == missing
+    incomplete = [w for w in audit_document(doc).warnings if w.kind == "minutes_incomplete"]
+    assert [w.detail for w in incomplete] == (["会议纪要缺少：" + "、".join(missing)] if missing else [])

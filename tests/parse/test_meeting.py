@@ -143,3 +143,29 @@ def test_a_day_alone_takes_the_pages_month():
     doc = parse_text("市政府召开第164次常务会议\n日期：2025-10-13 22:34 来源：示例日报\n"
                      "13日，市长陈立主持召开市政府党组会议和常务会议。\n会议研究了示例工作。\n")
     assert (doc.session, doc.date) == ("第164次常务会议", "2025-10-13")
+
+
+PAGE = """示例区人民政府门户网站
+当前位置：首页 > 政务公开 > 政府会议
+刘明主持召开区政府常务会议
+研究部署冬季安全生产等工作
+发布时间：2024-12-03 09:12  来源：区政府办公室  字体：【大】【中】【小】
+12月2日，区长刘明主持召开区政府常务会议。副区长王一、赵二出席会议。
+会议听取了区应急管理局关于冬季安全生产工作的汇报。
+"""
+
+
+def test_a_page_reporting_a_meeting_is_titled_by_its_heading():
+    doc = parse_text(PAGE)
+    assert doc.title == "刘明主持召开区政府常务会议"  # not the site, the breadcrumb or the subtitle
+    assert (doc.session, doc.date, doc.chair_name) == ("", "2024-12-02", "刘明")  # the page's year
+    assert doc.attendance.present == ("王一", "赵二")
+
+
+@pytest.mark.parametrize("line, title", [
+    ("区政府召开第22次常务会议2019-02-25", "区政府召开第22次常务会议"),
+    ("网站首页 > 区县播报 > 区政府召开第22次常务会议", "区政府召开第22次常务会议"),
+    ("市政府召开第164次常务会议| | | |", "市政府召开第164次常务会议"),
+])
+def test_a_heading_leaves_its_page_furniture(line, title):
+    assert meeting.heading(line + "\n3月2日，区长陈立主持召开区政府第22次常务会议。\n") == title

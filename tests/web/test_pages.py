@@ -342,3 +342,46 @@ def test_drafting_aid_finds_the_source_sub_point(search_index):
     assert top.similarity > 0.6
     shared = [top.text[s:e] for s, e in top.shared]
     assert "建设电梯安全智慧监管平台" in "".join(shared)
+
+
+# A page of minutes as a browser's copy gives it (invented): furniture, a disclosure table, the text.
+WEB_PAGE_MINUTES = """• 繁体版 • 无障碍浏览 • English
+您当前的位置：首页 > 政务公开 > 会议纪要
+| 索引号 | 0000-2023-00012 | 主题分类 | 会议纪要 |
+| --- | --- | --- | --- |
+| 发布机构 | 示例区人民政府办公室 | 生成日期 | 2023-05-06 |
+| 文件编号 | 示区府纪〔2023〕第 5 号 | 公开方式 | 主动公开 |
+示例区人民政府第十二次常务会议纪要
+2023年5月4日，区长张伟主持召开区政府第12次常务会议。纪要如下：
+一、研究老旧小区改造工作
+由区住建局牵头抓好落实。
+出席：张伟 李明 王芳
+打印本页 关闭窗口
+版权所有：示例区人民政府办公室 网站标识码：0000000000
+"""
+
+
+def test_a_web_pages_disclosure_metadata_shows_apart_from_the_body(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "page.txt").write_text(WEB_PAGE_MINUTES, "utf-8")
+    assert indexer.index_paths([folder], tmp_path / "ix").failed == ()
+    doc = indexer.parse_file(folder / "page.txt")
+    fields = [("索引号", "0000-2023-00012"), ("主题分类", "会议纪要"), ("发布机构", "示例区人民政府办公室"),
+              ("文号", "示区府纪〔2023〕第5号"), ("生成日期", "2023-05-06"), ("公开方式", "主动公开")]
+    assert [(k, v) for k, v in doc.metadata if k != "页面"] == fields  # the oracle: the parse itself
+    app = create_app({"INDEX": str(tmp_path / "ix"), "TESTING": True})
+    try:
+        client = app.test_client()
+        data = client.get(f"/api/doc/{doc.id}").get_json()
+        assert data["disclosure"] == [{"label": k, "value": v} for k, v in fields]
+        assert {"label": "页面", "value": "您当前的位置：首页 > 政务公开 > 会议纪要"} in data["metadata"]
+        page = html_of(client, f"/doc/{doc.id}")
+        block = re.search(r'<section class="disclosure".*?</section>', page, re.DOTALL).group(0)
+        assert re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", block) == fields
+        body = page[page.index("</section>", page.index('class="disclosure"')):]
+        for word in ("索引号", "0000-2023-00012", "繁体版", "版权所有", "打印本页"):
+            assert word not in body, word  # neither in the text nor as furniture
+        assert "由区住建局牵头抓好落实" in body
+    finally:
+        app.extensions["minutes"].close()

@@ -20,6 +20,7 @@ WARNING_LABELS = {
     "no_issuer": "未识别出发文机关",
     "no_items": "纪要未识别出议题",
     "no_attendance": "纪要未识别出出席、列席",
+    "minutes_incomplete": "纪要缺少会次、主持人或会议日期",
     "dept_below_issuer": "部门层级低于发文机关",
     "ocr_low_confidence": "扫描件识别置信度较低",
 }

@@ -64,6 +64,8 @@ def document_json(doc: indexer.Document) -> dict:
         "visibility": doc.visibility,
         "visibility_reason": doc.visibility_reason,
         "metadata": [{"label": k, "value": v} for k, v in doc.metadata],
+        # The page's government-information-disclosure fields (索引号, 发布机构, 公开方式 …), apart.
+        "disclosure": [{"label": k, "value": v} for k, v in doc.metadata if k in indexer.DISCLOSURE_FIELDS],
         "preamble": doc.preamble,
         "citation": indexer.citation(doc.title, doc.doc_number, issuer=doc.issuer, date=doc.date),
         "items": [_item_json(doc, item) for item in doc.items],
