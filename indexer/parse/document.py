@@ -48,10 +48,6 @@ from .traditional import with_original
 
 __all__ = ["SUPPORTED_SUFFIXES", "parse_file", "parse_text"]
 
-_TITLES = r"常务副市长|副市长|市长|副省长|省长|副区长|区长|副县长|县长|副秘书长|秘书长|副主任|主任"
-_CHAIR = re.compile(
-    rf"(?:([\u4e00-\u9fff]{{2,3}}?)({_TITLES})|({_TITLES})([\u4e00-\u9fff]{{2,3}}?))(?:同志)?(?:在[^，。]{{0,20}})?主持"
-)
 _LABEL = re.compile(r"^(出席|列席|参会人员|参会|参加人员|邀请|请假|记录|分送|抄送|主送|附件)[：:]\s*(.*)$")
 # Other words minutes use for the same blocks: 参会 is who attended, 邀请 who was invited to sit in.
 _LABEL_AS = {"参会人员": "出席", "参会": "出席", "参加人员": "出席", "邀请": "列席"}
@@ -119,7 +115,7 @@ def _parse_simplified(text: str, source: str = "", content_hash: str = "") -> Do
     minutes = doc_type == MINUTES
     meeting_kind = (header.meeting_kind or next((k for k in MEETING_KINDS if k in title or k in head_text[:300]), "")
                     or ("专题会议" if _TOPIC_MEETING.search(title) else "")) if minutes else ""
-    chair_name, chair_title = _chair(norm, head_text) if minutes else ("", "")
+    chair_name, chair_title = meeting.chair(norm) if minutes else ("", "")
     number = header.number
     m = DOC_NUMBER.fullmatch(number) or ISSUE_NUMBER.fullmatch(number)
     decree = DECREE_NUMBER.fullmatch(number) if not m else None
@@ -306,18 +302,6 @@ def _agenda_spans(lines: list[Line], body: tuple[int, int]) -> tuple[tuple[int, 
         return (body[0], body[0]), []
     bounds = [line.start for _, line in starts] + [body[1]]
     return (body[0], bounds[0]), [(n, (bounds[i], bounds[i + 1])) for i, (n, _) in enumerate(starts)]
-
-
-def _chair(text: str, head_text: str) -> tuple[str, str]:
-    """(name, role) of the chair: as real minutes write it (see :func:`meeting.chair`), else
-    the preamble's 市长X主持 of formal minutes."""
-    name, role = meeting.chair(text)
-    if name:
-        return name, role
-    chair = _CHAIR.search(head_text)
-    if not chair:
-        return "", ""
-    return (chair.group(1), chair.group(2)) if chair.group(1) else (chair.group(4), chair.group(3))
 
 
 def _minutes_date(text: str, preamble: str, session: str, number, title: str, page: str = "") -> str:

@@ -13,15 +13,12 @@ from __future__ import annotations
 import re
 
 from ..normalize import CN_NUMERAL, find_dates
-from ..patterns import HELD_SESSION, MEETING_HELD, cn_to_int, held_session
+from ..patterns import CHAIR_ROLES, HELD_SESSION, MEETING_HELD, cn_to_int, held_session
 
 HEAD_CHARS = 1500  # how far into the text the meeting is stated
 _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 _HELD_VERB = re.compile(r"主持召开|召开|主持|举行|召集")
 
-# Role words written beside a chair's name, longest first: 市委副书记、代市长X; X区长; 常务副县长X.
-_PLACE_ROLE = r"(?:常务副|代|副)?(?:市|区|县|旗|州|盟|省|镇|乡)长"
-CHAIR_ROLES = rf"{_PLACE_ROLE}|[\u4e00-\u9fff]{{0,6}}?管委会(?:常务副|副)?主任|(?:常务副|副)?主任|(?:副)?秘书长"
 _NAME = r"(?:[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}?|[\u4e00-\u9fff]{2,3})"  # 张三, 欧阳明, 阿不都克力木·艾力
 _VENUE = r"(?:同志)?(?:(?:在|于|通过|以)[^，。；]{1,30}?)?[，,]?\s*"  # 在区政府第一会议室 / 通过视频连线方式
 # 区长张三（同志）（在…会议室，）主持 | 张三区长主持 | 主持人：张三.
