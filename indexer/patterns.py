@@ -124,7 +124,7 @@ HELD_SESSION = re.compile(
 )
 # Role words written beside a chair's name, longest first: 市委副书记、代市长X; X区长; 常务副县长X;
 # 区长、示例新区管委会主任X (the zone's name kept with its 管委会主任).
-_PLACE_ROLE = r"(?:常务副|代|副)?(?:市|区|县|旗|州|盟|省|镇|乡)长"
+_PLACE_ROLE = r"(?:常务副|代理|代|副)?(?:市|区|县|旗|州|盟|省|镇|乡)长"
 CHAIR_ROLES = rf"{_PLACE_ROLE}|[\u4e00-\u9fff]{{0,6}}?管委会(?:常务副|副)?主任|(?:常务副|副)?主任|(?:副)?秘书长"
 # The sentence of minutes or a report that says a meeting was held, and the word for it.
 MEETING_HELD = re.compile(rf"(?:主持召开|召开|主持|举行)[^。]{{0,40}}?{_KIND_HELD}|{_KIND_HELD}[^。]{{0,6}}?(?:召开|举行)")

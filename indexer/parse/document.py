@@ -126,7 +126,7 @@ def _parse_simplified(text: str, source: str = "", content_hash: str = "") -> Do
     # line among the furniture taken out of the text.
     page_day = (header.page_date or meeting.page_date(normalize(text[:3000]))) if minutes else ""
     date = "" if minutes and meeting.undated(norm) else (
-        (_minutes_date(norm, preamble, session, m, title + header.title, page_day) if minutes else "")
+        (_minutes_date(norm, preamble, session, m, page_day) if minutes else "")
         or (max(header.date, named) if header.history and named else header.date)
         or signed or closing.get("issued", "") or named
         or (m.group(2) if m else _meeting_date(preamble))  # at least the number's year
@@ -304,13 +304,12 @@ def _agenda_spans(lines: list[Line], body: tuple[int, int]) -> tuple[tuple[int, 
     return (body[0], bounds[0]), [(n, (bounds[i], bounds[i + 1])) for i, (n, _) in enumerate(starts)]
 
 
-def _minutes_date(text: str, preamble: str, session: str, number, title: str, page: str = "") -> str:
+def _minutes_date(text: str, preamble: str, session: str, number, page: str = "") -> str:
     """The meeting's date: from the held sentence (a month and day take their year from the
-    session or the number, else from the page's date, else the title's), else the preamble's."""
+    session or the number, else from the page's date, else a heading's), else the preamble's."""
     years = tuple(int(y) for y in (session[:4] if session[:4].isdigit() else "",
                                    number.group(2) if number else "") if y)
-    title_years = tuple(int(y) for y in re.findall(r"((?:19|20)\d\d)年", title))
-    return meeting.meeting_date(text, years, title_years, page) or _meeting_date(preamble or text[:600])
+    return meeting.meeting_date(text, years, page) or _meeting_date(preamble or text[:600])
 
 
 def _session(text: str) -> str:

@@ -22,8 +22,10 @@ _HELD_VERB = re.compile(r"主持召开|召开|主持|举行|召集")
 _NAME = r"(?:[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}?|[\u4e00-\u9fff]{2,3})"  # 张三, 欧阳明, 阿不都克力木·艾力
 _VENUE = r"(?:同志)?(?:(?:在|于|通过|以)[^，。；]{1,30}?)?[，,]?\s*"  # 在区政府第一会议室 / 通过视频连线方式
 # 区长张三（同志）（在…会议室，）主持 | 张三区长主持 | 主持人：张三.
-_ROLE_NAME = re.compile(rf"({CHAIR_ROLES})({_NAME}|[\u4e00-\u9fff]{{4}}){_VENUE}(?:主持|召集)")  # 欧阳文华 too
-_NAME_ROLE = re.compile(rf"({_NAME})({CHAIR_ROLES}){_VENUE}(?:主持|召集)")
+# The chair's verb: 主持, 召集, or 召开 right after the name (区长李四召开区政府第63次常务会议).
+_CHAIR_VERB = r"(?:主持|召集|召开(?=[^，。]{0,20}?会))"
+_ROLE_NAME = re.compile(rf"({CHAIR_ROLES})({_NAME}|[\u4e00-\u9fff]{{4}}){_VENUE}{_CHAIR_VERB}")  # 欧阳文华 too
+_NAME_ROLE = re.compile(rf"({_NAME})({CHAIR_ROLES}){_VENUE}{_CHAIR_VERB}")
 # 会议主持人：区委副书记、区长张三 — the role word right before the name, at the end of the field.
 _CHAIR_FIELD = re.compile(rf"主持(?:人)?[：:]\s*(?:[^：:\n]{{0,30}}?[、，,\s])?(?:({CHAIR_ROLES})\s*)?({_NAME})(?:同志)?\s*(?:$|[，,。；\n])", re.MULTILINE)
 _DELEGATED = re.compile(r"受[^，。]{2,12}?委托[，,]?")
@@ -55,7 +57,7 @@ _ATTEND_BEFORE = re.compile(r"(?:出席|参加)(?:会议|本次会议)(?:的|人
 _ROLE_PREFIX = re.compile(
     r"^.*(?:领导|书记|主任|主席|[市区县旗州盟省镇乡]长|巡视员|调研员|秘书长|委员|常委|部长|局长|院长|检察长|政委|指挥长|同志|成员|助理)"
 )
-_NOT_A_NAME = re.compile(r"会议|政府|部门|单位|负责|有关|相关|领导|成员|人员|班子|代表|常委|主任|主席")
+_NOT_A_NAME = re.compile(r"会议|政府|部门|单位|负责|有关|相关|领导|成员|人员|班子|代表|常委|主任|主席|(?:局|委|办|院|厅|中心|公司|集团|队)$")
 
 
 def held_sentence(text: str) -> tuple[int, int] | None:
@@ -125,12 +127,12 @@ def _trim_name(name: str, after: bool = False) -> str:
     return name[1:] if len(name) == 3 and name[0] in _NOT_NAME_START else name
 
 
-def meeting_date(text: str, years: tuple[int, ...] = (), title_years: tuple[int, ...] = (), page: str = "") -> str:
+def meeting_date(text: str, years: tuple[int, ...] = (), page: str = "") -> str:
     """The meeting's date as ISO, from the held sentence: a full date before 召开/主持, else a
     month and day whose year comes from ``years`` (the session's, the number's), else from
     the page's own date (``page``, the date its disclosure metadata states, else one the text
-    prints; a meeting in December published in January is the year before), else from
-    ``title_years``; a day alone (13日，…) takes the page's month. A garbled date (2023年月13日)
+    prints; a meeting in December published in January is the year before), else from a year
+    printed above the opening (a heading's); a day alone (13日，…) takes the page's month. A garbled date (2023年月13日)
     or only 日前 / 近日 gives ""."""
     span = held_sentence(text)
     if not span:
@@ -156,7 +158,8 @@ def meeting_date(text: str, years: tuple[int, ...] = (), title_years: tuple[int,
     page = page or page_date(text)
     if page and not year:
         year = int(page[:4]) - (1 if (month, day) > (int(page[5:7]), int(page[8:10])) else 0)
-    year = year or next((y for y in title_years if y), 0)  # a heading's year: the weakest witness
+    # the weakest witness: a year printed above the opening (a heading), not one in its content
+    year = year or next((int(y) for y in re.findall(r"((?:19|20)\d\d)年(?!\d{1,2}月)", text[:span[0]])), 0)
     if not year:
         return ""
     return f"{year:04d}-{month:02d}-{day:02d}"

@@ -169,3 +169,22 @@ def test_a_page_reporting_a_meeting_is_titled_by_its_heading():
 ])
 def test_a_heading_leaves_its_page_furniture(line, title):
     assert meeting.heading(line + "\n3月2日，区长陈立主持召开区政府第22次常务会议。\n") == title
+
+
+@pytest.mark.parametrize("sentence, chair", [
+    ("12月18日，区长李四召开区政府第63次常务会议。", ("李四", "区长")),  # 召开, no 主持
+    ("3月2日，代理市长陈立主持召开市政府第8次常务会议。", ("陈立", "代理市长")),
+])
+def test_more_chairs_as_written(sentence, chair):
+    assert meeting.chair(sentence) == chair
+
+
+def test_units_in_an_attendance_list_are_not_persons():
+    doc = parse_text("6月12日，县长陈立主持召开县人民政府第40次常务会议。\n"
+                     "县领导张一、李二及县统计局、县财政局等相关单位负责人参加会议。\n会议听取了县发改局的汇报。\n")
+    assert doc.attendance.present == ("张一", "李二")
+
+
+def test_a_year_in_the_content_does_not_date_the_meeting():
+    doc = parse_text("2月3日，区长陈立主持召开区政府常务会议，研究2026年度区级重点项目安排。\n会议听取了汇报。\n")
+    assert doc.date == ""  # the year is printed nowhere a reader could take it from
