@@ -1,4 +1,4 @@
-"""Relevance benchmark: two judged query sets, each run against our pipeline
+"""Relevance benchmark: three judged query sets, each run against our pipeline
 and against the naive baseline (jieba's ChineseAnalyzer on one Whoosh field)
 built from the same files in the same run.
 
@@ -13,10 +13,19 @@ built from the same files in the same run.
    block is skipped with a line saying why; MINUTES_REQUIRE_REAL_CORPUS=1 makes
    that an error (exit 1).
 
-Prints MRR, nDCG@10, recall@10 and the zero-result rate, overall and per query
-class. A benchmark, not a test: it asserts nothing and prints figures.
+3. The hard set: scripts/eval_hard_queries.tsv over the same corpus, queries
+   written as staff ask when they do not remember a document's words (paraphrase,
+   question, colloquial or abbreviation, time-scoped, department-scoped, hard
+   negative), one judged document each, judged per document as in block 2. A third
+   system joins: plain BM25 with OR (the naive index queried with OrGroup). Prints
+   MRR, success@1 and the zero-result rate of the three. Skipped, or an error, like
+   block 2 when the corpus is absent.
 
-    scripts/eval                           # both blocks
+Blocks 1 and 2 print MRR, nDCG@10, recall@10 and the zero-result rate, overall
+and per query class. A benchmark, not a test: it asserts nothing and prints figures.
+
+    scripts/eval                           # all three blocks
+    scripts/eval --only hard               # one block (specimens, real, hard; repeatable)
     scripts/eval --show-misses             # also list queries whose first relevant hit is not first
     scripts/eval --real-corpus /path/to/corpus
 """
@@ -40,6 +49,10 @@ ROOT = Path(__file__).resolve().parent.parent
 K = 10
 REAL_CORPUS = Path(indexer.setting_value("REAL_CORPUS") or ROOT.parent / "shared" / "corpus")
 REAL_QUERIES = ROOT / "scripts" / "eval_real_queries.tsv"
+HARD_QUERIES = ROOT / "scripts" / "eval_hard_queries.tsv"
+HARD_CLASSES = ("paraphrase", "question", "colloquial", "time", "department", "negative")
+HARD_SYSTEMS = ("ours", "naive", "OR")
+BLOCKS = ("specimens", "real", "hard")
 REQUIRE_REAL = indexer.setting("REQUIRE_REAL_CORPUS").variable
 # {quote:PATH:OFFSET:LENGTH}: LENGTH characters at character OFFSET of the file's UTF-8 text.
 QUOTE = re.compile(r"\{quote:([^{}]+):(\d+):(\d+)\}")
@@ -209,23 +222,21 @@ def short(path: str) -> str:
     return path.rpartition("/")[2]
 
 
-def real_block(args) -> int:
-    corpus = Path(args.real_corpus)
-    print(f"\n\nreal corpus ({corpus})")
-    if not corpus.is_dir():
-        why = (f"real corpus: skipped, no folder at {corpus} (expected ../shared/corpus beside the repository; "
-               "--real-corpus PATH or MINUTES_REAL_CORPUS=PATH point elsewhere)")
-        if indexer.setting_value(REQUIRE_REAL) == "1":
-            print(f"{why}; {REQUIRE_REAL}=1 makes this an error", file=sys.stderr)
-            return 1
-        print(why)
-        return 0
-    try:
-        queries = load_real_queries(Path(args.real_queries), corpus)
-    except ValueError as e:
-        print(f"real corpus: {e}", file=sys.stderr)
+def corpus_missing(corpus: Path, block: str) -> int:
+    """Say why a block over the real corpus is skipped: exit status 0, or 1 (printed to
+    stderr) under MINUTES_REQUIRE_REAL_CORPUS=1."""
+    why = (f"{block}: skipped, no folder at {corpus} (expected ../shared/corpus beside the repository; "
+           "--real-corpus PATH or MINUTES_REAL_CORPUS=PATH point elsewhere)")
+    if indexer.setting_value(REQUIRE_REAL) == "1":
+        print(f"{why}; {REQUIRE_REAL}=1 makes this an error", file=sys.stderr)
         return 1
+    print(why)
+    return 0
 
+
+def read_corpus(corpus: Path) -> tuple[list[indexer.Document], dict[str, str], list[str]]:
+    """The corpus's documents as the parser reads them, each document id's path relative
+    to the corpus, and the files that could not be read (with why)."""
     files, _ = indexer.collect_files([corpus])
     docs, path_of, unparsed = [], {}, []
     for f in files:
@@ -236,6 +247,21 @@ def real_block(args) -> int:
             continue
         docs.append(doc)
         path_of[doc.id] = f.relative_to(corpus).as_posix()
+    return docs, path_of, unparsed
+
+
+def real_block(args) -> int:
+    corpus = Path(args.real_corpus)
+    print(f"\n\nreal corpus ({corpus})")
+    if not corpus.is_dir():
+        return corpus_missing(corpus, "real corpus")
+    try:
+        queries = load_real_queries(Path(args.real_queries), corpus)
+    except ValueError as e:
+        print(f"real corpus: {e}", file=sys.stderr)
+        return 1
+
+    docs, path_of, unparsed = read_corpus(corpus)
     with tempfile.TemporaryDirectory() as tmp:
         report = indexer.index_paths([corpus], Path(tmp) / "ours")
         naive.build(docs, Path(tmp) / "naive")
@@ -274,6 +300,89 @@ def real_block(args) -> int:
     return 0
 
 
+# --- the hard set: queries in staff's own words --------------------------
+
+
+def success_metrics(ranked: list[str], relevant: set[str]) -> dict[str, float]:
+    """Reciprocal rank of the first relevant document (0 past the first K), whether it
+    is first (success@1), and whether the system returned nothing."""
+    first = next((i for i, doc in enumerate(ranked[:K], 1) if doc in relevant), None)
+    return {"mrr": 1 / first if first else 0.0, "s1": 1.0 if first == 1 else 0.0, "zero": 0.0 if ranked else 1.0}
+
+
+def hard_table(title: str, rows: dict[str, dict[str, list[dict]]]) -> None:
+    names = " / ".join(HARD_SYSTEMS)
+    print(f"\n{title}")
+    print(f"{'class':<12}{'n':>4}  {'MRR':>21}  {'success@1':>21}  {'zero-result':>21}")
+    print(f"{'':<12}{'':>4}  {names:>21}  {names:>21}  {names:>21}")
+    for name, systems in rows.items():
+        n = len(systems["ours"])
+        cells = [" / ".join(f"{sum(m[metric] for m in systems[s]) / n:.2f}" for s in HARD_SYSTEMS)
+                 for metric in ("mrr", "s1", "zero")]
+        print(f"{name:<12}{n:>4}  " + "  ".join(f"{c:>21}" for c in cells))
+
+
+def hard_block(args) -> int:
+    """The hard set (scripts/eval_hard_queries.tsv) over the real corpus, against ours,
+    the naive baseline (AND) and plain BM25 with OR, all built from the same files."""
+    corpus = Path(args.real_corpus)
+    print(f"\n\nhard queries over the real corpus ({corpus})")
+    if not corpus.is_dir():
+        return corpus_missing(corpus, "hard queries")
+    try:
+        queries = load_real_queries(Path(args.hard_queries), corpus)
+    except ValueError as e:
+        print(f"hard queries: {e}", file=sys.stderr)
+        return 1
+
+    docs, path_of, unparsed = read_corpus(corpus)
+    with tempfile.TemporaryDirectory() as tmp:
+        report = indexer.index_paths([corpus], Path(tmp) / "ours")
+        naive.build(docs, Path(tmp) / "naive")
+        ours = indexer.SearchIndex(Path(tmp) / "ours")
+        base, any_word = naive.NaiveIndex(Path(tmp) / "naive"), naive.NaiveIndex(Path(tmp) / "naive", any_word=True)
+        rows: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {s: [] for s in HARD_SYSTEMS})
+        misses = []
+        for query in queries:
+            relevant = set(query.relevant)
+            ranked = {
+                "ours": ours_documents(ours, query.text, path_of),
+                "naive": naive_documents(base, query.text, path_of),
+                "OR": naive_documents(any_word, query.text, path_of),
+            }
+            scores = {s: success_metrics(ranked[s], relevant) for s in HARD_SYSTEMS}
+            for key in (query.cls, "overall"):
+                for s in HARD_SYSTEMS:
+                    rows[key][s].append(scores[s])
+            if not scores["ours"]["s1"]:
+                mine = ranked["ours"]
+                rank = next((i for i, doc in enumerate(mine, 1) if doc in relevant), None)
+                misses.append((query, mine[0] if mine else None, rank, len(mine),
+                               {s: scores[s]["mrr"] for s in HARD_SYSTEMS}))
+        ours.close()
+        base.close()
+        any_word.close()
+    overall = rows.pop("overall")
+    print(f"judged queries: {len(queries)} over {len(path_of)} documents in {corpus}")
+    print("judged per DOCUMENT (as the real block); ours = indexer.SearchIndex, naive = jieba + Whoosh's "
+          "default parser (AND), OR = the same index queried with OrGroup (plain BM25)")
+    for failure in [f"{f.path}: {f.reason}" for f in report.failed] + unparsed:
+        print(f"  not indexed: {failure}")
+    order = [c for c in HARD_CLASSES if c in rows] + sorted(set(rows) - set(HARD_CLASSES))
+    hard_table("hard queries, per class (document level)", {cls: rows[cls] for cls in order})
+    hard_table("hard queries, overall (document level)", {"overall": overall})
+    if args.show_misses:
+        print(f"\nhard queries: {len(misses)} whose judged document is not ours' first "
+              "(class, query; our first document; rank of the judged one in ours; MRR ours / naive / OR):")
+        for query, first, rank, seen, mrr in misses:
+            where = f"rank {rank}" if rank else (f"not in our {seen} documents" if seen else "nothing found")
+            print(f"  [{query.cls}] {query.text}")
+            print(f"      ours first: {short(first) if first else '(nothing)'}; judged "
+                  f"{', '.join(map(short, query.relevant))}: {where}; "
+                  f"MRR {' / '.join(f'{mrr[s]:.2f}' for s in HARD_SYSTEMS)}")
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=str(ROOT / "samples" / "corpus"))
@@ -282,10 +391,20 @@ def main() -> None:
                         help="the real corpus folder (default: ../shared/corpus beside the repository, "
                              "or $MINUTES_REAL_CORPUS)")
     parser.add_argument("--real-queries", default=str(REAL_QUERIES))
+    parser.add_argument("--hard-queries", default=str(HARD_QUERIES))
+    parser.add_argument("--only", choices=BLOCKS, action="append",
+                        help="run only this block (repeatable); default: all three")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
-    specimen_block(args)
-    sys.exit(real_block(args))
+    only = set(args.only or BLOCKS)
+    status = 0
+    if "specimens" in only:
+        specimen_block(args)
+    if "real" in only:
+        status = max(status, real_block(args))
+    if "hard" in only:
+        status = max(status, hard_block(args))
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,11 @@
 ``QueryParser``. This is what a first attempt at Whoosh + jieba looks like; it
 exists only to be measured against (``scripts/eval``, ``scripts/bench``).
 
+The default parser joins the query's words with AND. ``NaiveIndex(..., any_word=True)``
+joins them with OR instead (``QueryParser(..., group=OrGroup)``): plain BM25 over every
+record holding any word of the query, the textbook ranked retrieval that never
+returns nothing for a long question. Both read the same index.
+
 It indexes the same records as the real pipeline (same ids), so their results
 can be judged against the same relevance set.
 """
@@ -12,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import fields, index
-from whoosh.qparser import QueryParser
+from whoosh.qparser import OrGroup, QueryParser
 
 from indexer.model import Document
 from indexer.store.schema import PREAMBLE_TITLE
@@ -39,10 +44,13 @@ def build(docs: Iterable[Document], index_dir: str | Path) -> None:
 
 
 class NaiveIndex:
-    def __init__(self, index_dir: str | Path):
+    def __init__(self, index_dir: str | Path, any_word: bool = False):
         self._ix = index.open_dir(str(index_dir))
         self._searcher = self._ix.searcher()
-        self._parser = QueryParser("content", self._ix.schema)
+        if any_word:  # OR of the query's words, scored by BM25 (Whoosh's default BM25F on one field)
+            self._parser = QueryParser("content", self._ix.schema, group=OrGroup)
+        else:  # Whoosh's default: every word (AND)
+            self._parser = QueryParser("content", self._ix.schema)
 
     def search(self, text: str, limit: int = 10) -> tuple[list[str], int]:
         """Top record ids and the number of matches."""
