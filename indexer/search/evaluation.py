@@ -36,6 +36,9 @@ class Evaluation:
     matched: int = 0  # bitset, after the filters
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
     sort: str = "relevance"
+    # coverage[k]: the records holding at least k of the query's concepts (k = 0 … n), when ranked
+    # by how much of the query a record covers; () for a query of one concept.
+    coverage: tuple[int, ...] = ()
     _bits: dict[int, tuple[object, int]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -61,7 +64,7 @@ class Evaluation:
             return []
         if self.sort == "relevance":
             ranked = by_relevance(self.snapshot, self.parsed, self.query, self.matched, offset + count, deadline,
-                                  lambda q: self.bits(q, deadline))
+                                  lambda q: self.bits(q, deadline), self.coverage, self.relaxed)
             return ranked[offset:offset + count]
         order = self.snapshot.order(self.sort, self.matched, offset + count)[offset:]
         return [(self.snapshot.stored(d), None) for d in deadline.each(order)]
@@ -83,6 +86,11 @@ class Evaluation:
         filtered, with facet counts; when no record has every word, the records with some."""
         self.query = self.parsed.query
         candidates = self.bits(self.query, deadline) & self.scope
+        concepts = self.parsed.concepts
+        if len(concepts) > 1:
+            self.coverage = coverage([self.bits(c, deadline) & self.scope for c in concepts], self.scope)
+            if len(concepts) >= MANY_CONCEPTS:  # a long query: records missing some of its concepts match too
+                candidates |= self.coverage[should_match(len(concepts))]
         if not candidates and self.parsed.relaxed is not None:
             self.query, self.relaxed = self.parsed.relaxed, True  # nothing has every word: show what has some
             candidates = self.bits(self.query, deadline) & self.scope
@@ -102,6 +110,25 @@ class Evaluation:
             stored = self.snapshot.stored(docnum)
             dates.setdefault(stored["doc_id"], stored.get("date", ""))
         return tuple(sorted(dates, key=dates.get, reverse=True))
+
+
+MANY_CONCEPTS = 4  # from this many concepts on, a record may miss some (see should_match)
+
+
+def should_match(concepts: int) -> int:
+    """How many of a long query's concepts a record must hold: all but one of four, 60 % of
+    more (five → 3, six → 4; after Lucene's ``minimum_should_match``)."""
+    return concepts - 1 if concepts <= MANY_CONCEPTS else -(-concepts * 3 // 5)
+
+
+def coverage(concepts: list[int], scope: int) -> tuple[int, ...]:
+    """``at_least[k]``: the records of ``scope`` in at least ``k`` of the ``concepts`` bitsets, for
+    k = 0 … len(concepts) (counted as bit-sliced sums: a few big-integer operations a concept)."""
+    at_least = [scope] + [0] * len(concepts)
+    for bits in concepts:
+        for k in range(len(concepts), 0, -1):
+            at_least[k] |= at_least[k - 1] & bits
+    return tuple(at_least)
 
 
 def evaluate(snapshot: Snapshot, request: SearchRequest, deadline: Deadline, scope: int) -> Evaluation:

@@ -36,6 +36,7 @@ from ..parse import gazetteer, numbers
 from ..patterns import TYPED_SESSION, cn_to_int, session_text
 from ..store import bigrams, fold, phrase_bigrams, words
 from .highlight import PhraseTerm
+from .intent import KINDS, dated_query, plan_years, year_of
 
 TEXT_FIELDS = ("body", "item_title", "doc_title", "reviewed", "people")
 REFERENCE_BOOST = 20.0
@@ -107,6 +108,18 @@ class ParsedQuery:
     # the query that finds it (the same object as in ``query`` or ``pinned``): the search page
     # opens the document it names.
     reference: wq.Query | None = None
+    # Each positive part of the query (a word with its spellings, synonyms and aliases; a quoted
+    # phrase; a field): what a record covers when ranked by how much of the query it holds.
+    concepts: tuple[wq.Query, ...] = ()
+    # Years the query asks about (2020年, 二〇二〇年, 2020年度): records of those years rank first.
+    years: tuple[str, ...] = ()
+    # Document types the query names as a word (政府工作报告, 通知): with a year, records of that
+    # type and year rank first.
+    kinds: tuple[str, ...] = ()
+    # The records those ask for, ranked first at each level: of a type named and of a year named
+    # (2020年 政府工作报告); without a type, of the year or writing it (2019年 春节 放假: the
+    # notice of 2018 that sets 2019's holidays writes 2019年).
+    dated: wq.Query | None = None
 
 
 @dataclass
@@ -119,6 +132,8 @@ class _State:
     pinned: list[wq.Query] = field(default_factory=list)
     preferred: list[wq.Query] = field(default_factory=list)
     named: list[wq.Query] = field(default_factory=list)  # document numbers and sessions, as typed
+    years: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
     join_next: bool = False
 
     def add(self, q: wq.Query, negate: bool) -> None:
@@ -309,6 +324,13 @@ class _WordParser(_Parser):
         if dated and text_query(dated.group(2)) is not None:
             # 2015年政府工作报告: the words, in a record of that year (or the run as written, above)
             clauses.append(wq.And([text_query(dated.group(2)), wq.Term("year", dated.group(1))]))
+        year = year_of(token)
+        if year and not negate:
+            # 2020年 alone: a record of that year, or one that writes it; records of the year rank first
+            clauses.append(wq.Term("year", year))
+            state.years.append(year)
+        if token in KINDS and not negate:
+            state.kinds.append(token)  # 2020年 政府工作报告: that year's report first
         for other in gazetteer.synonyms(token):
             clauses.append(text_query(other, boost=SYNONYM_BOOST))
         is_dept = gazetteer.canonical_department(token) != token or gazetteer.is_known(token)
@@ -385,6 +407,8 @@ def parse_query(text: str) -> ParsedQuery:
             if parser.check(token):
                 parser(token, negate, state)
                 break
+    state.years.extend(plan_years(found))
+    years, kinds = tuple(dict.fromkeys(state.years)), tuple(dict.fromkeys(state.kinds))
     positives = [group[0] if len(group) == 1 else wq.Or(group) for group in state.must]
     base: wq.Query = wq.Every() if not positives else positives[0] if len(positives) == 1 else wq.And(positives)
     relaxed = wq.Or(state.loose) if len(positives) > 1 or (positives and state.loose) else None
@@ -400,6 +424,10 @@ def parse_query(text: str) -> ParsedQuery:
         pinned=_or(state.pinned),
         preferred=_or(state.preferred),
         reference=state.named[0] if len(found) == 1 and len(state.named) == 1 else None,
+        concepts=tuple(positives),
+        years=years,
+        kinds=kinds,
+        dated=dated_query(years, kinds, [text_query(f"{y}年") for y in years]),
     )
 
 

@@ -68,18 +68,32 @@ def proximity_bonus(text: str, words: tuple[str, ...]) -> float:
 
 
 def by_relevance(snapshot: Snapshot, parsed: ParsedQuery, query, matched: int, depth: int, deadline: Deadline,
-                 bits: Callable[[object], int]) -> Ranked:
+                 bits: Callable[[object], int], coverage: tuple[int, ...] = (), relaxed: bool = False) -> Ranked:
     """The top ``depth`` of ``matched`` (the records ``query`` matched: the request's query or
     its relaxed form): the records the query names outright (``parsed.pinned``) first, whatever
-    BM25 thinks of the records that only mention them; then those where a department it names
-    leads the work (``parsed.preferred``); then the rest. Within each, by score (see
-    :func:`_by_score`). ``bits`` evaluates a query to a bitset (the evaluation's, which
-    evaluates each query once)."""
-    scoring = scoring_query(query, snapshot.searcher.doc_frequency)
+    BM25 thinks of the records that only mention them; then by how many of the query's concepts
+    a record covers (``coverage``, see :func:`indexer.search.evaluation.coverage`), most first;
+    at each level, records of a year the query names (``parsed.dated``: of the type it names
+    too, or writing the year) before others, and
+    those where a department it names leads the work (``parsed.preferred``) before the rest.
+    Within each tier, by score (see :func:`_by_score`). A relaxed query (nothing covers enough of
+    the query) is ranked by its own score alone: its words may be whole sentences that only
+    their bigrams match. ``bits`` evaluates a query to a bitset
+    (the evaluation's, which evaluates each query once)."""
+    # Records of a long query may miss a concept: scored by the concepts they hold (for a record
+    # holding all of them, the same sum as the query's own conjunction).
+    scored_by = wq.Or(list(parsed.concepts)) if coverage and not relaxed else query
+    scoring = scoring_query(scored_by, snapshot.searcher.doc_frequency)
     pinned = bits(parsed.pinned) & matched if parsed.pinned is not None else 0
-    preferred = bits(parsed.preferred) & matched & ~pinned if parsed.preferred is not None else 0
+    rest = matched & ~pinned
+    preferred = bits(parsed.preferred) & rest if parsed.preferred is not None else 0
+    dated = bits(parsed.dated) & rest if parsed.dated is not None else 0
+    levels = [coverage[k] & ~(coverage[k + 1] if k + 1 < len(coverage) else 0)
+              for k in range(len(coverage) - 1, -1, -1)] if coverage and not relaxed else [matched]
+    tiers = [pinned] + [level & rest & d & p for level in levels
+                        for d in (dated, ~dated) for p in (preferred, ~preferred)]
     final: Ranked = []
-    for tier in (pinned, preferred, matched & ~pinned & ~preferred):
+    for tier in tiers:
         if tier and len(final) < depth:
             final += _by_score(snapshot, parsed, scoring, tier, depth - len(final), deadline)
     return final

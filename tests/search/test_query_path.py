@@ -61,6 +61,7 @@ from indexer.search.facets import FACET_LIMIT
 from indexer.store.index import open_whoosh_index
 from indexer.patterns import CJK
 from indexer.search.query import CharRun, QuotedPhrase, parse_query
+from indexer.search.evaluation import MANY_CONCEPTS, should_match
 from indexer.search.ranking import proximity_bonus, scoring_query
 from indexer.store.schema import FACET_FIELDS
 from indexer.search.ranking import RERANK_EXTRA
@@ -217,6 +218,9 @@ class Oracle:
         parsed = parse_query(request.q)
         query, relaxed = parsed.query, False
         candidates = self.match(query)
+        covers = Counter(d for c in parsed.concepts for d in self.match(c)) if len(parsed.concepts) > 1 else Counter()
+        if len(parsed.concepts) >= MANY_CONCEPTS:  # a record may miss one concept of a long query
+            candidates = candidates | {d for d, n in covers.items() if n >= should_match(len(parsed.concepts))}
         if not candidates and parsed.relaxed is not None:
             query, relaxed = parsed.relaxed, True
             candidates = self.match(query)
@@ -230,7 +234,13 @@ class Oracle:
         if not matched:
             page = ()
         elif sort == "relevance":
-            page = tuple(self._by_relevance(parsed, scored, matched, PAGE_SIZE))
+            # a query of several concepts ranks by their scores (a record may miss one); a relaxed
+            # query by its own score, and in one level
+            ranking = wq.Or(list(parsed.concepts)) if len(parsed.concepts) > 1 and not relaxed else query
+            covers = covers if not relaxed else Counter()
+            by = [(h.docnum, h.score) for h in self.searcher.search(
+                scoring_query(ranking, self.searcher.doc_frequency), filter=set(matched), limit=None)]
+            page = tuple(self._by_relevance(parsed, by, matched, PAGE_SIZE, covers))
         else:
             page = tuple((self.rid(d), 0.0) for d in self.by_date(matched, sort)[:PAGE_SIZE])
         return Answer(frozenset(map(self.rid, matched)), len(matched), relaxed, facets,
@@ -258,11 +268,21 @@ class Oracle:
         found.sort(key=lambda d: bool(self.stored[d].get("date", "")))
         return found
 
-    def _by_relevance(self, parsed, scored, matched: frozenset[int], depth: int) -> list[tuple[str, float]]:
+    def _by_relevance(self, parsed, scored, matched: frozenset[int], depth: int,
+                      covers: Counter) -> list[tuple[str, float]]:
+        """Pinned first; then by how many concepts a record covers, most first; at each level, of
+        a year the query names before others, a preferred department's before the rest."""
         pinned = self.match(parsed.pinned) & matched if parsed.pinned is not None else frozenset()
-        preferred = self.match(parsed.preferred) & matched - pinned if parsed.preferred is not None else frozenset()
+        rest = matched - pinned
+        preferred = self.match(parsed.preferred) & rest if parsed.preferred is not None else frozenset()
+        dated = self.match(parsed.dated) & rest if parsed.dated is not None else frozenset()
+        tiers = [pinned]
+        for n in sorted({covers[d] for d in rest}, reverse=True):
+            level = {d for d in rest if covers[d] == n}
+            tiers += [level & dated & preferred, (level & dated) - preferred,
+                      (level - dated) & preferred, level - dated - preferred]
         final: list[tuple[str, float]] = []
-        for tier in (pinned, preferred, matched - pinned - preferred):
+        for tier in tiers:
             if tier and len(final) < depth:
                 final += self._by_score(parsed, scored, tier, depth - len(final))
         return final[:depth]
