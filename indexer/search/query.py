@@ -13,7 +13,9 @@ Like SearXNG's query parsing, each part of the language is a small parser with
   with any brackets and spaces) and sessions (第128次常务会议): the document's records are ranked
   first, above every record that only mentions it (:attr:`ParsedQuery.pinned`);
 - any other word: all words must match, each by its jieba words, as an exact run
-  of characters (bigrams) that does not cross punctuation, or through an alias or synonym.
+  of characters (bigrams) that does not cross punctuation, or through an alias or synonym:
+  a department's names, the synonym file, and the short or full names the documents define
+  (:mod:`.aliases`, recorded in :attr:`ParsedQuery.expansions` to be shown).
 
 A quoted phrase ignores punctuation and spaces: "加强统筹、压实责任" matches the
 text with 、, with ，, or with none, and so does the phrase typed without it. Its
@@ -27,6 +29,7 @@ on when nothing matches, a cheaper query to score with, and the terms to highlig
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -36,6 +39,7 @@ from ..parse import gazetteer, numbers
 from ..patterns import TYPED_SESSION, cn_to_int, session_text
 from ..store import bigrams, fold, phrase_bigrams, words
 from .highlight import PhraseTerm
+from .results import Expansion
 
 TEXT_FIELDS = ("body", "item_title", "doc_title", "reviewed", "people")
 REFERENCE_BOOST = 20.0
@@ -107,6 +111,7 @@ class ParsedQuery:
     # the query that finds it (the same object as in ``query`` or ``pinned``): the search page
     # opens the document it names.
     reference: wq.Query | None = None
+    expansions: tuple[Expansion, ...] = ()  # words also searched as a name the documents define
 
 
 @dataclass
@@ -119,6 +124,8 @@ class _State:
     pinned: list[wq.Query] = field(default_factory=list)
     preferred: list[wq.Query] = field(default_factory=list)
     named: list[wq.Query] = field(default_factory=list)  # document numbers and sessions, as typed
+    aliases: Callable[[str], tuple[Expansion, ...]] = lambda word: ()  # names the documents define
+    expansions: list[Expansion] = field(default_factory=list)
     join_next: bool = False
 
     def add(self, q: wq.Query, negate: bool) -> None:
@@ -309,7 +316,8 @@ class _WordParser(_Parser):
         if dated and text_query(dated.group(2)) is not None:
             # 2015年政府工作报告: the words, in a record of that year (or the run as written, above)
             clauses.append(wq.And([text_query(dated.group(2)), wq.Term("year", dated.group(1))]))
-        for other in gazetteer.synonyms(token):
+        others = synonyms(token, state, record=not negate)
+        for other in others:
             clauses.append(text_query(other, boost=SYNONYM_BOOST))
         is_dept = gazetteer.canonical_department(token) != token or gazetteer.is_known(token)
         if is_dept:
@@ -329,9 +337,22 @@ class _WordParser(_Parser):
         state.words.append(token)
         if reference is None:
             state.highlight.extend(words(token))
-            state.highlight.extend(gazetteer.synonyms(token))
+            state.highlight.extend(others)
             state.loose.extend(wq.Term("body_bigram", b) for b in bigrams(token))
         state.loose.append(q)
+
+
+def synonyms(token: str, state: _State, record: bool = True) -> tuple[str, ...]:
+    """Other words ``token`` is searched as, each counting :data:`SYNONYM_BOOST`: a department's
+    names or the synonym file's group (:func:`~indexer.parse.gazetteer.synonyms`), then the full
+    or short names the documents define (``state.aliases``), which are recorded to be shown."""
+    found = list(gazetteer.synonyms(token))
+    for expansion in state.aliases(token):
+        if expansion.expanded != token and expansion.expanded not in found:
+            found.append(expansion.expanded)
+            if record:
+                state.expansions.append(expansion)
+    return tuple(found)
 
 
 _PARSERS: tuple[_Parser, ...] = (_OrParser(), _PhraseParser(), _FieldParser(), _WordParser())
@@ -374,9 +395,10 @@ def _closing_quote(text: str, i: int) -> int:
     return len(text)
 
 
-def parse_query(text: str) -> ParsedQuery:
-    """Parse the query box's text; an empty or all-punctuation query matches everything."""
-    state = _State()
+def parse_query(text: str, aliases: Callable[[str], tuple[Expansion, ...]] | None = None) -> ParsedQuery:
+    """Parse the query box's text; an empty or all-punctuation query matches everything.
+    ``aliases(word)``: the names the documents the caller may read define for a word."""
+    state = _State(aliases=aliases) if aliases is not None else _State()
     found = tokens(text)
     for raw in found:
         negate = raw.startswith("-") and len(raw) > 1
@@ -400,6 +422,7 @@ def parse_query(text: str) -> ParsedQuery:
         pinned=_or(state.pinned),
         preferred=_or(state.preferred),
         reference=state.named[0] if len(found) == 1 and len(state.named) == 1 else None,
+        expansions=tuple(state.expansions),
     )
 
 
