@@ -8,8 +8,9 @@ segments together after a merge (duplicate hits), and a reopen costs the same.
 
 A request is matched once (:mod:`indexer.search.evaluation`); the search page's hits,
 facet counts, timeline and number lookup all come from that one match (:meth:`SearchIndex.page`).
-The cross-references, the meeting calendar and the vocabulary of suggestions are built
-once per searcher (or read from the files ``minutes index`` saved) and kept with it.
+The cross-references, the meeting calendar, the vocabulary of suggestions and the short names
+the documents define are built once per searcher (or read from the files ``minutes index``
+saved) and kept with it.
 
 Every method that reads the index takes the request's
 :class:`~indexer.deadline.Deadline` (without one, a new one of the index's time
@@ -35,7 +36,9 @@ from .deadline import NO_DEADLINE, Deadline, Resumable
 from .errors import DocumentNotFound, IndexNotFound
 from .model import Document, from_dict
 from .search import (
+    AliasTable,
     Evaluation,
+    Expansion,
     Hit,
     IndexStats,
     Matcher,
@@ -75,6 +78,7 @@ class _SearcherState:
     # Built on first use, under the deadlines of the requests that need them.
     vocabulary: Resumable[Vocabulary] = field(init=False)  # suggestions and corrections
     crossrefs: Resumable[CrossReferences] = field(init=False)  # citations, policies, tasks
+    aliases: Resumable[AliasTable] = field(init=False)  # short names the documents define
 
     _visible: dict[frozenset[str], int] = field(init=False, default_factory=dict)
     _months: object = field(init=False, default=None)  # each record's month, for timelines (read on first use)
@@ -82,6 +86,7 @@ class _SearcherState:
     def __post_init__(self):
         self.vocabulary = Resumable(lambda: Vocabulary.steps(self.searcher, self.matches, self.folder))
         self.crossrefs = Resumable(lambda: _crossref_steps(self.open_searcher, self.folder))
+        self.aliases = Resumable(lambda: AliasTable.steps(self.searcher, self.folder))
 
     @property
     def searcher(self):
@@ -98,6 +103,15 @@ class _SearcherState:
                 self._visible.clear()
             self._visible[access.labels] = bits
         return bits
+
+    def expansions(self, access: Access | None, deadline: Deadline) -> Callable[[str], tuple[Expansion, ...]]:
+        """The names the documents ``access`` may read define for a word (see :mod:`indexer.search.aliases`)."""
+        table = self.aliases.result(deadline)
+        return lambda word: table.expansions(word, access)
+
+    def evaluation(self, request: SearchRequest, deadline: Deadline, access: Access | None) -> Evaluation:
+        """``request`` parsed for ``access``, not yet matched."""
+        return Evaluation.of(self.snapshot, request, self.visible(access), self.expansions(access, deadline))
 
     def matches(self, q, deadline: Deadline, scope: int | None = None) -> bool:
         """Whether ``q`` matches any record (of ``scope``, a bitset, when given)."""
@@ -199,7 +213,8 @@ class SearchIndex:
     def _evaluate(self, request: SearchRequest, deadline: Deadline, access: Access | None
                   ) -> tuple[_SearcherState, Evaluation]:
         state = self._current()
-        return state, evaluate(state.snapshot, request, deadline, state.visible(access))
+        return state, evaluate(state.snapshot, request, deadline, state.visible(access),
+                               state.expansions(access, deadline))
 
     def page(self, request: SearchRequest, deadline: Deadline | None = None, access: Access | None = None, *,
              lookup: bool = False, unit: str = "") -> SearchPage:
@@ -210,7 +225,7 @@ class SearchIndex:
         started = time.perf_counter()
         deadline = self._deadline(deadline)
         state = self._current()
-        ev = Evaluation.of(state.snapshot, request, state.visible(access))
+        ev = state.evaluation(request, deadline, access)
         named = ev.named(deadline) if lookup else ()  # a number's own records first: maybe nothing more is needed
         if len(named) == 1:
             return SearchPage(named, None, None)
@@ -245,6 +260,7 @@ class SearchIndex:
             elapsed_ms=(time.perf_counter() - started) * 1000,
             relaxed=ev.relaxed,
             did_you_mean=did_you_mean,
+            expansions=ev.parsed.expansions,
         )
 
     def hits(self, request: SearchRequest, limit: int, deadline: Deadline | None = None,
@@ -269,7 +285,7 @@ class SearchIndex:
         deadline = self._deadline(deadline)
         state = self._current()
         # Only the reference is evaluated: the query's own match is not needed.
-        ev = Evaluation.of(state.snapshot, SearchRequest(q=q), state.visible(access))
+        ev = state.evaluation(SearchRequest(q=q), deadline, access)
         return ev.named(deadline)
 
     def similar(self, draft: str, limit: int = 10, deadline: Deadline | None = None,
@@ -302,6 +318,7 @@ class SearchIndex:
         deadline = self._deadline(deadline)
         state = self._current()
         state.vocabulary.result(deadline)  # read from its file: milliseconds
+        state.aliases.result(deadline)  # the same
         if background:
             threading.Thread(target=_build, args=(state.crossrefs,), name="crossrefs", daemon=True).start()
         else:

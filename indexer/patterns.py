@@ -27,6 +27,15 @@ SESSION_OWNER = r"(?:[\u4e00-\u9fff]{0,6}?[一二三四五六七八九十]+届�
 BOOK_TITLE = re.compile(r"《([^《》\n]{2,80})》")
 # 《创新行动2021》 introduced as a short name: (以下简称《创新行动2021》) is not a title of its own.
 SHORT_NAME = re.compile(r"(?:以下|下)?简称[“\"]?《([^《》\n]{1,40})》")
+# A short name a document defines for what stands just before the parenthesis: （以下简称“自贸区”）,
+# （简称“放管服”改革）, （下称「办法」）, （以下称单位）, （以下简称《意见》）, also after a note
+# (国发〔2004〕20号，以下简称《决定》). The short name is group "quoted", "titled" or "bare"
+# (SHORT_NAME above is its 《》 form, for telling a title from its short name).
+DEFINED_NAME = re.compile(
+    r"[（(](?:[^（()）\n，,。；]{1,30}[，,])?\s*(?:以下简称|下文简称|以下称|下称|简称)为?[：:]?\s*"
+    r"(?:[“\"「『‘]\s*(?P<quoted>[^”\"」』’\n]{1,20}?)\s*[”\"」』’]|《(?P<titled>[^《》\n]{1,40})》"
+    r"|(?P<bare>[^\s（()）“”\"「」《》，,。；;、：:]{1,15})(?=[）)]))"
+)
 
 # A document number's issuer code: CJK characters, possibly with a bracketed
 # part (鲁密办(局)函〔2021〕5号).
@@ -61,6 +70,10 @@ DOC_TYPES = (
     ("规则", "规定"), ("方案", "方案"), ("答复", "函"), ("函", "函"), ("命令", "命令"),
 )
 TYPE_WORDS = tuple(dict.fromkeys(word for word, _ in DOC_TYPES))
+# Words a short name that abbreviates a document title ends with (本办法, 《意见》, 该条例, 《实施方案》):
+# such a name refers to the document itself, it is no word of the vocabulary.
+TITLE_SHORT_WORDS = (*TYPE_WORDS, "规划", "计划", "纲要", "准则", "指引", "指南", "标准", "章程", "协议", "合同",
+                     "法", "规程", "汇报", "任务书", "目录", "清单", "措施", "要点", "文件", "制度", "说明")
 # Where a title ends in run-on text: 的通知, 的预备通知, 的函 …
 TITLE_END = re.compile(
     r"的(?:预备|补充|紧急|有关)?(?:" + "|".join(sorted(TYPE_WORDS, key=len, reverse=True)) + ")"

@@ -215,6 +215,10 @@ SPEC = {
             "page": {"type": "integer"}, "size": {"type": "integer"}, "pages": {"type": "integer"},
             "sort": {"type": "string"}, "elapsed_ms": {"type": "number"}, "relaxed": {"type": "boolean"},
             "did_you_mean": {"type": "string"},
+            "expansions": {"type": "array", "description": "words also searched as a short or full name a document "
+                           "the caller may read defines", "items": {"type": "object", "properties": {
+                               name: {"type": "string"} for name in
+                               ("word", "expanded", "short", "doc_id", "doc_title", "url")}}},
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
             "facets": {"type": "object", "properties": {
                 name: {"type": "array", "items": FACET} for name in ("dept", "topic", "meeting", "year", "doc_type")}},

@@ -18,7 +18,7 @@ from ..analytics import save_crossrefs
 from ..errors import IndexOutdated, MinutesError, SourcesMissing
 from ..model import Document, FileFailure, IndexReport, Moved
 from ..read import ocr
-from ..search import Tables, save_vocabulary
+from ..search import Tables, save_aliases, save_vocabulary
 from ..store import (
     Location,
     Postings,
@@ -358,8 +358,8 @@ def _write_tables(ix) -> None:
     """The derived files of the committed state, so web workers map or load them instead
     of building them: each segment's flat postings, where missing (see :mod:`indexer.store.flat`;
     segments written here have them already), then the facet table and date orders
-    (see :mod:`indexer.search.tables`), the vocabulary of suggestions (see :mod:`indexer.search.suggest`) and the
-    cross-references (see :mod:`indexer.analytics.crossrefs`)."""
+    (see :mod:`indexer.search.tables`), the vocabulary of suggestions (see :mod:`indexer.search.suggest`), the
+    short names the documents define (see :mod:`indexer.search.aliases`) and the cross-references (see :mod:`indexer.analytics.crossrefs`)."""
     with ix.searcher() as searcher:
         write_missing_flats(searcher)
     with ix.searcher() as searcher:
@@ -367,6 +367,7 @@ def _write_tables(ix) -> None:
         if Tables.load(folder, searcher) is None:
             Tables.build(Postings(searcher)).save(folder, searcher)
         save_vocabulary(folder, searcher)
+        save_aliases(folder, searcher)
         save_crossrefs(folder, searcher)
 
 

@@ -4,11 +4,12 @@ departments and their roles, attendance and references.
 :func:`parse_file` and :func:`parse_text` (:mod:`.document`) are the door; the head
 (:mod:`.header`, :mod:`.reflow`), the body's tree (:mod:`.sections`), who was there
 (:mod:`.attendance`), who does what (:mod:`.roles`, with the departments and topics of
-:mod:`.gazetteer`), document numbers as keys (:mod:`.numbers`) and what a document cites
-(:mod:`.references`) are its rooms. Pure text work: no Whoosh, no jieba.
+:mod:`.gazetteer`), document numbers as keys (:mod:`.numbers`), what a document cites
+(:mod:`.references`) and the short names it defines (:mod:`.abbreviations`) are its rooms. Pure text work: no Whoosh, no jieba.
 """
 from __future__ import annotations
 
+from .abbreviations import Definition, definitions
 from .document import parse_file, parse_text
 from .gazetteer import CITY, COUNTY, PROVINCE, STATE, canonical_department
 from .references import (
@@ -23,6 +24,6 @@ from .references import (
 )
 
 __all__ = [
-    "CITY", "COUNTY", "Citation", "MEETING", "NUMBER", "PROVINCE", "Registry", "STATE", "TITLE",
-    "canonical_department", "cited", "normalize_title", "parse_file", "parse_text", "resolve",
+    "CITY", "COUNTY", "Citation", "Definition", "MEETING", "NUMBER", "PROVINCE", "Registry", "STATE", "TITLE",
+    "canonical_department", "cited", "definitions", "normalize_title", "parse_file", "parse_text", "resolve",
 ]

@@ -19,8 +19,8 @@ from ..analytics import CrossReferences, DocRef, PolicyStep, Task
 from ..ingest import WARNINGS, AuditReport, AuditTotals, AuditWarning, FileAudit
 from ..model import CO_LEAD, LEAD, MENTIONED, OcrPage
 from ..parse import MEETING, NUMBER, TITLE, canonical_department
-from ..search import Fragment, Hit, SearchResult
-from .urls import hit_url, place_url, policy_url
+from ..search import Expansion, Fragment, Hit, SearchResult
+from .urls import document_url, hit_url, place_url, policy_url
 
 # Chinese names of reference kinds and department roles, in the JSON and in every page.
 REFERENCE_KIND_LABELS = {NUMBER: "文号", MEETING: "会议", TITLE: "文件"}
@@ -66,6 +66,12 @@ def hit_dict(hit: Hit) -> dict:
     }
 
 
+def expansion_dict(expansion: Expansion) -> dict:
+    """A word also searched as a short or full name a document defines, with that document's ``url``."""
+    return {"word": expansion.word, "expanded": expansion.expanded, "short": expansion.short,
+            "doc_id": expansion.doc_id, "doc_title": expansion.doc_title, "url": document_url(expansion.doc_id)}
+
+
 def result_dict(result: SearchResult) -> dict:
     """The search result: the object ``/api/search`` returns and ``minutes search --json`` prints."""
     return {
@@ -79,6 +85,7 @@ def result_dict(result: SearchResult) -> dict:
         "elapsed_ms": round(result.elapsed_ms, 1),
         "relaxed": result.relaxed,
         "did_you_mean": result.did_you_mean,
+        "expansions": [expansion_dict(e) for e in result.expansions],
         "hits": [hit_dict(h) for h in result.hits],
         "facets": {
             name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]

@@ -3,27 +3,29 @@
 The query language (:mod:`.query`), its evaluation as bitsets (:mod:`.matching`) over one
 searcher's :class:`Snapshot` (:mod:`.snapshot`, :mod:`.tables`), BM25F in numpy
 (:mod:`.scoring`), the order of hits (:mod:`.ranking`), facet filters and counts
-(:mod:`.facets`), snippets (:mod:`.highlight`), suggestions and corrections (:mod:`.suggest`)
-and the drafting aid (:mod:`.draft`). :func:`evaluate` (:mod:`.evaluation`) matches a request
+(:mod:`.facets`), snippets (:mod:`.highlight`), suggestions and corrections (:mod:`.suggest`),
+the short names the documents define (:mod:`.aliases`) and the drafting aid (:mod:`.draft`). :func:`evaluate` (:mod:`.evaluation`) matches a request
 once; everything a page shows is derived from that one match.
 """
 from __future__ import annotations
 
+from .aliases import Alias, AliasTable, save_aliases
 from .draft import MAX_DRAFT_CHARS, Passage, similar_passages
 from .evaluation import Evaluation, evaluate
 from .facets import FacetTable, as_mask
 from .highlight import Fragment, highlight_all
 from .matching import Matcher
 from .query import highlight_terms
-from .results import FacetValue, Hit, IndexStats, SearchRequest, SearchResult
+from .results import Expansion, FacetValue, Hit, IndexStats, SearchRequest, SearchResult
 from .scoring import Scorer
 from .snapshot import Snapshot
 from .suggest import Suggestion, Vocabulary, save_vocabulary
 from .tables import Tables, identity
 
 __all__ = [
-    "Evaluation", "FacetTable", "FacetValue", "Fragment", "Hit", "IndexStats", "MAX_DRAFT_CHARS", "Matcher",
+    "Alias", "AliasTable", "Evaluation", "Expansion", "FacetTable", "FacetValue", "Fragment", "Hit", "IndexStats",
+    "MAX_DRAFT_CHARS", "Matcher",
     "Passage", "Scorer", "SearchRequest", "SearchResult", "Snapshot", "Suggestion", "Tables", "Vocabulary",
-    "as_mask", "evaluate", "highlight_all", "highlight_terms", "identity", "save_vocabulary",
+    "as_mask", "evaluate", "highlight_all", "highlight_terms", "identity", "save_aliases", "save_vocabulary",
     "similar_passages",
 ]

@@ -11,13 +11,14 @@ most once per evaluation: :meth:`Evaluation.bits` keeps them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..deadline import Deadline
 from .facets import filter_and_count, iter_bits
 from .query import ParsedQuery, parse_query
 from .ranking import Ranked, by_relevance, hit
-from .results import FacetValue, Hit, SearchRequest
+from .results import Expansion, FacetValue, Hit, SearchRequest
 from .snapshot import Snapshot
 
 
@@ -42,9 +43,11 @@ class Evaluation:
     _bits: dict[int, tuple[object, int]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def of(cls, snapshot: Snapshot, request: SearchRequest, scope: int) -> Evaluation:
-        """The request parsed, not yet matched."""
-        return cls(snapshot, request, scope, parse_query(request.q))
+    def of(cls, snapshot: Snapshot, request: SearchRequest, scope: int,
+           aliases: Callable[[str], tuple[Expansion, ...]] | None = None) -> Evaluation:
+        """The request parsed, not yet matched; ``aliases``: the names the documents of ``scope``
+        define for a word (see :mod:`.aliases`)."""
+        return cls(snapshot, request, scope, parse_query(request.q, aliases))
 
     @property
     def total(self) -> int:
@@ -131,6 +134,7 @@ def coverage(concepts: list[int], scope: int) -> tuple[int, ...]:
     return tuple(at_least)
 
 
-def evaluate(snapshot: Snapshot, request: SearchRequest, deadline: Deadline, scope: int) -> Evaluation:
+def evaluate(snapshot: Snapshot, request: SearchRequest, deadline: Deadline, scope: int,
+             aliases: Callable[[str], tuple[Expansion, ...]] | None = None) -> Evaluation:
     """Every record of ``scope`` the request matches: see :meth:`Evaluation.match`."""
-    return Evaluation.of(snapshot, request, scope).match(deadline)
+    return Evaluation.of(snapshot, request, scope, aliases).match(deadline)

@@ -13,7 +13,9 @@ Like SearXNG's query parsing, each part of the language is a small parser with
   with any brackets and spaces) and sessions (第128次常务会议): the document's records are ranked
   first, above every record that only mentions it (:attr:`ParsedQuery.pinned`);
 - any other word: all words must match, each by its jieba words, as an exact run
-  of characters (bigrams) that does not cross punctuation, or through an alias or synonym.
+  of characters (bigrams) that does not cross punctuation, or through an alias or synonym:
+  a department's names, the synonym file, and the short or full names the documents define
+  (:mod:`.aliases`, recorded in :attr:`ParsedQuery.expansions` to be shown).
 
 A quoted phrase ignores punctuation and spaces: "加强统筹、压实责任" matches the
 text with 、, with ，, or with none, and so does the phrase typed without it. Its
@@ -27,6 +29,7 @@ on when nothing matches, a cheaper query to score with, and the terms to highlig
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -34,23 +37,16 @@ from whoosh import query as wq
 from ..normalize import normalize
 from ..parse import gazetteer, numbers
 from ..patterns import TYPED_SESSION, cn_to_int, session_text
-from ..store import bigrams, fold, phrase_bigrams, words
+from ..store import bigrams, phrase_bigrams, words
 from .highlight import PhraseTerm
-from .intent import KINDS, dated_query, plan_years, year_of
+from .querytext import KINDS, dated_query, plan_years, tokens, year_of
+from .querytext import QUOTES as _QUOTES
+from .results import Expansion
 
 TEXT_FIELDS = ("body", "item_title", "doc_title", "reviewed", "people")
 REFERENCE_BOOST = 20.0
 SYNONYM_BOOST = 0.6
 
-# A token's head: an optional exclusion and field prefix; then a quoted phrase or a bare word.
-_HEAD = re.compile(r"-?(?:[\u4e00-\u9fff]{2}[:：])?")
-_BARE = re.compile(r'[^\s"“「]+')
-_QUOTES = {'"': '"', "“": "”", "「": "」"}
-# Spaces typed inside a document number ("〔2021〕 9号", "国务院令 第706号") do not split it.
-_NUMBER_SPACES = re.compile(
-    r"[〔\[【﹝(]\s*(?:19|20)\d\d\s*[〕\]】﹞)]\s*第?\s*\d{1,5}\s*号"
-    r"|(?:19|20)\d\d\s*年\s*第?\s*\d{1,5}\s*号|令\s*第?\s*\d{1,5}\s*号|第\s*\d{1,5}\s*号\s*令"
-)
 _YEAR_FIRST_WORD = re.compile(r"^((?:19|20)\d\d)年([\u4e00-\u9fff].+)$")
 _FIELD = re.compile(r"^(部门|主题|文号|会议|年份|日期|类型)[:：](.*)$")
 _DATE_BOUND = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -120,6 +116,7 @@ class ParsedQuery:
     # (2020年 政府工作报告); without a type, of the year or writing it (2019年 春节 放假: the
     # notice of 2018 that sets 2019's holidays writes 2019年).
     dated: wq.Query | None = None
+    expansions: tuple[Expansion, ...] = ()  # words also searched as a name the documents define
 
 
 @dataclass
@@ -134,6 +131,8 @@ class _State:
     named: list[wq.Query] = field(default_factory=list)  # document numbers and sessions, as typed
     years: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    aliases: Callable[[str], tuple[Expansion, ...]] = lambda word: ()  # names the documents define
+    expansions: list[Expansion] = field(default_factory=list)
     join_next: bool = False
 
     def add(self, q: wq.Query, negate: bool) -> None:
@@ -331,7 +330,8 @@ class _WordParser(_Parser):
             state.years.append(year)
         if token in KINDS and not negate:
             state.kinds.append(token)  # 2020年 政府工作报告: that year's report first
-        for other in gazetteer.synonyms(token):
+        others = synonyms(token, state, record=not negate)
+        for other in others:
             clauses.append(text_query(other, boost=SYNONYM_BOOST))
         is_dept = gazetteer.canonical_department(token) != token or gazetteer.is_known(token)
         if is_dept:
@@ -351,54 +351,31 @@ class _WordParser(_Parser):
         state.words.append(token)
         if reference is None:
             state.highlight.extend(words(token))
-            state.highlight.extend(gazetteer.synonyms(token))
+            state.highlight.extend(others)
             state.loose.extend(wq.Term("body_bigram", b) for b in bigrams(token))
         state.loose.append(q)
+
+
+def synonyms(token: str, state: _State, record: bool = True) -> tuple[str, ...]:
+    """Other words ``token`` is searched as, each counting :data:`SYNONYM_BOOST`: a department's
+    names or the synonym file's group (:func:`~indexer.parse.gazetteer.synonyms`), then the full
+    or short names the documents define (``state.aliases``), which are recorded to be shown."""
+    found = list(gazetteer.synonyms(token))
+    for expansion in state.aliases(token):
+        if expansion.expanded != token and expansion.expanded not in found:
+            found.append(expansion.expanded)
+            if record:
+                state.expansions.append(expansion)
+    return tuple(found)
 
 
 _PARSERS: tuple[_Parser, ...] = (_OrParser(), _PhraseParser(), _FieldParser(), _WordParser())
 
 
-def tokens(text: str) -> list[str]:
-    """The query's tokens, split at spaces except inside quotes and document numbers.
-    Quotes “…” and 「…」 nest, so a pasted sentence that quotes something can itself
-    be quoted: “按照“统筹推进、压实责任”的要求”. An unclosed quote runs to the end."""
-    text = _NUMBER_SPACES.sub(lambda m: re.sub(r"\s+", "", m.group(0)), fold(text))
-    found, i = [], 0
-    while i < len(text):
-        if text[i].isspace():
-            i += 1
-            continue
-        start = i
-        i = _HEAD.match(text, i).end()  # an exclusion, a field prefix
-        if i < len(text) and text[i] in _QUOTES:
-            i = _closing_quote(text, i)
-        elif m := _BARE.match(text, i):
-            i = m.end()
-        found.append(text[start:i])
-    return found
-
-
-def _closing_quote(text: str, i: int) -> int:
-    """Just past the quote that closes the one at ``i`` (nesting counted), or the end."""
-    opening, closing = text[i], _QUOTES[text[i]]
-    if opening == closing:
-        end = text.find(closing, i + 1)
-        return len(text) if end < 0 else end + 1
-    depth = 0
-    for j in range(i, len(text)):
-        if text[j] == opening:
-            depth += 1
-        elif text[j] == closing:
-            depth -= 1
-            if depth == 0:
-                return j + 1
-    return len(text)
-
-
-def parse_query(text: str) -> ParsedQuery:
-    """Parse the query box's text; an empty or all-punctuation query matches everything."""
-    state = _State()
+def parse_query(text: str, aliases: Callable[[str], tuple[Expansion, ...]] | None = None) -> ParsedQuery:
+    """Parse the query box's text; an empty or all-punctuation query matches everything.
+    ``aliases(word)``: the names the documents the caller may read define for a word."""
+    state = _State(aliases=aliases) if aliases is not None else _State()
     found = tokens(text)
     for raw in found:
         negate = raw.startswith("-") and len(raw) > 1
@@ -428,6 +405,7 @@ def parse_query(text: str) -> ParsedQuery:
         years=years,
         kinds=kinds,
         dated=dated_query(years, kinds, [text_query(f"{y}年") for y in years]),
+        expansions=tuple(state.expansions),
     )
 
 

@@ -16,6 +16,19 @@ SORTS = ("relevance", "newest", "oldest")
 
 
 @dataclass(frozen=True)
+class Expansion:
+    """A word of the query also searched as another, at a lower weight, because a document the
+    caller may read defines one as the short name of the other (see :mod:`.aliases`):
+    自贸区 searched as 自由贸易试验区 too (``short`` is ``word``), or the reverse."""
+
+    word: str  # as typed
+    expanded: str  # also searched for it
+    short: str  # the short name of the two
+    doc_id: str  # a document that defines it (the caller may read it)
+    doc_title: str
+
+
+@dataclass(frozen=True)
 class SearchRequest:
     """What to search for. Facet filters: values within one facet are OR-ed,
     facets are AND-ed."""
@@ -91,6 +104,7 @@ class SearchResult:
     elapsed_ms: float
     relaxed: bool = False  # nothing matched every word; these hits match some of them
     did_you_mean: str = ""  # a corrected query, when the words look misspelt
+    expansions: tuple[Expansion, ...] = ()  # words also searched as a short or full name documents define
 
     @property
     def pages(self) -> int:

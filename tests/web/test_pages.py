@@ -221,7 +221,7 @@ def test_the_search_page_evaluates_its_query_once(client, monkeypatch, params):
     reference a lookup follows) is evaluated twice."""
     parsed, evaluated = [], []
     parse, bits = indexer.search.evaluation.parse_query, indexer.search.matching.Matcher.bits
-    monkeypatch.setattr(indexer.search.evaluation, "parse_query", lambda q: parsed.append(q) or parse(q))
+    monkeypatch.setattr(indexer.search.evaluation, "parse_query", lambda q, *a: parsed.append(q) or parse(q, *a))
     monkeypatch.setattr(indexer.search.matching.Matcher, "bits",
                         lambda self, q, *a, **k: evaluated.append(q) or bits(self, q, *a, **k))
     html = html_of(client, f"/search?{params}")
@@ -281,7 +281,7 @@ def test_csv_export_is_one_search_of_every_row(many, monkeypatch, params, phrase
     client, docs = many
     searches = []
     parse = indexer.search.evaluation.parse_query
-    monkeypatch.setattr(indexer.search.evaluation, "parse_query", lambda q: searches.append(q) or parse(q))
+    monkeypatch.setattr(indexer.search.evaluation, "parse_query", lambda q, *a: searches.append(q) or parse(q, *a))
     rows = csv_rows(client.get(f"/search.csv?{params}"))
     assert len(searches) == 1
     filters = {"dept": ("市住建局", "市财政局")} if "dept=" in params else {}

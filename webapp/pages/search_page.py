@@ -106,6 +106,7 @@ def search_page(result: indexer.SearchResult) -> dict:
         "csv_url": indexer.with_params("/search.csv", [p for p in params if p[0] not in ("page", "size")]),
         "relaxed": result.relaxed,
         "did_you_mean": result.did_you_mean,
+        "expansions": [indexer.expansion_dict(e) for e in result.expansions],
         "did_you_mean_url": indexer.search_url([("q", result.did_you_mean)] + [p for p in base if p[0] != "q"])
         if result.did_you_mean else None,
     }

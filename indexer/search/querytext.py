@@ -1,6 +1,9 @@
-"""Time intent in a query: the years it asks about and the type of document with them.
+"""The query box's text: its tokens, and the time it asks about.
 
-A year typed alone (2020年, 2020, 二〇二〇年, 2020年度), or a five-year plan (十三五; with 第一年 or
+Tokens: words, quoted phrases (nesting), exclusions and field prefixes, with document numbers
+kept whole whatever spaces were typed inside them.
+
+Time intent: a year typed alone (2020年, 2020, 二〇二〇年, 2020年度), or a five-year plan (十三五; with 第一年 or
 开局之年 its first year, with 收官之年 its last) steers ranking toward records of that time; a
 document type typed as a word (政府工作报告, 通知) with a year asks for that year's document of
 that type. The ranking uses the document's own date: a 政府工作报告 is dated the year it was
@@ -14,6 +17,54 @@ import re
 from whoosh import query as wq
 
 from ..patterns import DOC_TYPES, cn_to_int
+from ..store import fold
+
+# A token's head: an optional exclusion and field prefix; then a quoted phrase or a bare word.
+_HEAD = re.compile(r"-?(?:[\u4e00-\u9fff]{2}[:：])?")
+_BARE = re.compile(r'[^\s"“「]+')
+QUOTES = {'"': '"', "“": "”", "「": "」"}
+# Spaces typed inside a document number ("〔2021〕 9号", "国务院令 第706号") do not split it.
+_NUMBER_SPACES = re.compile(
+    r"[〔\[【﹝(]\s*(?:19|20)\d\d\s*[〕\]】﹞)]\s*第?\s*\d{1,5}\s*号"
+    r"|(?:19|20)\d\d\s*年\s*第?\s*\d{1,5}\s*号|令\s*第?\s*\d{1,5}\s*号|第\s*\d{1,5}\s*号\s*令"
+)
+
+def tokens(text: str) -> list[str]:
+    """The query's tokens, split at spaces except inside quotes and document numbers.
+    Quotes “…” and 「…」 nest, so a pasted sentence that quotes something can itself
+    be quoted: “按照“统筹推进、压实责任”的要求”. An unclosed quote runs to the end."""
+    text = _NUMBER_SPACES.sub(lambda m: re.sub(r"\s+", "", m.group(0)), fold(text))
+    found, i = [], 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        i = _HEAD.match(text, i).end()  # an exclusion, a field prefix
+        if i < len(text) and text[i] in QUOTES:
+            i = _closing_quote(text, i)
+        elif m := _BARE.match(text, i):
+            i = m.end()
+        found.append(text[start:i])
+    return found
+
+
+def _closing_quote(text: str, i: int) -> int:
+    """Just past the quote that closes the one at ``i`` (nesting counted), or the end."""
+    opening, closing = text[i], QUOTES[text[i]]
+    if opening == closing:
+        end = text.find(closing, i + 1)
+        return len(text) if end < 0 else end + 1
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] == opening:
+            depth += 1
+        elif text[j] == closing:
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return len(text)
+
 
 KINDS = frozenset(kind for _, kind in DOC_TYPES) - {"其他"}
 _YEAR_WORD = re.compile(r"^((?:19|20)\d\d|[〇○零一二三四五六七八九]{4})年?度?$")

@@ -1,0 +1,154 @@
+"""Short names the documents define, mined at commit into an alias table beside the index and
+used to expand queries, only from documents the caller may read (invented specimens)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import indexer
+from indexer.search import AliasTable
+from minutes_cli import cli
+from webapp import create_app
+
+PUBLIC, HIDDEN = "（此件公开发布）\n", "（此件不公开）\n"
+
+
+def notice(title: str, number: int, body: str, closing: str = PUBLIC) -> str:
+    return (f"示例市人民政府{title}\n示府发〔2023〕{number}号\n各区人民政府：\n　　{body}\n"
+            f"　　一、落实责任。各区要抓好落实。\n示例市人民政府\n2023年3月{number}日\n{closing}")
+
+
+SPECIMENS = {
+    # defines 自贸区 and uses both names
+    "defines.txt": notice("关于推进自由贸易试验区建设的意见", 11,
+                          "加快建设中国（示例）自由贸易试验区（以下简称“自贸区”），自贸区要先行先试。"),
+    # uses the full name only
+    "full.txt": notice("关于企业登记便利化的通知", 12, "在自由贸易试验区内试行企业登记承诺制。"),
+    # uses the short name only
+    "short.txt": notice("关于外资项目备案的通知", 13, "自贸区内外资项目实行备案管理。"),
+    # an internal document defines 长三角一体化; a public one uses the full name only
+    "hidden.txt": notice("关于区域合作的意见", 14, "推进长江三角洲区域一体化发展（以下简称“长三角一体化”）。", HIDDEN),
+    "region.txt": notice("关于交通互联的通知", 15, "服务长江三角洲区域一体化发展，完善交通网络。"),
+    # a document title's short name is no alias
+    "title.txt": notice("关于印发示例市电梯安全管理办法的通知", 16, "现将《示例市电梯安全管理办法》（以下简称《办法》）印发给你们。"),
+}
+EXPANSION_TEXT = "按“自由贸易试验区”检索（“自贸区”为《"
+
+
+@pytest.fixture(scope="module")
+def alias_index(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("alias-docs")
+    for name, text in SPECIMENS.items():
+        (folder / name).write_text(text, "utf-8")
+    index = tmp_path_factory.mktemp("alias-index")
+    report = indexer.index_paths([folder], index)
+    assert report.failed == ()
+    return index
+
+
+def titles(result) -> list[str]:
+    return list(dict.fromkeys(h.doc_title for h in result.hits))  # documents, in the order of their best hit
+
+
+def test_commit_writes_the_alias_table_beside_the_index(alias_index):
+    files = list((alias_index / "live").glob("aliases-*.json"))
+    assert len(files) == 1
+    data = json.loads(files[0].read_text("utf-8"))
+    assert [(short, full, count, [title for _, title, _ in sources]) for short, full, count, sources in data["aliases"]] == [
+        ("自贸区", "自由贸易试验区", 1, ["示例市人民政府关于推进自由贸易试验区建设的意见"]),
+        ("长三角一体化", "长江三角洲区域一体化发展", 1, ["示例市人民政府关于区域合作的意见"]),
+    ]
+    assert [visibility for *_, sources in data["aliases"] for *_, visibility in sources] == ["public", "internal"]
+
+
+def test_the_table_is_rebuilt_from_the_index_alone(alias_index, tmp_path):
+    ix = indexer.SearchIndex(alias_index)
+    try:
+        searcher = ix._current().searcher
+        saved = AliasTable.saved(alias_index / "live", searcher)
+        assert saved is not None and AliasTable.build(searcher).aliases == saved.aliases
+    finally:
+        ix.close()
+    copy = tmp_path / "index"
+    shutil.copytree(alias_index, copy)
+    for f in (copy / "live").glob("aliases-*.json"):
+        f.unlink()  # missing: a searcher builds it from the stored records
+    with indexer.SearchIndex(copy) as ix:
+        result = ix.search(indexer.SearchRequest(q="自贸区"))
+        assert [e.expanded for e in result.expansions] == ["自由贸易试验区"]
+    indexer.index_paths([], copy, if_needed=True)  # current: nothing to do, the file is not written
+    report = indexer.index_paths([], copy)  # an update commits: the file is written again
+    assert report.failed == () and len(list((copy / "live").glob("aliases-*.json"))) == 1
+
+
+def test_a_short_name_finds_a_document_that_uses_only_the_full_name(alias_index):
+    with indexer.SearchIndex(alias_index) as ix:
+        result = ix.search(indexer.SearchRequest(q="自贸区"), access=indexer.Access.anonymous())
+    assert titles(result) == ["示例市人民政府关于推进自由贸易试验区建设的意见",  # the word typed counts more
+                              "示例市人民政府关于外资项目备案的通知",
+                              "示例市人民政府关于企业登记便利化的通知"]
+    assert result.expansions == (indexer.search.Expansion(
+        "自贸区", "自由贸易试验区", "自贸区", result.hits[0].doc_id, "示例市人民政府关于推进自由贸易试验区建设的意见"),)
+
+
+def test_a_full_name_finds_a_document_that_uses_only_the_short_name(alias_index):
+    with indexer.SearchIndex(alias_index) as ix:
+        result = ix.search(indexer.SearchRequest(q="自由贸易试验区"), access=indexer.Access.anonymous())
+    assert "示例市人民政府关于外资项目备案的通知" in titles(result)
+    assert [(e.word, e.expanded, e.short) for e in result.expansions] == [("自由贸易试验区", "自贸区", "自贸区")]
+
+
+def test_an_alias_defined_only_in_a_hidden_document_is_not_used(alias_index):
+    with indexer.SearchIndex(alias_index) as ix:
+        anonymous = ix.search(indexer.SearchRequest(q="长三角一体化"), access=indexer.Access.anonymous())
+        staff = ix.search(indexer.SearchRequest(q="长三角一体化"), access=indexer.Access.staff())
+    # nothing has the word: only the relaxed fallback's hits that share some of its characters
+    assert (anonymous.relaxed, anonymous.expansions) == (True, ())
+    assert not staff.relaxed and titles(staff) == ["示例市人民政府关于区域合作的意见", "示例市人民政府关于交通互联的通知"]
+    assert [(e.expanded, e.doc_title) for e in staff.expansions] == [("长江三角洲区域一体化发展", "示例市人民政府关于区域合作的意见")]
+
+
+def test_an_excluded_word_shows_no_expansion_and_a_title_short_name_none_at_all(alias_index):
+    with indexer.SearchIndex(alias_index) as ix:
+        excluded = ix.search(indexer.SearchRequest(q="企业 -自贸区"))
+        title = ix.search(indexer.SearchRequest(q="办法"))
+    # the excluded word's full name is excluded too: the record that says 自由贸易试验区 is not found,
+    # only the item whose document title says 企业
+    assert excluded.expansions == () and [(h.doc_title, h.part) for h in excluded.hits] == [
+        ("示例市人民政府关于企业登记便利化的通知", "item")]
+    assert title.expansions == ()
+
+
+def test_the_page_the_json_and_the_command_line_show_the_expansion(alias_index):
+    app = create_app({"INDEX": str(alias_index), "TESTING": True})  # anonymous: public documents
+    try:
+        client = app.test_client()
+        data = client.get("/api/search?q=自贸区").get_json()
+        page = client.get("/search?q=自贸区").get_data(as_text=True)
+        hidden = client.get("/api/search?q=长三角一体化").get_json()
+    finally:
+        app.extensions["minutes"].close()
+    doc_id = data["expansions"][0]["doc_id"]
+    assert data["expansions"] == [{"word": "自贸区", "expanded": "自由贸易试验区", "short": "自贸区", "doc_id": doc_id,
+                                   "doc_title": "示例市人民政府关于推进自由贸易试验区建设的意见",
+                                   "url": f"/doc/{doc_id}"}]
+    assert (f'按“自由贸易试验区”检索（“自贸区”为《<a href="/doc/{doc_id}">示例市人民政府关于推进自由贸易试验区建设的意见</a>》'
+            "中定义的简称）") in page
+    assert hidden["expansions"] == [] and "区域合作" not in json.dumps(hidden, ensure_ascii=False)  # the hidden title
+    printed = json.loads(CliRunner().invoke(cli, ["search", "自贸区", "--index", str(alias_index), "--json"]).stdout)
+    assert printed["expansions"] == data["expansions"]
+
+
+@pytest.mark.real
+def test_the_real_corpus_defines_short_names(real_index_dir):
+    with indexer.SearchIndex(real_index_dir, time_limit=None) as ix:
+        searcher = ix._current().searcher
+        table = AliasTable.saved(real_index_dir / "live", searcher)
+    assert table is not None  # written at commit
+    print(f"\n{len(table.aliases)} aliases:", "; ".join(f"{a.short}={a.full} ({a.count})" for a in table.aliases[:10]))
+    assert len(table.aliases) >= 15  # 21 when measured (2026-12)
+    assert ("自贸试验区", "自由贸易试验区") in {(a.short, a.full) for a in table.aliases}
