@@ -250,7 +250,8 @@ class SearchIndex:
         if ev.parsed.words and (ev.relaxed or not ev.matched):
             vocabulary = state.vocabulary.result(deadline)
             did_you_mean = vocabulary.correct(ev.request.q, ev.parsed.words, deadline,
-                                              None if access is None or access.unrestricted else ev.scope)
+                                              None if access is None or access.unrestricted else ev.scope,
+                                              bits=lambda q: ev.bits(q, deadline))
         return SearchResult(
             request=ev.request,
             total=ev.total,

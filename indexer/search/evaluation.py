@@ -40,7 +40,7 @@ class Evaluation:
     # coverage[k]: the records holding at least k of the query's concepts (k = 0 … n), when ranked
     # by how much of the query a record covers; () for a query of one concept.
     coverage: tuple[int, ...] = ()
-    _bits: dict[int, tuple[object, int]] = field(default_factory=dict, repr=False)
+    _bits: dict[object, int] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, snapshot: Snapshot, request: SearchRequest, scope: int,
@@ -54,11 +54,13 @@ class Evaluation:
         return self.matched.bit_count()
 
     def bits(self, q, deadline: Deadline) -> int:
-        """``q`` evaluated over the whole index (once per evaluation: kept by identity)."""
-        kept = self._bits.get(id(q))
-        if kept is None or kept[0] is not q:
-            kept = self._bits[id(q)] = (q, self.snapshot.matcher.bits(q, deadline))
-        return kept[1]
+        """``q`` evaluated over the whole index, once per evaluation: kept by the query itself
+        (Whoosh's queries compare and hash by structure, so an equal query built elsewhere —
+        a word's own query, checked again for a correction — is not evaluated again)."""
+        kept = self._bits.get(q)
+        if kept is None:
+            kept = self._bits[q] = self.snapshot.matcher.bits(q, deadline)
+        return kept
 
     def ranked(self, offset: int, count: int, deadline: Deadline) -> Ranked:
         """(stored fields, score) of matches ``offset`` to ``offset + count`` in the request's order

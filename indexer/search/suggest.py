@@ -118,12 +118,15 @@ class Vocabulary:
         return tuple(found)
 
     def correct(self, query: str, words: tuple[str, ...], deadline: Deadline = NO_DEADLINE,
-                scope: int | None = None) -> str:
+                scope: int | None = None, bits: Callable[[object], int] | None = None) -> str:
         """``query`` with each word the index (the records of ``scope``, when given) does not
-        contain replaced by the nearest known word it contains; "" when nothing was replaced."""
+        contain replaced by the nearest known word it contains; "" when nothing was replaced.
+        ``bits`` evaluates a query (a search's own evaluation, which has matched the query's words
+        already): whether a typed word is present is then not evaluated again."""
         corrected = query
         for word in words:
-            if self._present(word, deadline, scope):
+            q = text_query(word) if bits is not None else None
+            if (bits(q) & (scope if scope is not None else -1)) if q is not None else self._present(word, deadline, scope):
                 continue
             best = self._nearest(word, deadline, scope)
             if best:
