@@ -92,10 +92,10 @@ class Evaluation:
         self.query = self.parsed.query
         candidates = self.bits(self.query, deadline) & self.scope
         concepts = self.parsed.concepts
-        if len(concepts) > 1:
+        if len(concepts) >= MANY_CONCEPTS:  # a long query: records missing some of its concepts match too
+            # (a shorter one matches records holding every concept: all of one level, nothing to count)
             self.coverage = coverage([self.bits(c, deadline) & self.scope for c in concepts], self.scope)
-            if len(concepts) >= MANY_CONCEPTS:  # a long query: records missing some of its concepts match too
-                candidates |= self.coverage[should_match(len(concepts))]
+            candidates |= self.coverage[should_match(len(concepts))]
         if not candidates and self.parsed.relaxed is not None:
             self.query, self.relaxed = self.parsed.relaxed, True  # nothing has every word: show what has some
             candidates = self.bits(self.query, deadline) & self.scope

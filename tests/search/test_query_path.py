@@ -218,7 +218,8 @@ class Oracle:
         parsed = parse_query(request.q)
         query, relaxed = parsed.query, False
         candidates = self.match(query)
-        covers = Counter(d for c in parsed.concepts for d in self.match(c)) if len(parsed.concepts) > 1 else Counter()
+        covers = Counter(d for c in parsed.concepts for d in self.match(c)) \
+            if len(parsed.concepts) >= MANY_CONCEPTS else Counter()
         if len(parsed.concepts) >= MANY_CONCEPTS:  # a record may miss one concept of a long query
             candidates = candidates | {d for d, n in covers.items() if n >= should_match(len(parsed.concepts))}
         if not candidates and parsed.relaxed is not None:
