@@ -298,8 +298,13 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    if current_user() is not None and session.get("user"):
+    name = session.get("user") if current_user() is not None else None
+    if name:
         audit("sign_out")
+        try:
+            auth_state().users.end_sessions(name)  # a copy of the cookie kept elsewhere ends too
+        except indexer.AccountError as e:  # an unwritable users file: this browser's session still ends
+            current_app.logger.error("sign-out of %s did not end their other sessions: %s", name, e)
     session.clear()
     return redirect(url_for("minutes.search"))
 

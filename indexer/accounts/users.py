@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..visibility import INTERNAL, PUBLIC
@@ -45,14 +45,17 @@ class User:
     role: str
     groups: tuple[str, ...] = ()
     password_hash: str = ""
+    sessions: int = 0  # bumped by signing out: every session signed in before it ends
 
     def has_role(self, role: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(role)
 
     @property
     def stamp(self) -> str:
-        """Changes when the password does: a session carries it, so a new password ends old sessions."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        """Changes when the password does and when the user signs out: a session carries it and every
+        request compares it, so a new password, or signing out, ends every earlier session."""
+        key = self.password_hash if not self.sessions else f"{self.password_hash}\n{self.sessions}"
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def public_dict(self) -> dict:
         """The user without the hash, as ``minutes users list --json`` and the admin page show it."""
@@ -122,7 +125,8 @@ class UsersFile:
     def _read(self) -> dict[str, User]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            return {u["name"]: User(u["name"], check_role(u["role"]), tuple(u.get("groups", ())), u["password_hash"])
+            return {u["name"]: User(u["name"], check_role(u["role"]), tuple(u.get("groups", ())), u["password_hash"],
+                                    int(u.get("sessions", 0)))
                     for u in data["users"]}
         except FileNotFoundError:
             return {}
@@ -153,7 +157,8 @@ class UsersFile:
 
     def _write(self, users: dict[str, User]) -> None:
         data = {"format": FORMAT, "users": [
-            {"name": u.name, "role": u.role, "groups": list(u.groups), "password_hash": u.password_hash}
+            {"name": u.name, "role": u.role, "groups": list(u.groups), "password_hash": u.password_hash,
+             "sessions": u.sessions}
             for u in sorted(users.values(), key=lambda u: u.name)]}
         fd, scratch = tempfile.mkstemp(prefix=".users-", suffix=".tmp", dir=self.path.parent)
         try:
@@ -189,5 +194,14 @@ class UsersFile:
             if name not in users:
                 raise AccountError(f"no user {name!r} in {self.path}")
             old = users[name]
-            users[name] = User(old.name, old.role, old.groups, password_hash)
+            users[name] = replace(old, password_hash=password_hash)
         return users[name]
+
+    def end_sessions(self, name: str) -> User | None:
+        """End every session of ``name`` (signing out does): their stamp changes, as with a new
+        password. None when there is no such user (nothing to end)."""
+        with self._changing() as users:
+            old = users.get(name)
+            if old is not None:
+                users[name] = replace(old, sessions=old.sessions + 1)
+            return users.get(name)
