@@ -3,6 +3,7 @@ the uploads folder, each with the document it became (see :mod:`.uploads` for st
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import time
@@ -20,7 +21,7 @@ from .uploads import (
     CLASSIFIED,
     CLASSIFIED_REASON,
     COMMIT_TIMEOUT_S,
-    COPY,
+    DUPLICATE_REASON,
     FAILED,
     FILES,
     HIDDEN,
@@ -32,6 +33,8 @@ from .uploads import (
     _Held,
     _staging,
     commit_lock,
+    copy_refusal,
+    duplicate_refusal,
     files_dir,
     load,
 )
@@ -91,7 +94,7 @@ def commit(index_dir: str | Path | None, batch_id: str, owner: str, *, timeout: 
         except BaseException:
             moves.undo()
             raise
-        result = _result(index_dir, batch, moves, report, previous)
+        result = _result(index_dir, batch, moves, report, previous, access)
         return replace(result, failed=(*result.failed, *(Refusal(name, HIDDEN, HIDDEN_REASON) for name in hidden)))
 
 
@@ -130,12 +133,13 @@ class _Moves:
         return restored
 
 
-def _result(index_dir: Path, batch: Batch, moves: _Moves, report, previous: dict[str, str]) -> CommitResult:
+def _result(index_dir: Path, batch: Batch, moves: _Moves, report, previous: dict[str, str],
+            access: Access | None) -> CommitResult:
     by_path = {str(p): p.name for p in moves.placed()}
     failed = [Refusal(by_path[f.path], CLASSIFIED if f.reason.startswith(CLASSIFIED_REASON) else FAILED, f.reason)
-              for f in report.failed if f.path in by_path]
-    failed += [Refusal(by_path[c.path], COPY, f"the same bytes are already indexed from {c.original}")
-               for c in report.copies if c.path in by_path]
+              for f in report.failed if f.path in by_path and not f.reason.startswith(DUPLICATE_REASON)]
+    with _Held(index_dir) as held:  # a duplicate or copy the index found: said as staging says it
+        failed += _clashes(held, batch, report, by_path, access)
     seen = {*report.indexed, *report.unchanged, *(f.path for f in report.failed), *(c.path for c in report.copies)}
     failed += [Refusal(name, FAILED, "not read by minutes index (a Markdown file must begin with Chinese text)")
                for path, name in by_path.items() if path not in seen]
@@ -159,4 +163,29 @@ def _result(index_dir: Path, batch: Batch, moves: _Moves, report, previous: dict
                 name, record.get("doc_id", ""), record.get("doc_title", ""), record.get("doc_number", ""),
                 record.get("visibility", ""), status, previous.get(name, "")))
         generation = held.generation()
-    return CommitResult(batch.id, tuple(documents), tuple(failed), generation, report.documents)
+        total = report.documents if access is None or access.unrestricted else held.documents(access)
+    return CommitResult(batch.id, tuple(documents), tuple(failed), generation, total)
+
+
+def _clashes(held: _Held, batch: Batch, report, by_path: dict[str, str], access: Access | None) -> list[Refusal]:
+    """The batch's files index_paths found to be another file's document (same number, else text) or
+    bytes: named by where the other is, never by a server path; the hidden reason if the caller may
+    not read it (nor its title, nor its file's name)."""
+    audits = {f.name: f.audit for f in batch.files}
+    refusals = []
+    clashes = [*((f.path, "duplicate") for f in report.failed if f.reason.startswith(DUPLICATE_REASON)),
+               *((c.path, "copy") for c in report.copies)]
+    for path, kind in ((path, kind) for path, kind in clashes if path in by_path):
+        name = by_path[path]
+        if kind == "copy":
+            owner = held.by_hash(hashlib.sha256(Path(path).read_bytes()).hexdigest())
+        else:
+            owner = held.by_id(audits[name].doc_id)
+        if owner is None:  # gone since: nothing to name
+            refusals.append(Refusal(name, FAILED, "a document of the same number or text is already indexed"))
+        elif access is not None and not access.allows(owner.get("visibility", "")):
+            refusals.append(Refusal(name, HIDDEN, HIDDEN_REASON))
+        else:
+            refusals.append(copy_refusal(held, name, owner) if kind == "copy"
+                            else duplicate_refusal(held, name, audits[name], owner))
+    return refusals

@@ -39,6 +39,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
+from whoosh.query import Or, Term
 
 from .. import settings
 from ..errors import MinutesError
@@ -75,6 +76,7 @@ REFUSALS = (BAD_NAME, UNSUPPORTED, EMPTY, TOO_LARGE, DUPLICATE_NAME, TOO_MANY, F
 HIDDEN_REASON = ("a document you may not read is indexed under this name, number or content; "
                  "ask an administrator")
 CLASSIFIED_REASON = "classified ("  # how indexer.visibility.Classified's reason begins
+DUPLICATE_REASON = "duplicate document: "  # how index_paths's failure of a duplicate begins
 ADDED, REPLACED = "added", "replaced"
 
 
@@ -247,16 +249,25 @@ def _refusal(held: _Held, path: Path, audit: FileAudit, access: Access | None) -
     if same_bytes and held.is_upload(same_bytes) and same_bytes["source"] == name:
         return Refusal(name, UNCHANGED, "the same file is already indexed under this name")
     if same_bytes:
-        return Refusal(name, COPY, f"the same bytes are already indexed as document {same_bytes['doc_id']}"
-                                   f" ({held.where(same_bytes)})")
+        return copy_refusal(held, name, same_bytes)
     owner = held.by_id(audit.doc_id)
     if owner and not (held.is_upload(owner) and owner["source"] == name):
-        where = held.where(owner)
-        hint = (f"upload it as {owner['source']} to replace it" if held.is_upload(owner)
-                else "replace the file in that folder and run minutes index")
-        return Refusal(name, DUPLICATE, f"document {audit.doc_id} ({audit.doc_number or 'same text'}) is already "
-                                        f"indexed from {where}; {hint}")
+        return duplicate_refusal(held, name, audit, owner)
     return None
+
+
+def copy_refusal(held: _Held, name: str, same_bytes: dict) -> Refusal:
+    """A file whose bytes are indexed already: the document and where, never a server path."""
+    return Refusal(name, COPY, f"the same bytes are already indexed as document {same_bytes['doc_id']}"
+                               f" ({held.where(same_bytes)})")
+
+
+def duplicate_refusal(held: _Held, name: str, audit: FileAudit, owner: dict) -> Refusal:
+    """A file whose document (by number, else text) is indexed from another file: never a server path."""
+    hint = (f"upload it as {owner['source']} to replace it" if held.is_upload(owner)
+            else "replace the file in that folder and run minutes index")
+    return Refusal(name, DUPLICATE, f"document {audit.doc_id} ({audit.doc_number or 'same text'}) is already "
+                                    f"indexed from {held.where(owner)}; {hint}")
 
 
 class _Held:
@@ -289,6 +300,15 @@ class _Held:
     def generation(self) -> int:
         """The generation of the index this was opened on (-1: none)."""
         return self._searcher.reader().generation() if self._searcher is not None else -1
+
+    def documents(self, access: Access) -> int:
+        """How many documents ``access`` may read (a document's records share its label)."""
+        if self._searcher is None:
+            return 0
+        readable = set(self._searcher.docs_for_query(Or([Term("visibility", label) for label in access.labels])))
+        reader = self._searcher.reader()
+        return sum(1 for doc_id in self._searcher.lexicon("doc_id")
+                   if any(n in readable for n in reader.postings("doc_id", doc_id).all_ids()))
 
     def _first(self, **term) -> dict | None:
         return self._searcher.document(**term) if self._searcher is not None else None
