@@ -150,6 +150,15 @@ def _find_user() -> indexer.User | None:
     return user
 
 
+def _signed_in() -> bool:
+    """Whether this request came from a signed-in caller (or claimed a session): an unreadable
+    users file counts as signed in, so the answer errs towards not caching."""
+    try:
+        return current_user() is not None or bool(session.get("user"))
+    except indexer.AccountError:
+        return True
+
+
 def current_user() -> indexer.User | None:
     """The signed-in user of this request, or None."""
     if "minutes_user" not in g:
@@ -371,5 +380,12 @@ def init_app(app: Flask) -> None:
         return {"csrf_token": csrf_token, "current_user": current_user(), "login_url": _login_url(),
                 "session_signed_in": bool(session.get("user")),
                 "role_labels": indexer.USER_ROLE_LABELS, "staff_network": app.config["ANONYMOUS_ACCESS"] == "staff"}
+
+    @app.after_request
+    def private_to_the_caller(response):
+        # What a signed-in caller sees depends on who they are: no browser or proxy may keep it.
+        if request.endpoint != "static" and _signed_in():
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
 
     app.register_blueprint(bp)

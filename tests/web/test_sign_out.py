@@ -69,3 +69,17 @@ def test_sign_out_and_a_new_password_end_sessions_the_same_way(make_app, tmp_pat
     assert after_sign_out.stamp != before
     assert after_sign_out.password_hash == users.get("reader1").password_hash  # the password stays
     assert indexer.UsersFile(tmp_path / "users.json").verify("reader1", "correct horse 1") is not None
+
+
+def test_responses_to_signed_in_callers_are_not_stored_by_caches(make_app, doc_ids):
+    app = make_app()
+    client = app.test_client()
+    anonymous = client.get("/search?q=电梯")
+    assert "no-store" not in anonymous.headers.get("Cache-Control", "")  # a public page may be cached
+    sign_in(client, "fin")
+    for url in ("/", "/search?q=电梯", f"/api/doc/{doc_ids['〔2021〕3号']}", f"/doc/{doc_ids['〔2021〕3号']}",
+                "/api/search?q=电梯"):
+        assert client.get(url).headers.get("Cache-Control") == "private, no-store", url
+    stranger = {"headers": {"X-Remote-User": "fin"}}  # signed in by a trusted proxy: the same
+    proxied = make_app(TRUSTED_HEADER="X-Remote-User", TRUSTED_PROXIES="127.0.0.1").test_client()
+    assert proxied.get("/search?q=电梯", **stranger).headers.get("Cache-Control") == "private, no-store"
