@@ -158,7 +158,7 @@ class UsersFile:
     def _write(self, users: dict[str, User]) -> None:
         data = {"format": FORMAT, "users": [
             {"name": u.name, "role": u.role, "groups": list(u.groups), "password_hash": u.password_hash,
-             "sessions": u.sessions}
+             **({"sessions": u.sessions} if u.sessions else {})}  # only once the user has signed out
             for u in sorted(users.values(), key=lambda u: u.name)]}
         fd, scratch = tempfile.mkstemp(prefix=".users-", suffix=".tmp", dir=self.path.parent)
         try:
