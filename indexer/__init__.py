@@ -12,6 +12,7 @@ from .accounts import ROLES as USER_ROLES
 from .accounts import Entry as AuditEntry
 from .accounts import check_role as check_user_role
 from .accounts import describe as describe_audit_what
+from .accounts import printable as printable_audit_text
 from .accounts import iso_time as audit_time
 from .accounts import trail_path as audit_log_path
 from .accounts import users_path as users_file_path
@@ -200,7 +201,7 @@ __all__ = [
     "ADMIN", "EDITOR", "READER", "USER_ROLES", "USER_ROLE_LABELS", "USER_NAME", "AccountError", "User", "UsersFile",
     "check_user_role", "users_file_path",
     "AUDIT_EVENTS", "AUDIT_EVENT_LABELS", "AuditEntry", "AuditLog", "audit_log_path", "audit_time",
-    "describe_audit_what",
+    "describe_audit_what", "printable_audit_text",
     "FACET_PARAMS", "document_url", "hit_url", "item_anchor", "passage_url", "place_url", "policy_url", "search_params",
     "search_url", "tasks_url", "with_params",
 ]

@@ -171,6 +171,7 @@ def log_cmd(since, user, event, as_json, index_dir, log):
     entries = _audit_log(index_dir, log).entries(since=since, user=user, event=event)
     for e in entries:
         if as_json:
-            click.echo(json.dumps(e.as_dict(), ensure_ascii=False))
+            click.echo(indexer.printable_audit_text(json.dumps(e.as_dict(), ensure_ascii=False), as_json=True))
         else:
-            click.echo(f"{e.time}  {e.user or '-'}  {e.address or '-'}  {e.event}  {indexer.describe_audit_what(e.what)}".rstrip())
+            line = f"{e.time}  {e.user or '-'}  {e.address or '-'}  {e.event}  {indexer.describe_audit_what(e.what)}"
+            click.echo(indexer.printable_audit_text(line).rstrip())  # a name or query cannot forge a line

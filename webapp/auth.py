@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import os
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -259,10 +260,15 @@ def _require_sign_in():
 
 # --- signing in and out ---------------------------------------------------------------------
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1
+
 def _safe_next(target: str) -> str:
-    """Only a path on this site: never another host (an open redirect)."""
+    """Only a path on this site: never another host (an open redirect), nor one holding a control
+    character (CR/LF would break the Location header: werkzeug raises, a 500)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or _CONTROL.search(target):
+        return url_for("minutes.search")
     parts = urlsplit(target)
-    if not target.startswith("/") or target.startswith("//") or "\\" in target or parts.scheme or parts.netloc:
+    if parts.scheme or parts.netloc:
         return url_for("minutes.search")
     return target
 

@@ -10,7 +10,7 @@ neither searching nor indexing uses it, and it uses neither.
   uploads, changes of users), appended whole from any process.
 """
 from .passwords import hash_password, verify_password
-from .trail import EVENT_LABELS, EVENTS, AuditLog, Entry, describe, iso_time
+from .trail import EVENT_LABELS, EVENTS, AuditLog, Entry, describe, iso_time, printable
 from .trail import default_path as trail_path
 from .users import (
     ADMIN,
@@ -29,5 +29,5 @@ from .users import default_path as users_path
 __all__ = [
     "ADMIN", "EDITOR", "READER", "ROLES", "ROLE_LABELS", "NAME", "AccountError", "User", "UsersFile", "check_role",
     "users_path", "hash_password", "verify_password",
-    "EVENTS", "EVENT_LABELS", "AuditLog", "Entry", "describe", "iso_time", "trail_path",
+    "EVENTS", "EVENT_LABELS", "AuditLog", "Entry", "describe", "iso_time", "printable", "trail_path",
 ]

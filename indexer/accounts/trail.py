@@ -22,6 +22,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -146,3 +147,21 @@ def describe(what: dict) -> str:
         else:
             parts.append(f"{key}={value}")
     return " ".join(parts)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str, as_json: bool = False) -> str:
+    """``text`` for a terminal: control characters (C0 with CR and LF, DEL, C1 with ESC's CSI,
+    line and paragraph separators, bidi overrides) written out as ``\\n``, ``\\x1b``, ``\\u2028``,
+    so that a name or query can neither start a forged line nor drive the terminal. ``as_json``:
+    ``text`` is JSON, and each is written ``\\u009b`` (JSON's own escape; ``json.dumps`` leaves DEL,
+    C1 and the separators as they are)."""
+    def escape(m: re.Match) -> str:
+        c = m.group()
+        if as_json:
+            return f"\\u{ord(c):04x}"
+        return _ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+    return _CONTROL.sub(escape, text)

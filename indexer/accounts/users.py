@@ -31,8 +31,8 @@ FILE_NAME = "users.json"
 FORMAT = 1
 MIN_PASSWORD = 8
 # Letters (Chinese too), digits and . _ @ -: a name fits a log line and a proxy's header.
-NAME = re.compile(r"[\w.@-]{1,64}")
-GROUP = re.compile(r"[^\s,]{1,64}")
+NAME = re.compile(r"[\w.@-]{1,64}")  # no control character: \w holds none
+GROUP = re.compile(r"[^\s,\x00-\x1f\x7f-\x9f]{1,64}")  # no space, comma or control character
 
 
 class AccountError(Exception):

@@ -13,7 +13,6 @@ encoding is detected from the bytes, never guessed from the file name.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,9 +102,7 @@ def scan_pages(data: bytes, suffix: str) -> int:
         if suffix.lower() == ".pdf":
             return len(text_layer(data, "")[1])
         if suffix.lower() in IMAGE_SUFFIXES:
-            from PIL import Image
-
-            with Image.open(io.BytesIO(data)) as image:
+            with ocr.open_image(data, "") as image:
                 return getattr(image, "n_frames", 1)
     except (ParseError, ImportError, OSError, ValueError):
         return 0

@@ -266,17 +266,55 @@ def image_text(data: bytes, path: str):
     return _cached(data, _image_text, data, path)
 
 
-def _image_text(data: bytes, path: str):
-    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+@contextmanager
+def open_image(data: bytes, path: str):
+    """The image in ``data``, opened by Pillow (walk its frames with :func:`frames`); a
+    :class:`ParseError` naming ``path`` and why when it cannot be read, or when it has more pixels
+    than Pillow's ``MAX_IMAGE_PIXELS`` (a decompression bomb: a small file, gigabytes decoded)."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            frames = [ImageOps.exif_transpose(frame.copy()) for frame in ImageSequence.Iterator(image)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                yield image
     except UnidentifiedImageError:  # its message names a BytesIO object
         raise ParseError(path, "not a readable image (damaged, or of a kind Pillow cannot read)") from None
-    except (OSError, ValueError, Image.DecompressionBombError) as e:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        pixels = re.search(r"\((\d+) pixels\)", str(e))
+        raise ParseError(path, too_many_pixels(int(pixels.group(1)) if pixels else 0)) from None
+    except (OSError, ValueError) as e:
         raise ParseError(path, f"not a readable image ({e})") from None
-    return _recognised([(n, frame) for n, frame in enumerate(frames, 1)], path, "image")
+
+
+def too_many_pixels(pixels: int) -> str:
+    from PIL import Image
+
+    return (f"image is {pixels} pixels, over the limit of {Image.MAX_IMAGE_PIXELS} pixels "
+            "(refused unread: a decompression bomb?)")
+
+
+def frames(image, path: str) -> list:
+    """Each frame of an image :func:`open_image` opened (a multi-page TIFF: each page), decoded;
+    a frame of too many pixels is refused before it is."""
+    from PIL import Image, ImageSequence
+
+    pages = []
+    for frame in ImageSequence.Iterator(image):
+        if frame.width * frame.height > (Image.MAX_IMAGE_PIXELS or frame.width * frame.height):
+            raise ParseError(path, too_many_pixels(frame.width * frame.height))
+        pages.append(frame.copy())
+    return pages
+
+
+def _image_text(data: bytes, path: str):
+    from PIL import ImageOps
+
+    with open_image(data, path) as image:
+        pages = [ImageOps.exif_transpose(frame) for frame in frames(image, path)]
+    return _recognised([(n, frame) for n, frame in enumerate(pages, 1)], path, "image")
 
 
 def pdf_pages(data: bytes, path: str, pages: list[str], bare: list[int]):

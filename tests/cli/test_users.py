@@ -99,3 +99,36 @@ def test_an_unreadable_users_file_is_an_error_naming_it(users_cli):
     result = users_cli("list")
     assert result.exit_code == 1 and result.stderr.startswith(f"Error: cannot read the users file {users_cli.path}: ")
 
+
+
+def test_log_text_escapes_control_characters_so_no_line_is_forged(tmp_path):
+    """A sign-in name or query with a newline or terminal escape prints as one escaped line."""
+    index = tmp_path / "ix"
+    log = indexer.AuditLog(indexer.audit_log_path(index))
+    log.append("sign_in_failed", "x\n2026-01-01T00:00:00Z  admin  10.0.0.1  sign_in", "10.0.0.9")
+    log.append("search", "zhang", "10.0.0.9", {"q": "电梯\r\x1b[2K\x1b]0;t\x07\x9b安全\u2028"})
+    result = CliRunner().invoke(cli, ["log", "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith("  x\\n2026-01-01T00:00:00Z  admin  10.0.0.1  sign_in  10.0.0.9  sign_in_failed")
+    assert lines[1].endswith("  zhang  10.0.0.9  search  q=电梯\\r\\x1b[2K\\x1b]0;t\\x07\\x9b安全\\u2028")
+    assert not any(c in result.stdout for c in "\r\x1b\x07\x9b\u2028")
+    as_json = CliRunner().invoke(cli, ["log", "--index", str(index), "--json"]).stdout.splitlines()
+    assert json.loads(as_json[1])["what"]["q"] == "电梯\r\x1b[2K\x1b]0;t\x07\x9b安全\u2028"  # JSON keeps it, escaped
+
+
+@pytest.mark.parametrize("name", ["zhang\n", "a\x1bb", "a\rb", "a\x85b", "a\tb"])
+def test_a_user_name_with_control_characters_is_refused(users_cli, name):
+    result = users_cli("add", name, "--role", "reader", "--password-stdin", input="s3cret-pass\n")
+    assert result.exit_code == 1
+    assert "invalid user name" in result.output
+    assert not users_cli.path.exists()
+
+
+@pytest.mark.parametrize("group", ["财政组\x1b[31m", "a\x85b", "a\x7fb"])
+def test_a_group_with_control_characters_is_refused(users_cli, group):
+    result = users_cli("add", "zhang", "--role", "reader", "--group", group, "--password-stdin", input="s3cret-pass\n")
+    assert result.exit_code == 1
+    assert "invalid group" in result.output
+    assert not users_cli.path.exists()
