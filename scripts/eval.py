@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -250,6 +251,44 @@ def read_corpus(corpus: Path) -> tuple[list[indexer.Document], dict[str, str], l
     return docs, path_of, unparsed
 
 
+@dataclass
+class Built:
+    """The real corpus indexed by ours and by the naive baseline (queried with AND and with OR)."""
+    path_of: dict[str, str]
+    unparsed: list[str]
+    report: object
+    ours: indexer.SearchIndex
+    naive: naive.NaiveIndex
+    any_word: naive.NaiveIndex
+
+
+_BUILT: dict[Path, Built] = {}
+_TMP: list[Path] = []
+
+
+def indexes(corpus: Path) -> Built:
+    """The corpus's indexes, built once a run (the real and hard blocks share them)."""
+    if corpus not in _BUILT:
+        tmp = Path(tempfile.mkdtemp(prefix="minutes-eval-"))
+        _TMP.append(tmp)
+        docs, path_of, unparsed = read_corpus(corpus)
+        report = indexer.index_paths([corpus], tmp / "ours")
+        naive.build(docs, tmp / "naive")
+        _BUILT[corpus] = Built(path_of, unparsed, report, indexer.SearchIndex(tmp / "ours"),
+                               naive.NaiveIndex(tmp / "naive"), naive.NaiveIndex(tmp / "naive", any_word=True))
+    return _BUILT[corpus]
+
+
+def close_indexes() -> None:
+    for built in _BUILT.values():
+        built.ours.close()
+        built.naive.close()
+        built.any_word.close()
+    _BUILT.clear()
+    while _TMP:
+        shutil.rmtree(_TMP.pop(), ignore_errors=True)
+
+
 def real_block(args) -> int:
     corpus = Path(args.real_corpus)
     print(f"\n\nreal corpus ({corpus})")
@@ -261,25 +300,20 @@ def real_block(args) -> int:
         print(f"real corpus: {e}", file=sys.stderr)
         return 1
 
-    docs, path_of, unparsed = read_corpus(corpus)
-    with tempfile.TemporaryDirectory() as tmp:
-        report = indexer.index_paths([corpus], Path(tmp) / "ours")
-        naive.build(docs, Path(tmp) / "naive")
-        ours, base = indexer.SearchIndex(Path(tmp) / "ours"), naive.NaiveIndex(Path(tmp) / "naive")
-        rows: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {"ours": [], "naive": []})
-        misses = []
-        for query in queries:
-            relevant = set(query.relevant)
-            mine_ranked = ours_documents(ours, query.text, path_of)
-            theirs_ranked = naive_documents(base, query.text, path_of)
-            mine, theirs = metrics(mine_ranked, relevant), metrics(theirs_ranked, relevant)
-            for key in (query.cls, "overall"):
-                rows[key]["ours"].append(mine)
-                rows[key]["naive"].append(theirs)
-            if mine["mrr"] < 1 or theirs["mrr"] < 1 or mine["ndcg"] < theirs["ndcg"]:
-                misses.append((query, mine, theirs, mine_ranked[:3], theirs_ranked[:3]))
-        ours.close()
-        base.close()
+    built = indexes(corpus)
+    path_of, unparsed, report, ours, base = built.path_of, built.unparsed, built.report, built.ours, built.naive
+    rows: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {"ours": [], "naive": []})
+    misses = []
+    for query in queries:
+        relevant = set(query.relevant)
+        mine_ranked = ours_documents(ours, query.text, path_of)
+        theirs_ranked = naive_documents(base, query.text, path_of)
+        mine, theirs = metrics(mine_ranked, relevant), metrics(theirs_ranked, relevant)
+        for key in (query.cls, "overall"):
+            rows[key]["ours"].append(mine)
+            rows[key]["naive"].append(theirs)
+        if mine["mrr"] < 1 or theirs["mrr"] < 1 or mine["ndcg"] < theirs["ndcg"]:
+            misses.append((query, mine, theirs, mine_ranked[:3], theirs_ranked[:3]))
     overall = rows.pop("overall")
     print(f"judged queries: {len(queries)} over {len(path_of)} documents in {corpus}")
     print("judged per DOCUMENT: each system's ranked list is its distinct documents in the order of their "
@@ -335,33 +369,27 @@ def hard_block(args) -> int:
         print(f"hard queries: {e}", file=sys.stderr)
         return 1
 
-    docs, path_of, unparsed = read_corpus(corpus)
-    with tempfile.TemporaryDirectory() as tmp:
-        report = indexer.index_paths([corpus], Path(tmp) / "ours")
-        naive.build(docs, Path(tmp) / "naive")
-        ours = indexer.SearchIndex(Path(tmp) / "ours")
-        base, any_word = naive.NaiveIndex(Path(tmp) / "naive"), naive.NaiveIndex(Path(tmp) / "naive", any_word=True)
-        rows: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {s: [] for s in HARD_SYSTEMS})
-        misses = []
-        for query in queries:
-            relevant = set(query.relevant)
-            ranked = {
-                "ours": ours_documents(ours, query.text, path_of),
-                "naive": naive_documents(base, query.text, path_of),
-                "OR": naive_documents(any_word, query.text, path_of),
-            }
-            scores = {s: success_metrics(ranked[s], relevant) for s in HARD_SYSTEMS}
-            for key in (query.cls, "overall"):
-                for s in HARD_SYSTEMS:
-                    rows[key][s].append(scores[s])
-            if not scores["ours"]["s1"]:
-                mine = ranked["ours"]
-                rank = next((i for i, doc in enumerate(mine, 1) if doc in relevant), None)
-                misses.append((query, mine[0] if mine else None, rank, len(mine),
-                               {s: scores[s]["mrr"] for s in HARD_SYSTEMS}))
-        ours.close()
-        base.close()
-        any_word.close()
+    built = indexes(corpus)
+    path_of, unparsed, report = built.path_of, built.unparsed, built.report
+    ours, base, any_word = built.ours, built.naive, built.any_word
+    rows: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {s: [] for s in HARD_SYSTEMS})
+    misses = []
+    for query in queries:
+        relevant = set(query.relevant)
+        ranked = {
+            "ours": ours_documents(ours, query.text, path_of),
+            "naive": naive_documents(base, query.text, path_of),
+            "OR": naive_documents(any_word, query.text, path_of),
+        }
+        scores = {s: success_metrics(ranked[s], relevant) for s in HARD_SYSTEMS}
+        for key in (query.cls, "overall"):
+            for s in HARD_SYSTEMS:
+                rows[key][s].append(scores[s])
+        if not scores["ours"]["s1"]:
+            mine = ranked["ours"]
+            rank = next((i for i, doc in enumerate(mine, 1) if doc in relevant), None)
+            misses.append((query, mine[0] if mine else None, rank, len(mine),
+                           {s: scores[s]["mrr"] for s in HARD_SYSTEMS}))
     overall = rows.pop("overall")
     print(f"judged queries: {len(queries)} over {len(path_of)} documents in {corpus}")
     print("judged per DOCUMENT (as the real block); ours = indexer.SearchIndex, naive = jieba + Whoosh's "
@@ -400,10 +428,13 @@ def main() -> None:
     status = 0
     if "specimens" in only:
         specimen_block(args)
-    if "real" in only:
-        status = max(status, real_block(args))
-    if "hard" in only:
-        status = max(status, hard_block(args))
+    try:
+        if "real" in only:
+            status = max(status, real_block(args))
+        if "hard" in only:
+            status = max(status, hard_block(args))
+    finally:
+        close_indexes()
     sys.exit(status)
 
 
