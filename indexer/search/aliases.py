@@ -13,8 +13,6 @@ defined only in a hidden document neither widens nor names anything for that cal
 """
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +22,7 @@ from ..parse import definitions
 from ..store import fold
 from ..visibility import Access
 from .results import Expansion
-from .tables import identity
+from .tables import derived_path, drop_older, read_derived, write_derived
 
 PREFIX = "aliases-"
 FORMAT = 1  # bump when the entries change meaning (or the mining rules do): other files are rebuilt
@@ -117,14 +115,9 @@ class AliasTable:
 
     def save(self, folder: Path, searcher) -> Path:
         """Write the table for the searcher's state of the index, atomically; drop older files."""
-        path = _path(folder, searcher)
-        data = {"format": FORMAT, "identity": identity(searcher),
-                "aliases": [[a.short, a.full, a.count, [[s.doc_id, s.doc_title, s.visibility] for s in a.sources]]
-                            for a in self.aliases]}
-        scratch = path.with_name(path.name + ".tmp")
-        scratch.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-        os.replace(scratch, path)
-        return path
+        return write_derived(folder, PREFIX, FORMAT, searcher, {"aliases": [
+            [a.short, a.full, a.count, [[s.doc_id, s.doc_title, s.visibility] for s in a.sources]]
+            for a in self.aliases]})
 
 
 def _readable(alias: Alias, access: Access | None) -> Source | None:
@@ -132,29 +125,20 @@ def _readable(alias: Alias, access: Access | None) -> Source | None:
     return next((s for s in alias.sources if access is None or access.allows(s.visibility)), None)
 
 
-def _path(folder: Path, searcher) -> Path:
-    return Path(folder) / f"{PREFIX}{searcher.reader().generation()}.json"
-
-
 def _load(folder: Path, searcher) -> AliasTable | None:
     """The table written for this searcher's state of the index, or None."""
+    data = read_derived(folder, PREFIX, FORMAT, searcher)
     try:
-        data = json.loads(_path(folder, searcher).read_text("utf-8"))
-        if data["format"] != FORMAT or data["identity"] != identity(searcher):
-            return None
-        return AliasTable(tuple(Alias(short, full, count, tuple(Source(*s) for s in sources))
-                                for short, full, count, sources in data["aliases"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing, from another version, or damaged: build instead
+        return None if data is None else AliasTable(tuple(
+            Alias(short, full, count, tuple(Source(*s) for s in sources)) for short, full, count, sources in data["aliases"]))
+    except (KeyError, ValueError, TypeError):
+        return None  # damaged: build instead
 
 
 def save_aliases(folder: Path, searcher) -> Path:
     """Write the alias table of the searcher's state of the index (unless there already);
     drop older files."""
-    path = _path(folder, searcher)
     if _load(folder, searcher) is None:
-        AliasTable.build(searcher).save(folder, searcher)
-    for old in Path(folder).glob(f"{PREFIX}*.json"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return path
+        return AliasTable.build(searcher).save(folder, searcher)
+    drop_older(folder, PREFIX, searcher)
+    return derived_path(folder, PREFIX, searcher)

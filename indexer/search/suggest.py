@@ -16,8 +16,6 @@ beside the index) and a searcher of that state of the index loads them instead.
 """
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ from ..deadline import NO_DEADLINE, Deadline, Resumable
 from ..parse import gazetteer
 from ..store import fold
 from .query import text_query
-from .tables import identity
+from .tables import derived_path, drop_older, read_derived, write_derived
 
 PREFIX = "vocabulary-"
 FORMAT = 1  # bump when the entries change meaning: files of another format are rebuilt
@@ -185,33 +183,21 @@ def _entry_steps(searcher) -> Generator[None, None, dict[str, tuple[str, str, in
     return entries
 
 
-def _path(folder: Path, searcher) -> Path:
-    return Path(folder) / f"{PREFIX}{searcher.reader().generation()}.json"
-
-
 def _load(folder: Path, searcher) -> dict[str, tuple[str, str, int]] | None:
     """The entries written for this searcher's state of the index, or None."""
+    data = read_derived(folder, PREFIX, FORMAT, searcher)
     try:
-        data = json.loads(_path(folder, searcher).read_text("utf-8"))
-        if data["format"] != FORMAT or data["identity"] != identity(searcher):
-            return None
-        return {key: (value, kind, weight) for key, value, kind, weight in data["entries"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing, from another version, or damaged: build instead
+        return None if data is None else {key: (value, kind, weight) for key, value, kind, weight in data["entries"]}
+    except (KeyError, ValueError, TypeError):
+        return None  # damaged: build instead
 
 
 def save_vocabulary(folder: Path, searcher) -> Path:
     """Write the entries for the searcher's state of the index (unless there already);
     drop older files."""
-    path = _path(folder, searcher)
     if _load(folder, searcher) is None:
         entries = Resumable(lambda: _entry_steps(searcher)).result()  # every step, no deadline
-        data = {"format": FORMAT, "identity": identity(searcher),
-                "entries": [[key, *entry] for key, entry in entries.items()]}
-        scratch = path.with_name(path.name + ".tmp")
-        scratch.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-        os.replace(scratch, path)
-    for old in Path(folder).glob(f"{PREFIX}*.json"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return path
+        return write_derived(folder, PREFIX, FORMAT, searcher,
+                             {"entries": [[key, *entry] for key, entry in entries.items()]})
+    drop_older(folder, PREFIX, searcher)
+    return derived_path(folder, PREFIX, searcher)

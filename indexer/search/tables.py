@@ -10,6 +10,8 @@ itself only when the file is missing or belongs to another state of the index.
 """
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +91,39 @@ def identity(searcher) -> list[str]:
     leaves = [f"{leaf.segment().segment_id()}:{leaf.segment().deleted_count()}"
               for leaf, _ in reader.leaf_readers() if getattr(leaf, "segment", lambda: None)()]  # none when empty
     return [*leaves, str(reader.doc_count_all())]
+
+
+def read_derived(folder: Path, prefix: str, fmt: int, searcher) -> dict | None:
+    """The JSON a commit wrote beside the index for this searcher's state (``<prefix><generation>.json``,
+    of format ``fmt``), or None when missing, of another format or state, or damaged."""
+    try:
+        data = json.loads(derived_path(folder, prefix, searcher).read_text("utf-8"))
+        return data if data["format"] == fmt and data["identity"] == identity(searcher) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_derived(folder: Path, prefix: str, fmt: int, searcher, payload: dict) -> Path:
+    """Write ``payload`` for this searcher's state atomically (stamped with ``fmt`` and the index's
+    identity) and drop the files of older states."""
+    path = derived_path(folder, prefix, searcher)
+    scratch = path.with_name(path.name + ".tmp")
+    scratch.write_text(json.dumps({"format": fmt, "identity": identity(searcher), **payload},
+                                  ensure_ascii=False), "utf-8")
+    os.replace(scratch, path)
+    drop_older(folder, prefix, searcher)
+    return path
+
+
+def drop_older(folder: Path, prefix: str, searcher) -> None:
+    path = derived_path(folder, prefix, searcher)
+    for old in Path(folder).glob(f"{prefix}*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def derived_path(folder: Path, prefix: str, searcher) -> Path:
+    return Path(folder) / f"{prefix}{searcher.reader().generation()}.json"
 
 
 def _text(value) -> str:
