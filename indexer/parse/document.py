@@ -123,8 +123,8 @@ def _parse_simplified(text: str, source: str = "", content_hash: str = "") -> Do
     session = (meeting.session(head_text, title) or _session(head_text)) if minutes else ""
     # A held sentence whose date is garbled or only 日前 leaves the date unknown, not guessed.
     # The page's own date gives a month and day their year: its disclosure metadata's, else a date
-    # line among the furniture taken out of the text.
-    page_day = (header.page_date or meeting.page_date(normalize(text[:3000]))) if minutes else ""
+    # line among the furniture taken out of the text (see parse/page.py).
+    page_day = header.page_date if minutes else ""
     date = "" if minutes and meeting.undated(norm) else (
         (_minutes_date(norm, preamble, session, m, page_day) if minutes else "")
         or (max(header.date, named) if header.history and named else header.date)

@@ -43,6 +43,7 @@ from ..patterns import (
     marking_of,
     split_number_prefix,
 )
+from . import meeting
 from .header import Header, split_issuers
 
 __all__ = ["PAGE", "Page", "page_date", "read_page", "with_disclosure"]
@@ -80,6 +81,9 @@ _BRACKET_SEQ = re.compile(r"[\[［【〔﹝(（]\s*((?:19|20)\d\d)\s*[\]］】�
 class Page:
     text: str  # the text without furniture, tags and disclosure lines
     metadata: tuple[tuple[str, str], ...] = ()  # breadcrumbs (页面) and disclosure fields, as they stood
+    # The date a furniture line printed (发布时间：2020-08-25 08:13 字体：大 中 小), ISO: the page's date
+    # when its disclosure metadata states none.
+    dated: str = ""
 
     def value(self, label: str) -> str:
         """The first value of a field (by its one label: 文号, 发布机构 …), or ""."""
@@ -115,9 +119,11 @@ def read_page(text: str) -> Page:
     keep = [line is not None for line in lines]
     lines = [line or "" for line in lines]
     metadata: list[tuple[str, str]] = []
+    dated = ""
     for i, line in enumerate(lines):
         if _furniture(line.strip()):
             keep[i] = False
+            dated = dated or meeting.page_date(normalize(line))
             if _is_breadcrumb(line.strip()):
                 metadata.append((PAGE, _clean(line)))
     fields, used = _disclosure(lines, keep)
@@ -130,7 +136,7 @@ def read_page(text: str) -> Page:
                 break
             keep[i] = False
     kept = "\n".join(line for i, line in enumerate(lines) if keep[i])
-    return Page(text=kept, metadata=tuple(metadata + fields))
+    return Page(text=kept, metadata=tuple(metadata + fields), dated=dated)
 
 
 def _untagged(line: str) -> str | None:
@@ -291,7 +297,7 @@ def with_disclosure(header: Header, page: Page) -> Header:
     the issuer (as the page names it), 成文日期 as the date the head states, and the page's date.
     The 发布机构 is the issuer only when nothing else names one (see :mod:`indexer.parse.document`)."""
     if not page.metadata:
-        return header
+        return replace(header, page_date=page.dated) if page.dated else header
     title, number, aliases = header.title, header.number, header.number_aliases
     name = page.value("信息名称")
     if name and (not title or title.endswith("…") or DOC_NUMBER.search(title) or _SENTENCE.search(title)
@@ -304,7 +310,7 @@ def with_disclosure(header: Header, page: Page) -> Header:
         header, title=title, number=number, number_aliases=aliases,
         issuers=split_issuers(issuer) if issuer else header.issuers,
         date=header.date or parse_date(page.value("成文日期")) or _iso(page.value("成文日期")),
-        page_date=page_date(page.metadata),
+        page_date=page_date(page.metadata) or page.dated,
         metadata=tuple(sorted(page.metadata, key=_order)) + header.metadata,
     )
 

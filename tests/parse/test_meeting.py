@@ -188,3 +188,9 @@ def test_units_in_an_attendance_list_are_not_persons():
 def test_a_year_in_the_content_does_not_date_the_meeting():
     doc = parse_text("2月3日，区长陈立主持召开区政府常务会议，研究2026年度区级重点项目安排。\n会议听取了汇报。\n")
     assert doc.date == ""  # the year is printed nowhere a reader could take it from
+
+
+def test_a_date_on_a_furniture_line_still_dates_a_month_day_meeting():
+    doc = parse_text("郭一主持召开县政府第49次常务会议\n字体：大 中 小 发布时间：2020-08-25 08:13:16 稿源：\n"
+                     "8月24日，县长郭一主持召开县政府第49次常务会议。\n会议听取了县教育局的汇报。\n")
+    assert doc.date == "2020-08-24"
