@@ -11,6 +11,7 @@ before parsing).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..normalize import CN_NUMERAL, find_dates
 from ..patterns import CHAIR_ROLES, HELD_SESSION, MEETING_HELD, cn_to_int, held_session
@@ -60,6 +61,7 @@ _ROLE_PREFIX = re.compile(
 _NOT_A_NAME = re.compile(r"会议|政府|部门|单位|负责|有关|相关|领导|成员|人员|班子|代表|常委|主任|主席|(?:局|委|办|院|厅|中心|公司|集团|队)$")
 
 
+@lru_cache(maxsize=8)  # asked for by every reader below, for the same text
 def held_sentence(text: str) -> tuple[int, int] | None:
     """Where the sentence that says the meeting was held stands: the first dated sentence
     with a verb of holding, else the first that says who chaired it, else the first saying it
