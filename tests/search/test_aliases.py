@@ -185,3 +185,20 @@ def test_a_short_name_inside_a_word_is_spelt_out(everyday_index, q, first):
         result = ix.search(indexer.SearchRequest(q=q))
     assert not result.relaxed
     assert titles(result)[0] == first
+
+
+def test_a_unit_named_only_in_the_red_header_is_found(tmp_path):
+    """The issuer stands in the header, no record's body: its characters are searched too."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "contest.txt").write_text(
+        "中共示例市委保密委员会办公室\n示密办函〔2021〕5号\n关于开展保密知识竞赛活动的通知\n各区保密办：\n"
+        "　　为增强保密意识，决定开展知识竞赛活动。\n　　一、参赛对象。各单位干部职工。\n"
+        "中共示例市委保密委员会办公室\n2021年3月31日\n", "utf-8")
+    (folder / "meeting.txt").write_text(notice("关于召开保密工作会议的通知", 24, "市委保密办决定召开全市保密工作会议。"), "utf-8")
+    index = tmp_path / "index"
+    assert indexer.index_paths([folder], index).failed == ()
+    with indexer.SearchIndex(index) as ix:
+        result = ix.search(indexer.SearchRequest(q="市委保密办 知识竞赛"))
+    assert not result.relaxed
+    assert titles(result) == ["关于开展保密知识竞赛活动的通知"]
