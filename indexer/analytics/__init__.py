@@ -17,6 +17,18 @@ from .crossrefs import (
     save_crossrefs,
 )
 from .timeline import Bar, Stack, Timeline, month_codes, narrowed, series
+from .validity import LABELS as VALIDITY_LABELS
+from .validity import SHOWN as VALIDITY_SHOWN
+from .validity import (
+    UNKNOWN,
+    Evidence,
+    Validity,
+    ValidityTable,
+    load_validity,
+    marked,
+    save_validity,
+    with_validity,
+)
 from .workload import (
     DeptTopics,
     TopicCount,
@@ -28,8 +40,9 @@ from .workload import (
 )
 
 __all__ = [
-    "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef", "Meeting", "MeetingItem", "PolicyStep",
-    "Reference", "Stack", "Task", "Timeline", "TopicCount", "Workload", "WorkloadCell", "WorkloadRow",
-    "YearCount", "calendar", "dept_topics", "month_codes", "narrowed", "neighbours", "save_crossrefs",
-    "series", "workload",
+    "UNKNOWN", "VALIDITY_LABELS", "VALIDITY_SHOWN", "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef", "Evidence",
+    "Meeting", "MeetingItem", "PolicyStep", "Reference", "Stack", "Task", "Timeline", "TopicCount", "Validity",
+    "ValidityTable", "Workload", "WorkloadCell", "WorkloadRow", "YearCount", "calendar", "dept_topics",
+    "load_validity", "marked", "month_codes", "narrowed", "neighbours", "save_crossrefs", "save_validity",
+    "series", "with_validity", "workload",
 ]

@@ -15,7 +15,16 @@ this package writes; the web app wraps it as safe, it never re-escapes it).
 """
 from __future__ import annotations
 
-from ..analytics import CrossReferences, DocRef, PolicyStep, Task
+from ..analytics import (
+    CrossReferences,
+    DocRef,
+    Evidence,
+    PolicyStep,
+    Task,
+    Validity,
+    ValidityTable,
+)
+from ..citation import citation
 from ..ingest import WARNINGS, AuditReport, AuditTotals, AuditWarning, FileAudit
 from ..model import CO_LEAD, LEAD, MENTIONED, OcrPage
 from ..parse import MEETING, NUMBER, TITLE, canonical_department
@@ -63,6 +72,7 @@ def hit_dict(hit: Hit) -> dict:
         "part": hit.part,
         "dept": list(hit.departments),
         "topic": list(hit.topics),
+        "validity": hit.validity,
     }
 
 
@@ -92,6 +102,38 @@ def result_dict(result: SearchResult) -> dict:
             for name, values in result.facets.items()
         },
     }
+
+
+KIND_LABELS = {"repealed": "废止", "expired": "失效", "revised": "修订", "term": "有效期", "confirmed": "确认有效"}
+
+
+def evidence_dict(e: Evidence) -> dict:
+    """What a document says of another's force: the label it gives, the sentence, and where."""
+    return {"label": e.label, "kind": e.kind, "kind_label": KIND_LABELS[e.kind], "doc_id": e.doc_id,
+            "doc_title": e.doc_title, "doc_number": e.doc_number, "date": e.date, "sentence": e.sentence,
+            "by": e.by, "citation": citation(e.doc_title, e.doc_number, issuer=e.issuer, date=e.date),
+            "url": document_url(e.doc_id)}
+
+
+def validity_dict(v: Validity) -> dict:
+    """A document's force: ``validity`` (the label), ``validity_basis`` (the evidence that decided
+    it, null for 未见废止), ``validity_evidence`` (everything said of it, oldest first) and
+    ``valid_until`` (a term it gives itself, or "")."""
+    return {"validity": v.label, "validity_basis": evidence_dict(v.decided) if v.decided else None,
+            "validity_evidence": [evidence_dict(e) for e in v.evidence], "valid_until": v.until}
+
+
+def statements_list(table: ValidityTable, doc_id: str, readable=lambda visibility: True) -> list[dict]:
+    """What a document says of the force of documents (``validity_statements``): each statement
+    with the indexed documents it names that ``readable`` allows (its own history names none)."""
+    out = []
+    for st, targets in table.said_by(doc_id):
+        named = [table.documents[t] for t in targets if readable(table.documents[t].visibility)]
+        out.append({"kind": st.kind, "kind_label": KIND_LABELS[st.kind], "target": st.target, "number": st.number,
+                    "sentence": st.sentence, "date": st.date, "by": st.by,
+                    "documents": [{"doc_id": f.doc_id, "doc_title": f.title, "doc_number": f.number, "date": f.date,
+                                   "url": document_url(f.doc_id)} for f in named]})
+    return out
 
 
 def place_dict(place: DocRef) -> dict:
