@@ -33,9 +33,11 @@ from pathlib import Path
 from . import settings
 from .analytics import (
     CrossReferences,
+    Lineage,
     Timeline,
     Validity,
     ValidityTable,
+    lineage,
     load_validity,
     marked,
     month_codes,
@@ -324,6 +326,11 @@ class SearchIndex:
         if facts is None or (access is not None and not access.allows(facts.visibility)):
             raise DocumentNotFound(doc_id)
         return table.validity(doc_id)
+
+    def lineage(self, title: str, deadline: Deadline | None = None, access: Access | None = None) -> Lineage:
+        """A policy's path across its names (草案, adopted text, 印发, revisions, repeal), each link with
+        its reason, over what ``access`` may read (see :mod:`indexer.analytics.lineage`)."""
+        return lineage(title, self.crossrefs(deadline, access), self._current().validity, access)
 
     def validity_table(self) -> ValidityTable:
         """Every document's force and what each document says of others' (callers filter by access)."""

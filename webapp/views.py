@@ -64,8 +64,10 @@ def search_csv():
 
 def _policy_data() -> dict:
     title = params.policy_title(request.args)
-    target, steps = get_index().crossrefs(deadline(), access=current_access()).policy(title)
-    return indexer.policy_dict(indexer.normalize_title(title), target, steps)
+    access = current_access()
+    target, steps = get_index().crossrefs(deadline(), access=access).policy(title)
+    lineage = get_index().lineage(title, deadline(), access=access)
+    return indexer.policy_dict(indexer.normalize_title(title), target, steps, lineage)
 
 
 @bp.get("/policy")

@@ -16,6 +16,7 @@ from .crossrefs import (
     Task,
     save_crossrefs,
 )
+from .lineage import Lineage, Link, lineage, stem
 from .timeline import Bar, Stack, Timeline, month_codes, narrowed, series
 from .validity import LABELS as VALIDITY_LABELS
 from .validity import SHOWN as VALIDITY_SHOWN
@@ -40,9 +41,9 @@ from .workload import (
 )
 
 __all__ = [
-    "UNKNOWN", "VALIDITY_LABELS", "VALIDITY_SHOWN", "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef", "Evidence",
-    "Meeting", "MeetingItem", "PolicyStep", "Reference", "Stack", "Task", "Timeline", "TopicCount", "Validity",
-    "ValidityTable", "Workload", "WorkloadCell", "WorkloadRow", "YearCount", "calendar", "dept_topics",
-    "load_validity", "marked", "month_codes", "narrowed", "neighbours", "save_crossrefs", "save_validity",
-    "series", "with_validity", "workload",
+    "UNKNOWN", "VALIDITY_LABELS", "VALIDITY_SHOWN", "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef",
+    "Evidence", "Lineage", "Link", "Meeting", "MeetingItem", "PolicyStep", "Reference", "Stack", "Task",
+    "Timeline", "TopicCount", "Validity", "ValidityTable", "Workload", "WorkloadCell", "WorkloadRow", "YearCount",
+    "calendar", "dept_topics", "lineage", "load_validity", "marked", "month_codes", "narrowed", "neighbours",
+    "save_crossrefs", "save_validity", "series", "stem", "with_validity", "workload",
 ]

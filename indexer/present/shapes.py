@@ -19,6 +19,7 @@ from ..analytics import (
     CrossReferences,
     DocRef,
     Evidence,
+    Lineage,
     PolicyStep,
     Task,
     Validity,
@@ -158,12 +159,20 @@ def references_dict(refs: CrossReferences, doc_id: str) -> dict:
     return {"cites": cites, "cited_by": cited_by}
 
 
-def policy_dict(title: str, target: DocRef | None, steps: tuple[PolicyStep, ...]) -> dict:
+def policy_dict(title: str, target: DocRef | None, steps: tuple[PolicyStep, ...],
+                lineage: Lineage | None = None) -> dict:
+    """A reviewed title's path: ``steps``, the meeting items of this very title; ``lineage``, the
+    whole policy across its names (草案, adopted text, 印发, revisions, repeal), each link with its
+    ``reason``; ``names``, the names found."""
     return {
         "ok": True,
         "title": title,
         "document": place_dict(target) if target else None,
         "steps": [dict(place_dict(s.place), action=s.action, decision=s.decision) for s in steps],
+        "names": list(lineage.names) if lineage else [],
+        "lineage": [dict(place_dict(link.place), stage=link.stage, reason=link.reason, name=link.title,
+                         event_date=link.date, action=link.action, decision=link.decision, sentence=link.sentence)
+                    for link in (lineage.links if lineage else ())],
     }
 
 
