@@ -25,6 +25,8 @@ from .analytics import (
     DeptTopics,
     DocRef,
     Evidence,
+    Lineage,
+    Link,
     Meeting,
     MeetingItem,
     PolicyStep,
@@ -214,6 +216,7 @@ __all__ = [
     "describe_audit_what", "printable_audit_text",
     "FACET_PARAMS", "document_url", "hit_url", "item_anchor", "passage_url", "place_url", "policy_url", "search_params",
     "search_url", "tasks_url", "with_params",
-    "FACETS", "VALIDITY", "VALIDITY_LABELS", "VALIDITY_SHOWN", "Evidence", "Validity", "ValidityTable", "marked", "statements_list",
+    "FACETS", "VALIDITY", "VALIDITY_LABELS", "VALIDITY_SHOWN", "Evidence", "Lineage", "Link", "Validity",
+    "ValidityTable", "marked", "statements_list",
     "validity_dict",
 ]

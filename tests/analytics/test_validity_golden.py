@@ -66,3 +66,17 @@ def test_the_index_finds_the_rows_and_every_label_names_its_document_and_sentenc
     labels = EV.labels_check(table)
     assert labels["unfounded"] == []
     assert "现行有效" not in labels["counts"]  # nothing in the corpus confirms a document in force
+
+
+def test_the_lineage_of_real_policies(real_search_index):
+    """The Suzhou minutes' item 五 reviewed the 草案 (the adopted 条例 is not in the corpus); the
+    income tax regulation's revisions come from its own 沿革 and its decree."""
+    elevator = real_search_index.lineage("苏州市电梯安全条例")
+    assert [(link.stage, link.reason, link.title, link.place.doc_number, link.place.item_no, link.decision)
+            for link in elevator.links] == [
+        ("审议", "草案及其通过文本", "苏州市电梯安全条例（草案）", "〔2021〕9号", 5, "原则同意")]
+    tax = real_search_index.lineage("中华人民共和国个人所得税法实施条例")
+    assert [(link.date, link.stage) for link in tax.links if link.stage == "修订"] == [
+        ("2005-12-19", "修订"), ("2008-02-18", "修订"), ("2011-07-19", "修订"), ("2018-12-18", "修订"),
+        ("2019-01-01", "修订")]
+    assert all(link.sentence for link in tax.links if link.stage == "修订")
