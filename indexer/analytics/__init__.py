@@ -16,7 +16,20 @@ from .crossrefs import (
     Task,
     save_crossrefs,
 )
+from .lineage import Lineage, Link, lineage, stem
 from .timeline import Bar, Stack, Timeline, month_codes, narrowed, series
+from .validity import LABELS as VALIDITY_LABELS
+from .validity import SHOWN as VALIDITY_SHOWN
+from .validity import (
+    UNKNOWN,
+    Evidence,
+    Validity,
+    ValidityTable,
+    load_validity,
+    marked,
+    save_validity,
+    with_validity,
+)
 from .workload import (
     DeptTopics,
     TopicCount,
@@ -28,8 +41,9 @@ from .workload import (
 )
 
 __all__ = [
-    "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef", "Meeting", "MeetingItem", "PolicyStep",
-    "Reference", "Stack", "Task", "Timeline", "TopicCount", "Workload", "WorkloadCell", "WorkloadRow",
-    "YearCount", "calendar", "dept_topics", "month_codes", "narrowed", "neighbours", "save_crossrefs",
-    "series", "workload",
+    "UNKNOWN", "VALIDITY_LABELS", "VALIDITY_SHOWN", "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef",
+    "Evidence", "Lineage", "Link", "Meeting", "MeetingItem", "PolicyStep", "Reference", "Stack", "Task",
+    "Timeline", "TopicCount", "Validity", "ValidityTable", "Workload", "WorkloadCell", "WorkloadRow", "YearCount",
+    "calendar", "dept_topics", "lineage", "load_validity", "marked", "month_codes", "narrowed", "neighbours",
+    "save_crossrefs", "save_validity", "series", "stem", "with_validity", "workload",
 ]
