@@ -20,6 +20,8 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
+from whoosh import query as wq
+
 from ..deadline import NO_DEADLINE, Deadline, Resumable
 from ..parse import gazetteer
 from ..store import fold
@@ -30,6 +32,10 @@ PREFIX = "vocabulary-"
 FORMAT = 1  # bump when the entries change meaning: files of another format are rebuilt
 
 KIND_ORDER = {"dept": 0, "topic": 1, "title": 2, "term": 3}
+# The field an entry read from the records came from: a caller is offered a title or a word only
+# when a record they may read holds it there (issue 26). That its words occur in some readable
+# text is not enough: a hidden title made of common words would be named.
+SOURCE_FIELDS = {"title": "titles", "term": "body"}
 
 
 @dataclass(frozen=True)
@@ -60,11 +66,15 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 class Vocabulary:
     """Everything worth suggesting, with a weight (how many items use it)."""
 
-    def __init__(self, entries: dict[str, tuple[str, str, int]], present: Callable[[str, Deadline, int | None], bool]):
+    def __init__(self, entries: dict[str, tuple[str, str, int]], present: Callable[[str, Deadline, int | None], bool],
+                 holds: Callable[[str, str, Deadline, int], bool]):
         self._entries = entries  # key → (value, kind, weight)
         # (word, deadline, scope) → bool: does the index (the records of the bitset ``scope``, when
         # not None) contain it as a run of characters?
         self._present = present
+        # (field, term, deadline, scope) → bool: does a record of ``scope`` hold the term in the field?
+        self._holds = holds
+        self._policy_terms = frozenset(gazetteer.policy_terms())
         self._by_length: dict[int, list[tuple[int, str]]] = {}  # key length → (entry order, key), for corrections
         for n, key in enumerate(entries):
             self._by_length.setdefault(len(key), []).append((n, key))
@@ -84,7 +94,10 @@ class Vocabulary:
             q = text_query(word)
             return q is not None and matches(q, deadline, scope)
 
-        return cls(entries, present)
+        def holds(fieldname: str, text: str, deadline: Deadline, scope: int) -> bool:
+            return matches(wq.Term(fieldname, text), deadline, scope)
+
+        return cls(entries, present, holds)
 
     def complete(self, prefix: str, limit: int = 10, deadline: Deadline = NO_DEADLINE,
                  scope: int | None = None) -> tuple[Suggestion, ...]:
@@ -111,7 +124,7 @@ class Vocabulary:
         for *_, value, kind in ranked:
             if len(found) == limit:
                 break
-            if self._present(value, deadline, scope):
+            if self._readable(value, kind, deadline, scope):
                 found.append(Suggestion(value, kind))
         return tuple(found)
 
@@ -141,11 +154,19 @@ class Vocabulary:
             value, kind, weight = self._entries[entry_key]
             distance = edit_distance(key, entry_key, limit)
             if distance <= limit:
-                near.append(((distance, KIND_ORDER[kind], -weight, n), value))  # equal ranks: the first entry
+                near.append(((distance, KIND_ORDER[kind], -weight, n), value, kind))  # equal ranks: the first entry
         near.sort()
         if scope is None:
             return near[0][1] if near else ""
-        return next((value for _, value in near if self._present(value, deadline, scope)), "")
+        return next((value for _, value, kind in near if self._readable(value, kind, deadline, scope)), "")
+
+    def _readable(self, value: str, kind: str, deadline: Deadline, scope: int) -> bool:
+        """Whether a record of ``scope`` is where the entry came from: a title among its titles, a
+        word among its words. A department, topic or policy term is the gazetteer's (public) and
+        needs only to be found in the text of one."""
+        if kind in ("dept", "topic") or (kind == "term" and value in self._policy_terms):
+            return self._present(value, deadline, scope)
+        return self._holds(SOURCE_FIELDS[kind], value, deadline, scope)
 
 
 def _entry_steps(searcher) -> Generator[None, None, dict[str, tuple[str, str, int]]]:
