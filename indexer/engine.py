@@ -328,9 +328,14 @@ class SearchIndex:
     def document(self, doc_id: str, deadline: Deadline | None = None, access: Access | None = None) -> Document:
         """The document; :class:`DocumentNotFound` when there is none or ``access`` may not read it."""
         deadline = self._deadline(deadline)
-        records = sorted(self._current().searcher.documents(doc_id=doc_id), key=lambda r: r["item_no"])
-        if not records or (access is not None and not access.allows(records[0].get("visibility", ""))):
+        state = self._current()
+        # Who may read it is checked before anything is loaded, from the posting list of its id and the
+        # caller's visible records (issue 26): a hidden document and a missing one are the same work.
+        visible = state.visible(access)
+        numbers = [int(n) for n in state.snapshot.matcher.postings.get("doc_id", doc_id)[0] if visible >> int(n) & 1]
+        if not numbers:
             raise DocumentNotFound(doc_id)
+        records = sorted((state.searcher.stored_fields(n) for n in numbers), key=lambda r: r["item_no"])
         records = [r for r in records if r.get("part") != PREAMBLE]
         meta = json.loads(records[0]["doc_meta"])
         items = tuple(item_from_record(r) for r in deadline.each(records))

@@ -312,3 +312,32 @@ def test_counts_are_what_the_caller_may_read(leak_app, doc_ids, who):
     assert sum(v["count"] for v in result["facets"]["meeting"]) == 3 * len(visible)
     health = client.get("/healthz").get_json()
     assert health["documents"] == len(visible)
+
+
+def test_a_hidden_document_answers_exactly_as_a_missing_one(leak_app, doc_ids, monkeypatch):
+    """Issue 26: a hidden document's 404 loaded its records before checking who may read them,
+    measurably slower than a missing one's, and ids are computable (sha1 of issuer and number).
+    Now both answers are the same bytes, and neither reads a stored record."""
+    import whoosh.reading
+
+    client = _signed_in(leak_app, None)
+    hidden = doc_ids[INTERNAL]
+    for pattern in ("/doc/{}", "/api/doc/{}", "/doc/{}.json"):
+        answers = []
+        for doc_id in (hidden, MISSING_ID):
+            response = client.get(pattern.format(doc_id))
+            headers = sorted((k, v) for k, v in response.headers.items() if k != "Date")
+            answers.append((response.status_code, headers, response.get_data(as_text=True).replace(doc_id, "ID")))
+        assert answers[0] == answers[1] and answers[0][0] == 404, pattern
+    # The same work: the label is checked before anything is loaded (a spy on Whoosh's reads, set
+    # before the index is opened: the searcher binds its reader's methods when it is made).
+    reads = []
+    stored_fields = whoosh.reading.SegmentReader.stored_fields
+    monkeypatch.setattr(whoosh.reading.SegmentReader, "stored_fields",
+                        lambda self, n: reads.append(n) or stored_fields(self, n))
+    with indexer.SearchIndex(leak_app.config["INDEX"]) as ix:
+        for doc_id in (hidden, MISSING_ID):
+            with pytest.raises(indexer.DocumentNotFound):
+                ix.document(doc_id, access=indexer.Access.anonymous())
+        assert reads == []
+        assert ix.document(hidden).title and reads  # the spy sees the reads of a document that is read
