@@ -7,9 +7,15 @@ MINUTES_INDEX (index folder, read by the app itself; default: the project's
 index/ folder, wherever gunicorn is started from); every setting is declared in
 indexer/settings.py, and an undeclared MINUTES_* variable stops gunicorn here.
 """
+import os
 import sys
 
 import indexer
+
+# What the workers write — the sign-in state, uploaded files, the index's new segments — is for the
+# service's user and group only, never other users of the machine (issue 26; users.json, secret_key
+# and audit.log are 0600 whatever the umask).
+os.umask(0o027)
 
 try:
     indexer.check_environment()

@@ -32,6 +32,9 @@ setup(
         # Traditional characters read as simplified (indexer/hanzi.py): OpenCC's C++ library in prebuilt
         # wheels, about 40x faster than the pure-Python opencc-python-reimplemented.
         "opencc~=1.4.2",
+        # Password strength (indexer/accounts/users.py): its lists of common passwords, names and words ship
+        # inside the package; nothing is downloaded at run time.
+        "zxcvbn~=4.5",
         "numpy~=2.3",  # posting lists, scores and facet counts as arrays (indexer/postings.py, scoring.py, facets.py)
     ],
     extras_require={

@@ -94,6 +94,7 @@ class _SearcherState:
     aliases: Resumable[AliasTable] = field(init=False)  # short names the documents define
 
     _visible: dict[frozenset[str], int] = field(init=False, default_factory=dict)
+    _scoped: dict[frozenset[str], Snapshot] = field(init=False, default_factory=dict)
     _months: object = field(init=False, default=None)  # each record's month, for timelines (read on first use)
 
     def __post_init__(self):
@@ -117,6 +118,20 @@ class _SearcherState:
             self._visible[access.labels] = bits
         return bits
 
+    def scoped(self, access: Access | None) -> Snapshot:
+        """The snapshot as ``access`` sees it: its scorer counts term statistics over the records
+        ``access`` may read only (issue 26), so no score depends on a hidden record."""
+        if access is None or access.unrestricted:
+            return self.snapshot
+        snapshot = self._scoped.get(access.labels)
+        if snapshot is None:
+            scorer = self.snapshot.scorer.within(as_mask(self.visible(access), self.snapshot.size))
+            snapshot = replace(self.snapshot, scorer=scorer)
+            if len(self._scoped) >= VISIBLE_CACHE_SIZE:
+                self._scoped.clear()
+            self._scoped[access.labels] = snapshot
+        return snapshot
+
     def expansions(self, access: Access | None, deadline: Deadline) -> Callable[[str], tuple[Expansion, ...]]:
         """The names the documents ``access`` may read define for a word (see :mod:`indexer.search.aliases`)."""
         table = self.aliases.result(deadline)
@@ -124,7 +139,7 @@ class _SearcherState:
 
     def evaluation(self, request: SearchRequest, deadline: Deadline, access: Access | None) -> Evaluation:
         """``request`` parsed for ``access``, not yet matched."""
-        return Evaluation.of(self.snapshot, request, self.visible(access), self.expansions(access, deadline))
+        return Evaluation.of(self.scoped(access), request, self.visible(access), self.expansions(access, deadline))
 
     def matches(self, q, deadline: Deadline, scope: int | None = None) -> bool:
         """Whether ``q`` matches any record (of ``scope``, a bitset, when given)."""
@@ -229,7 +244,7 @@ class SearchIndex:
     def _evaluate(self, request: SearchRequest, deadline: Deadline, access: Access | None
                   ) -> tuple[_SearcherState, Evaluation]:
         state = self._current()
-        return state, evaluate(state.snapshot, request, deadline, state.visible(access),
+        return state, evaluate(state.scoped(access), request, deadline, state.visible(access),
                                state.expansions(access, deadline))
 
     def page(self, request: SearchRequest, deadline: Deadline | None = None, access: Access | None = None, *,
@@ -265,9 +280,10 @@ class SearchIndex:
         did_you_mean = ""
         if ev.parsed.words and (ev.relaxed or not ev.matched):
             vocabulary = state.vocabulary.result(deadline)
-            did_you_mean = vocabulary.correct(ev.request.q, ev.parsed.words, deadline,
-                                              None if access is None or access.unrestricted else ev.scope,
-                                              bits=lambda q: ev.bits(q, deadline))
+            restricted = access is not None and not access.unrestricted
+            did_you_mean = vocabulary.correct(ev.request.q, ev.parsed.words, deadline, ev.scope if restricted else None,
+                                              bits=lambda q: ev.bits(q, deadline),
+                                              labels=access.labels if restricted else None)
         return SearchResult(
             request=ev.request,
             total=ev.total,
@@ -309,7 +325,7 @@ class SearchIndex:
                 access: Access | None = None) -> tuple[Passage, ...]:
         """Past passages closest to a paragraph being drafted."""
         state = self._current()
-        return similar_passages(state.snapshot.scorer, as_mask(state.visible(access), state.snapshot.size), draft,
+        return similar_passages(state.scoped(access).scorer, as_mask(state.visible(access), state.snapshot.size), draft,
                                 limit, self._deadline(deadline))
 
     def crossrefs(self, deadline: Deadline | None = None, access: Access | None = None) -> CrossReferences:
@@ -343,7 +359,8 @@ class SearchIndex:
         deadline = self._deadline(deadline)
         state = self._current()
         scope = None if access is None or access.unrestricted else state.visible(access)
-        return state.vocabulary.result(deadline).complete(prefix, limit, deadline, scope)
+        return state.vocabulary.result(deadline).complete(prefix, limit, deadline, scope,
+                                                          None if scope is None else access.labels)
 
     def warm(self, deadline: Deadline | None = None, background: bool = False) -> None:
         """Open the searcher and build what it keeps for later (the vocabulary, the
@@ -363,9 +380,14 @@ class SearchIndex:
     def document(self, doc_id: str, deadline: Deadline | None = None, access: Access | None = None) -> Document:
         """The document; :class:`DocumentNotFound` when there is none or ``access`` may not read it."""
         deadline = self._deadline(deadline)
-        records = sorted(self._current().searcher.documents(doc_id=doc_id), key=lambda r: r["item_no"])
-        if not records or (access is not None and not access.allows(records[0].get("visibility", ""))):
+        state = self._current()
+        # Who may read it is checked before anything is loaded, from the posting list of its id and the
+        # caller's visible records (issue 26): a hidden document and a missing one are the same work.
+        visible = state.visible(access)
+        numbers = [int(n) for n in state.snapshot.matcher.postings.get("doc_id", doc_id)[0] if visible >> int(n) & 1]
+        if not numbers:
             raise DocumentNotFound(doc_id)
+        records = sorted((state.searcher.stored_fields(n) for n in numbers), key=lambda r: r["item_no"])
         records = [r for r in records if r.get("part") != PREAMBLE]
         meta = json.loads(records[0]["doc_meta"])
         items = tuple(item_from_record(r) for r in deadline.each(records))

@@ -121,8 +121,8 @@ SETTINGS: tuple[Setting, ...] = (
     _web("UPLOAD_MAX_FILES", 50, "files per upload"),
     _web("UPLOAD_COMMIT_TIMEOUT", 15.0, "seconds a commit waits for another commit or the index's "
          "writer, then 503 (within gunicorn's worker timeout)"),
-    _web("MAX_CONTENT_LENGTH", 110 * MIB, "bytes of a whole request, an upload's files together; "
-         "beyond it 413 (Flask's)", shown="110 MiB"),
+    _web("MAX_CONTENT_LENGTH", 110 * MIB, "bytes of an upload's request, its files together; beyond it "
+         "413 (Flask's). Every other route has its own small limit (webapp/limits.py)", shown="110 MiB"),
     # --- gunicorn.conf.py --------------------------------------------------------------------
     Setting("BIND", "127.0.0.1:8000", "gunicorn's address", GUNICORN, kind="text"),
     Setting("WORKERS", 2, "gunicorn's workers", GUNICORN, kind="int"),

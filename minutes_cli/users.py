@@ -83,7 +83,8 @@ def users_cmd():
               help="Read the password from the first line of standard input instead of prompting twice.")
 @_file_options
 def add_cmd(name, role, groups, password_stdin, index_dir, users, log):
-    """Add a user; the password is asked twice (at least 8 characters).
+    """Add a user; the password is asked twice (at least 8 characters, not all digits,
+    not the name, not a common or easily guessed one).
 
     \b
     Example:

@@ -14,7 +14,17 @@ from flask import Config, Flask
 
 import indexer
 
-from . import admin, auth, errors, headers, index_holder, overviews, uploads, views
+from . import (
+    admin,
+    auth,
+    errors,
+    headers,
+    index_holder,
+    limits,
+    overviews,
+    uploads,
+    views,
+)
 
 
 def _config_file(app: Flask) -> Config:
@@ -39,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
+    limits.init_app(app)  # first: each route's body limit is set before anything reads the body
     index_holder.init_app(app)
     errors.init_app(app)
     headers.init_app(app)

@@ -125,12 +125,28 @@ def _peer() -> str:
     return request.environ.get("werkzeug.proxy_fix.orig", {}).get("REMOTE_ADDR") or request.remote_addr or ""
 
 
-def _from_trusted_proxy() -> bool:
+class _ProxyFixFrom:
+    """werkzeug's ProxyFix for the requests whose socket peer is one of ``proxies`` (every request
+    when there is none): a client that reaches the app directly cannot choose its own address."""
+
+    def __init__(self, wsgi_app, hops: int, proxies):
+        self.plain, self.fixed = wsgi_app, ProxyFix(wsgi_app, x_for=hops, x_proto=hops)
+        self.proxies = proxies
+
+    def __call__(self, environ, start_response):
+        trusted = not self.proxies or _in(environ.get("REMOTE_ADDR", ""), self.proxies)
+        return (self.fixed if trusted else self.plain)(environ, start_response)
+
+
+def _in(address: str, networks) -> bool:
     try:
-        address = ipaddress.ip_address(_peer())
+        return any(ipaddress.ip_address(address) in network for network in networks)
     except ValueError:
         return False
-    return any(address in network for network in auth_state().proxies)
+
+
+def _from_trusted_proxy() -> bool:
+    return _in(_peer(), auth_state().proxies)
 
 
 def _find_user() -> indexer.User | None:
@@ -359,10 +375,13 @@ def init_app(app: Flask) -> None:
     )
     app.session_interface = SessionInterface()
     if int(app.config["PROXY_FIX"]):
-        # The client's address (limits, log) and scheme (Secure cookies) from the proxy's headers;
-        # the trusted header is still checked against the socket peer (_peer).
-        hops = int(app.config["PROXY_FIX"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        # The client's address (limits, log) and scheme (Secure cookies) from the proxy's headers,
+        # believed only from TRUSTED_PROXIES when it is set (issue 26); the trusted header is still
+        # checked against the socket peer (_peer).
+        app.wsgi_app = _ProxyFixFrom(app.wsgi_app, int(app.config["PROXY_FIX"]), app.extensions["minutes_auth"].proxies)
+        if not app.extensions["minutes_auth"].proxies:
+            app.logger.warning("PROXY_FIX without TRUSTED_PROXIES: any client that reaches the app directly "
+                               "chooses its own address; listen only behind the proxy")
 
     @app.before_request
     def key_for_posts():
@@ -389,9 +408,14 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def private_to_the_caller(response):
-        # What a signed-in caller sees depends on who they are: no browser or proxy may keep it.
-        if request.endpoint != "static" and _signed_in():
-            response.headers["Cache-Control"] = "private, no-store"
+        # What a signed-in caller sees depends on who they are: no browser or proxy may keep it; and
+        # an anonymous page may be kept, but never given to a caller with another cookie (issue 26).
+        if request.endpoint != "static":
+            response.vary.add("Cookie")
+            if app.config["TRUSTED_HEADER"]:
+                response.vary.add(app.config["TRUSTED_HEADER"])
+            if _signed_in():
+                response.headers["Cache-Control"] = "private, no-store"
         return response
 
     app.register_blueprint(bp)

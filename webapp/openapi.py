@@ -103,7 +103,8 @@ SPEC = {
             "post": {"summary": "The same, with the paragraph in a JSON body",
                      "requestBody": {"required": True, "content": {"application/json": {"schema": {
                          "type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}}}},
-                     "responses": {"200": _ok("DraftResult", "closest passages"), **ERRORS}},
+                     "responses": {"200": _ok("DraftResult", "closest passages"),
+                                   "413": _ok("Error", "the body is over 39 KiB (the draft route's limit)"), **ERRORS}},
         },
         "/api/policy": {"get": {
             "summary": "A reviewed document's path through meetings (审议 → 原则同意 …), oldest first, and the "

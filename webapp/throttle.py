@@ -13,6 +13,7 @@ This module imports no Flask.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from contextlib import closing
@@ -57,6 +58,8 @@ class SignInLimits:
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Made private (issue 26): SQLite gives its journal files the database file's mode.
+        os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600))
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.executescript(SCHEMA)

@@ -30,6 +30,8 @@ ROLE_LABELS = {READER: "读者", EDITOR: "编辑", ADMIN: "管理员"}
 FILE_NAME = "users.json"
 FORMAT = 1
 MIN_PASSWORD = 8
+MIN_STRENGTH = 2  # zxcvbn's score, 0-4: 2 is "somewhat guessable", over 10^6 guesses
+MAX_RATED = 100  # characters zxcvbn rates (its time grows fast with the length; 100 is ample)
 # Letters (Chinese too), digits and . _ @ -: a name fits a log line and a proxy's header.
 NAME = re.compile(r"[\w.@-]{1,64}")  # no control character: \w holds none
 GROUP = re.compile(r"[^\s,\x00-\x1f\x7f-\x9f]{1,64}")  # no space, comma or control character
@@ -88,10 +90,30 @@ def check_groups(groups) -> tuple[str, ...]:
     return groups
 
 
-def check_password(password: str) -> str:
+def check_password(password: str, name: str = "") -> str:
+    """A new password, refused (issue 26) when it is short, all digits, the user's name, or easily
+    guessed: zxcvbn (its lists of common passwords, names and words ship in the package) must
+    rate it at least ``MIN_STRENGTH`` of 4, with the name among the words it tries."""
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password is too short: at least {MIN_PASSWORD} characters")
-    return password
+        raise AccountError(f"the password is too short: at least {MIN_PASSWORD} characters "
+                           f"(密码太短：至少 {MIN_PASSWORD} 个字符)")
+    if password.isdigit():
+        raise AccountError("the password is all digits (密码不能全是数字)")
+    if name and password.casefold() == name.casefold():
+        raise AccountError("the password is the user's name (密码不能与用户名相同)")
+    import zxcvbn  # its lists take 0.3 s to load: only when a password is set
+
+    rated = zxcvbn.zxcvbn(password[:MAX_RATED], user_inputs=[name] if name else [])
+    if rated["score"] >= MIN_STRENGTH:
+        return password
+    if any(m.get("dictionary_name") == "user_inputs" for m in rated["sequence"]):
+        raise AccountError("the password is the user's name with a few characters added "
+                           "(密码不能只是用户名加几个字符)")
+    if "common" in (rated["feedback"]["warning"] or ""):
+        raise AccountError("the password is a common one (这是常见密码，很容易被猜中；请换一个更长、不常见的密码，"
+                           "例如几个不相关的词连在一起)")
+    raise AccountError("the password is easy to guess (密码太容易被猜中：请换一个更长、不常见的密码，"
+                       "例如几个不相关的词连在一起，避免键盘顺序、重复字符、日期和常见词)")
 
 
 class UsersFile:
@@ -176,7 +198,7 @@ class UsersFile:
 
     def add(self, name: str, role: str, groups, password: str) -> User:
         user = User(check_name(name), check_role(role), check_groups(groups),
-                    hash_password(check_password(password)))
+                    hash_password(check_password(password, name)))
         with self._changing() as users:
             if name in users:
                 raise AccountError(f"user {name!r} already exists in {self.path}")
@@ -189,7 +211,7 @@ class UsersFile:
                 raise AccountError(f"no user {name!r} in {self.path}")
 
     def passwd(self, name: str, password: str) -> User:
-        password_hash = hash_password(check_password(password))
+        password_hash = hash_password(check_password(password, name))
         with self._changing() as users:
             if name not in users:
                 raise AccountError(f"no user {name!r} in {self.path}")

@@ -83,7 +83,7 @@ def by_relevance(snapshot: Snapshot, parsed: ParsedQuery, query, matched: int, d
     # Records of a long query may miss a concept: scored by the concepts they hold (for a record
     # holding all of them, the same sum as the query's own conjunction).
     scored_by = wq.Or(list(parsed.concepts)) if coverage and not relaxed else query
-    scoring = scoring_query(scored_by, snapshot.searcher.doc_frequency)
+    scoring = scoring_query(scored_by, snapshot.scorer.frequency)  # counted in the caller's scope
     pinned = bits(parsed.pinned) & matched if parsed.pinned is not None else 0
     rest = matched & ~pinned
     preferred = bits(parsed.preferred) & rest if parsed.preferred is not None else 0

@@ -11,6 +11,11 @@ compares the two on every query class. Query types this module does not know
 (wildcards, ranges) are scored by Whoosh's own matcher; they are small.
 The request's :class:`~indexer.deadline.Deadline` is checked at every node of the
 query (a term's posting list at a time) and every posting Whoosh's matcher gives.
+
+A scorer :meth:`~Scorer.within` a caller's scope (issue 26) counts its term statistics — the
+records, a term's document frequency, a field's average length — over the records of that scope
+only: scores then never depend on what the caller may not read, so comparing them cannot tell
+whether hidden records hold a word. The whole index's scorer is Whoosh's, exactly.
 """
 from __future__ import annotations
 
@@ -27,11 +32,33 @@ B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F's defaults, which our searchers use
 
 
 class Scorer:
-    def __init__(self, postings: Postings):
+    def __init__(self, postings: Postings, scope: np.ndarray | None = None):
         self.postings = postings
         self.searcher = postings.searcher
         self._schema = self.searcher.schema
-        self._doc_count = self.searcher.doc_count_all()
+        self._scope = scope  # booleans by record: the records the statistics count (None: all, as Whoosh)
+        self._doc_count = self.searcher.doc_count_all() if scope is None else max(int(np.count_nonzero(scope)), 1)
+        self._avg_lengths: dict[str, float] = {}
+
+    def within(self, scope: np.ndarray) -> Scorer:
+        """This index's scorer with term statistics counted over the records flagged in ``scope``."""
+        return Scorer(self.postings, scope)
+
+    def frequency(self, fieldname: str, text: str, ids: np.ndarray | None = None) -> int:
+        """The records (of the scope) holding the term; ``ids``: its posting list, when read already."""
+        if self._scope is None:
+            return self.searcher.doc_frequency(fieldname, text)
+        if ids is None:
+            ids = self.postings.get(fieldname, text)[0]
+        return int(np.count_nonzero(self._scope[ids]))
+
+    def _avg_length(self, fieldname: str) -> float:
+        if self._scope is None:
+            return self.searcher.avg_field_length(fieldname) or 1
+        if fieldname not in self._avg_lengths:
+            lengths = self.postings.lengths(fieldname)[self._scope]
+            self._avg_lengths[fieldname] = float(lengths.mean()) if len(lengths) and lengths.any() else 1.0
+        return self._avg_lengths[fieldname]
 
     def top(self, q: wq.Query, among: np.ndarray, limit: int,
             deadline: Deadline = NO_DEADLINE) -> list[tuple[int, float]]:
@@ -92,9 +119,9 @@ class Scorer:
         if not len(ids):
             return None
         if self._schema[fieldname].scorable:
-            df = self.searcher.doc_frequency(fieldname, text)
+            df = self.frequency(fieldname, text, ids)
             idf = log(self._doc_count / (df + 1)) + 1
-            avgfl = self.searcher.avg_field_length(fieldname) or 1
+            avgfl = self._avg_length(fieldname)
             fl = self.postings.lengths(fieldname)[ids]
             values = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
         else:

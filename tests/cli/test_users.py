@@ -28,14 +28,14 @@ def test_add_list_passwd_remove(users_cli):
     result = users_cli("add", "zhang", "--role", "editor", "--group", "财政组", "--group", "审计组",
                        "--password-stdin", input="s3cret-pass\n")
     assert (result.exit_code, result.stdout) == (0, "added zhang (editor, groups: 财政组, 审计组)\n")
-    result = users_cli("add", "li", "--role", "reader", input="another-pw\nanother-pw\n")  # asked twice
+    result = users_cli("add", "li", "--role", "reader", input="another-pw-2026\nanother-pw-2026\n")  # asked twice
     assert result.exit_code == 0, result.output
     assert users_cli("list").stdout == "li\treader\t\nzhang\teditor\t财政组,审计组\n"
     assert json.loads(users_cli("list", "--json").stdout) == {"ok": True, "users": [
         {"name": "li", "role": "reader", "role_label": "读者", "groups": []},
         {"name": "zhang", "role": "editor", "role_label": "编辑", "groups": ["财政组", "审计组"]}]}
     users = indexer.UsersFile(users_cli.path)
-    assert users.verify("zhang", "s3cret-pass").name == "zhang" and users.verify("li", "another-pw").name == "li"
+    assert users.verify("zhang", "s3cret-pass").name == "zhang" and users.verify("li", "another-pw-2026").name == "li"
     assert users.verify("zhang", "wrong-pass") is None and users.verify("nobody", "s3cret-pass") is None
 
     assert users_cli("passwd", "zhang", "--password-stdin", input="new-password\n").stdout == \
@@ -58,7 +58,21 @@ def test_the_file_holds_scrypt_hashes_only_and_is_private(users_cli):
 
 @pytest.mark.parametrize("args,input,message", [
     (["add", "zhang", "--role", "reader", "--password-stdin"], "short\n",
-     "Error: the password is too short: at least 8 characters\n"),
+     "Error: the password is too short: at least 8 characters (密码太短：至少 8 个字符)\n"),
+    # Issue 26: only the length was checked, and 12345678 was accepted.
+    (["add", "zhang", "--role", "reader", "--password-stdin"], "12345678\n",
+     "Error: the password is all digits (密码不能全是数字)\n"),
+    (["add", "zhangwei", "--role", "reader", "--password-stdin"], "ZhangWei\n",
+     "Error: the password is the user's name (密码不能与用户名相同)\n"),
+    (["add", "zhangwei", "--role", "reader", "--password-stdin"], "zhangwei2024\n",
+     "Error: the password is the user's name with a few characters added (密码不能只是用户名加几个字符)\n"),
+    (["add", "zhang", "--role", "reader", "--password-stdin"], "password1\n",
+     "Error: the password is a common one (这是常见密码，很容易被猜中；请换一个更长、不常见的密码，例如几个不相关的词连在一起)\n"),
+    (["add", "zhang", "--role", "reader", "--password-stdin"], "qwertyuiop\n",
+     "Error: the password is a common one (这是常见密码，很容易被猜中；请换一个更长、不常见的密码，例如几个不相关的词连在一起)\n"),
+    (["add", "zhang", "--role", "reader", "--password-stdin"], "aaaabbbb\n",
+     "Error: the password is easy to guess (密码太容易被猜中：请换一个更长、不常见的密码，例如几个不相关的词连在一起，"
+     "避免键盘顺序、重复字符、日期和常见词)\n"),
     (["add", "zh ang", "--role", "reader", "--password-stdin"], "long enough\n",
      "Error: invalid user name 'zh ang': 1-64 letters, digits, '.', '_', '@' or '-'\n"),
     (["add", "zhang", "--role", "reader", "--group", "internal", "--password-stdin"], "long enough\n",
@@ -132,3 +146,13 @@ def test_a_group_with_control_characters_is_refused(users_cli, group):
     assert result.exit_code == 1
     assert "invalid group" in result.output
     assert not users_cli.path.exists()
+
+
+def test_a_new_password_is_checked_like_a_first_one(users_cli):
+    """Issue 26: ``minutes users passwd`` refuses what ``add`` refuses, and keeps the old password."""
+    users_cli("add", "zhang", "--role", "reader", "--password-stdin", input="long enough\n")
+    for weak, reason in [("12345678", "密码不能全是数字"), ("zhang123", "密码不能只是用户名加几个字符"),
+                         ("iloveyou", "这是常见密码")]:
+        result = users_cli("passwd", "zhang", "--password-stdin", input=weak + "\n")
+        assert result.exit_code == 1 and reason in result.stderr, result.output
+    assert indexer.UsersFile(users_cli.path).verify("zhang", "long enough").name == "zhang"

@@ -168,11 +168,12 @@ def test_the_vocabulary_is_written_at_commit_and_loaded_as_built(grown):
     files = list(live_dir(index_dir).glob(f"{VOCABULARY_PREFIX}*.json"))
     assert len(files) == 1  # older states' files are dropped
     with open_whoosh_index(index_dir).searcher() as searcher:
-        built = _run(_entry_steps(searcher))
+        labels, built = _run(_entry_steps(searcher))
         steps = Vocabulary.steps(searcher, lambda q, deadline: True, live_dir(index_dir))
         loaded = _run(steps, count=True)
     assert loaded[1] == 0  # no build step: read from the file
     assert list(loaded[0]._entries.items()) == list(built.items())  # same entries, same order
+    assert loaded[0]._labels == labels
     data = json.loads(files[0].read_text("utf-8"))
     assert len(data["entries"]) == len(built) > 100
 
@@ -182,7 +183,7 @@ def test_a_vocabulary_file_of_another_state_is_not_used(grown_index):
     path = next(live_dir(index_dir).glob(f"{VOCABULARY_PREFIX}*.json"))
     data = json.loads(path.read_text("utf-8"))
     data["identity"] = ["another state"]
-    data["entries"] = [["假词条", "假词条", "term", 99]]
+    data["entries"] = [["假词条", "假词条", "term", 99, [99] * len(data["labels"])]]
     path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     with indexer.SearchIndex(index_dir) as ix:
         values = [s.value for s in ix.suggest("假词")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import stat
 import time
 from pathlib import Path
 
@@ -359,3 +360,24 @@ def test_the_session_key_is_made_once_when_first_needed(tmp_path):
     other.set_cookie("minutes_session", cookie.value)
     assert '<span class="user-name" title="读者">reader1</span>' in other.get("/help").get_data(as_text=True)
     assert first.secret_key == second.secret_key == (index / "secret_key").read_text()
+
+
+def test_forwarded_addresses_only_from_the_trusted_proxies(make_app):
+    """Issue 26: with PROXY_FIX, a client that reached the app directly chose its own address
+    (X-Forwarded-For) for the log and the limits. With TRUSTED_PROXIES set, only a request from
+    one of them is believed."""
+    app = make_app(TRUSTED_PROXIES=["10.8.0.0/16"], PROXY_FIX=1)
+    client = app.test_client()
+    forged = {"X-Forwarded-For": "203.0.113.7"}
+    sign_in(client, "reader1", "wrong password", headers=forged, environ_base={"REMOTE_ADDR": "192.168.1.20"})
+    sign_in(client, "reader1", "wrong password", headers=forged, environ_base={"REMOTE_ADDR": "10.8.3.4"})
+    entries = list(app.extensions["minutes_auth"].log.entries())
+    assert [(e.address, e.event) for e in entries] == [("192.168.1.20", "sign_in_failed"),
+                                                       ("203.0.113.7", "sign_in_failed")]
+
+
+def test_the_sign_in_state_is_private(make_app, tmp_path):
+    """Issue 26: signin.sqlite (names typed and addresses) was made 0644."""
+    client = make_app().test_client()
+    sign_in(client, "reader1", "wrong password")
+    assert stat.S_IMODE((tmp_path / "signin.sqlite").stat().st_mode) == 0o600

@@ -34,6 +34,9 @@ SECRETS = {
     FINANCE: ("芭蕾舞", "示例市芭蕾舞剧院建设方案", "市文广旅局"),
     SPORTS: ("冰壶馆", "示例市冰壶馆运营方案", "市体育局"),
 }
+# A hidden title made only of words one public document uses (issue 26): a suggestion or a
+# correction accepted because its words occur somewhere in visible text would name it.
+MIXED = {INTERNAL: "公交线网工作进展报告"}
 NUMBERS = {PUBLIC_A: 1, PUBLIC_B: 2, INTERNAL: 3, FINANCE: 4, SPORTS: 5}
 SESSIONS = {key: 200 + n for key, n in NUMBERS.items()}
 
@@ -41,6 +44,7 @@ SESSIONS = {key: 200 + n for key, n in NUMBERS.items()}
 def minutes_text(key: str, cites: tuple[str, ...] = ()) -> str:
     word, title, dept = SECRETS[key]
     n, session = NUMBERS[key], SESSIONS[key]
+    mixed = f"和《{MIXED[key]}》" if key in MIXED else ""
     cited = "".join(f"会议要求认真落实市政府常务会议纪要〔2023〕{NUMBERS[c]}号的部署。" for c in cites)
     return f"""示例市人民政府常务会议纪要
 
@@ -52,7 +56,7 @@ def minutes_text(key: str, cites: tuple[str, ...] = ()) -> str:
 
 　　一、审议《{title}》
 
-　　会议原则同意《{title}》。由{dept}牵头，会同市财政局，根据会议意见修改完善后印发实施。{word}工作要统筹推进。{cited}
+　　会议原则同意《{title}》{mixed}。由{dept}牵头，会同市财政局，根据会议意见修改完善后印发实施。{word}工作要统筹推进。{cited}
 
 　　二、研究{word}工作
 
@@ -107,7 +111,7 @@ def leaked(text: str, hidden: set[str], doc_ids: dict[str, str]) -> list[str]:
     found = []
     for key in hidden:
         word, title, dept = SECRETS[key]
-        for marker in (word, title, doc_ids[key], f"第{SESSIONS[key]}次"):
+        for marker in (word, title, doc_ids[key], f"第{SESSIONS[key]}次", *filter(None, [MIXED.get(key)])):
             if marker in text:
                 found.append(f"{key}: {marker}")
     return found
@@ -144,6 +148,10 @@ def test_the_engine_shows_each_caller_only_what_it_may_read(leak_index, doc_ids,
                     ix.document(doc_ids[key], access=access)
             typo = word[:-1] + ("挑" if word[-1] != "挑" else "桃")
             answers.append(ix.search(indexer.SearchRequest(q=typo), access=access).did_you_mean)
+        for title in MIXED.values():  # made of visible words: only its own records may offer it
+            answers.append(repr(ix.suggest(title[:5], 20, access=access)))
+            answers.append(repr(ix.suggest(title[3:7], 20, access=access)))
+            answers.append(ix.search(indexer.SearchRequest(q=title[:-1] + "发"), access=access).did_you_mean)
         answers.append(repr(indexer.audit_index(ix, access=access)))
         answers.append(repr(ix.search(indexer.SearchRequest(q="工作"), access=access).facets))
     assert [(n, found) for n, a in enumerate(answers) if (found := leaked(a, hidden, doc_ids))] == []
@@ -220,7 +228,7 @@ def _requests(rule: str, doc_ids: dict[str, str]) -> list[tuple[str, str, dict |
     words = [w for w, _, _ in SECRETS.values()]
     titles = [t for _, t, _ in SECRETS.values()]
     depts = [d for _, _, d in SECRETS.values()]
-    typos = [w[:-1] + "挑" for w in words]
+    typos = [w[:-1] + "挑" for w in words] + [t[:-1] + "发" for t in MIXED.values()]
     searches = [f"q={w}" for w in words + typos] + ["q=", "q=工作&size=100", "q=工作&sort=newest&size=100"]
     searches += [f"dept={d}" for d in depts] + [f"q=〔2023〕{n}号&list=1" for n in NUMBERS.values()]
     searches += [f"q=第{s}次常务会议&list=1" for s in SESSIONS.values()]
@@ -237,7 +245,8 @@ def _requests(rule: str, doc_ids: dict[str, str]) -> list[tuple[str, str, dict |
         "/tasks.csv": get("/tasks.csv", [f"dept={d}" for d in depts]),
         "/audit": get("/audit"), "/api/audit": get("/api/audit"),
         "/openapi.json": get("/openapi.json"), "/help": get("/help"), "/api/help": get("/api/help"),
-        "/api/suggest": get("/api/suggest", [f"q={w[:2]}" for w in words + titles]),
+        "/api/suggest": get("/api/suggest", [f"q={w[:2]}" for w in words + titles]
+                                                  + [f"q={t[:5]}" for t in MIXED.values()]),
         "/draft": get("/draft", [f"text={draft}"]) + [("POST", "/draft", {"text": draft})],
         "/api/draft": get("/api/draft", [f"text={draft}"]) + [("POST", "/api/draft", {"text": draft})],
         "/healthz": get("/healthz"),
@@ -303,3 +312,32 @@ def test_counts_are_what_the_caller_may_read(leak_app, doc_ids, who):
     assert sum(v["count"] for v in result["facets"]["meeting"]) == 3 * len(visible)
     health = client.get("/healthz").get_json()
     assert health["documents"] == len(visible)
+
+
+def test_a_hidden_document_answers_exactly_as_a_missing_one(leak_app, doc_ids, monkeypatch):
+    """Issue 26: a hidden document's 404 loaded its records before checking who may read them,
+    measurably slower than a missing one's, and ids are computable (sha1 of issuer and number).
+    Now both answers are the same bytes, and neither reads a stored record."""
+    import whoosh.reading
+
+    client = _signed_in(leak_app, None)
+    hidden = doc_ids[INTERNAL]
+    for pattern in ("/doc/{}", "/api/doc/{}", "/doc/{}.json"):
+        answers = []
+        for doc_id in (hidden, MISSING_ID):
+            response = client.get(pattern.format(doc_id))
+            headers = sorted((k, v) for k, v in response.headers.items() if k != "Date")
+            answers.append((response.status_code, headers, response.get_data(as_text=True).replace(doc_id, "ID")))
+        assert answers[0] == answers[1] and answers[0][0] == 404, pattern
+    # The same work: the label is checked before anything is loaded (a spy on Whoosh's reads, set
+    # before the index is opened: the searcher binds its reader's methods when it is made).
+    reads = []
+    stored_fields = whoosh.reading.SegmentReader.stored_fields
+    monkeypatch.setattr(whoosh.reading.SegmentReader, "stored_fields",
+                        lambda self, n: reads.append(n) or stored_fields(self, n))
+    with indexer.SearchIndex(leak_app.config["INDEX"]) as ix:
+        for doc_id in (hidden, MISSING_ID):
+            with pytest.raises(indexer.DocumentNotFound):
+                ix.document(doc_id, access=indexer.Access.anonymous())
+        assert reads == []
+        assert ix.document(hidden).title and reads  # the spy sees the reads of a document that is read

@@ -83,3 +83,19 @@ def test_responses_to_signed_in_callers_are_not_stored_by_caches(make_app, doc_i
     stranger = {"headers": {"X-Remote-User": "fin"}}  # signed in by a trusted proxy: the same
     proxied = make_app(TRUSTED_HEADER="X-Remote-User", TRUSTED_PROXIES="127.0.0.1").test_client()
     assert proxied.get("/search?q=电梯", **stranger).headers.get("Cache-Control") == "private, no-store"
+
+
+def test_pages_that_differ_by_sign_in_vary_by_cookie(make_app):
+    """Issue 26: an anonymous page may be cached, but a shared cache must never give it to a caller
+    with a session cookie (nor a signed-in page to anyone): every page says ``Vary: Cookie``, and
+    the trusted proxy's header too when there is one. Static files do not vary."""
+    client = make_app().test_client()
+    assert "Cookie" in client.get("/search?q=电梯").vary
+    assert "Cookie" in client.get("/api/search?q=电梯").vary
+    static = client.get("/static/style.css")
+    static.close()
+    assert "Cookie" not in static.vary
+    sign_in(client, "fin")
+    assert "Cookie" in client.get("/search?q=电梯").vary
+    proxied = make_app(TRUSTED_HEADER="X-Remote-User", TRUSTED_PROXIES="127.0.0.1").test_client()
+    assert {"Cookie", "X-Remote-User"} <= set(proxied.get("/search?q=电梯").vary)
