@@ -19,12 +19,10 @@ import io
 import posixpath
 import zipfile
 from dataclasses import dataclass
-from xml.etree import ElementTree
 
 from ..errors import ParseError
+from .archive import member_xml
 from .text import join_wrapped
-
-MAX_PART_BYTES = 40 * 1024 * 1024  # one XML part expanded: more is a zip bomb, not a document
 
 
 @dataclass(frozen=True)
@@ -61,16 +59,11 @@ def _children(element, name: str):
 
 
 def _xml(archive: zipfile.ZipFile, name: str, path: str):
+    """A part, read within the limits of :mod:`indexer.read.archive`."""
     try:
-        info = archive.getinfo(name)
+        return member_xml(archive, name, path, ".ofd")
     except KeyError:
         raise ParseError(path, f"not a valid .ofd file (no {name})") from None
-    if info.file_size > MAX_PART_BYTES:
-        raise ParseError(path, f"not a valid .ofd file ({name} expands to {info.file_size} bytes)")
-    try:
-        return ElementTree.fromstring(archive.read(info))
-    except ElementTree.ParseError as e:
-        raise ParseError(path, f"not a valid .ofd file ({name}: {e})") from None
 
 
 def _resolve(base: str, location: str) -> str:
