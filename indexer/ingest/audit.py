@@ -319,7 +319,7 @@ def audit_document(doc: Document, path: str = "") -> FileAudit:
     )
 
 
-def _mark_duplicates(files: list[FileAudit]) -> list[FileAudit]:
+def mark_duplicates(files: list[FileAudit]) -> list[FileAudit]:
     """A later file that parses to the same document (same id: issuer and number, or
     the same text) as an earlier one fails to index, as ``minutes index`` reports it."""
     first: dict[str, str] = {}
@@ -364,7 +364,7 @@ def _most_first(counter: Counter) -> tuple[Count, ...]:
 
 def audit_documents(docs: Iterable[Document]) -> AuditReport:
     """The report for documents already parsed (e.g. those an index holds), in the order given."""
-    files = _mark_duplicates([audit_document(doc) for doc in docs])
+    files = mark_duplicates([audit_document(doc) for doc in docs])
     return AuditReport(tuple(files), audit_totals(files))
 
 
@@ -405,7 +405,7 @@ def audit_paths(paths: Iterable[str | Path], on_file: Callable[[Path], None] | N
             files.append(_audit_file(path, lambda doc: decide(doc, path_under_root(path, given, roots), rules)))
             if on_file:
                 on_file(path)
-    files = _mark_duplicates(files)
+    files = mark_duplicates(files)
     return AuditReport(tuple(files), audit_totals(files))
 
 
@@ -414,6 +414,8 @@ def _audit_file(path: Path, decided: Callable[[Document], Document]) -> FileAudi
         doc = decided(parse_file(path))
     except ParseError as e:
         return FileAudit(path=str(path), failure=e.reason)
+    except MemoryError:  # not the file's fault alone: the caller decides (indexer.ingest.isolated)
+        raise
     except Exception as e:  # noqa: BLE001 - a parser bug on one file is reported on that file; the audit goes on
         return FileAudit(path=str(path), failure=f"parser error: {type(e).__name__}: {e}")
     return audit_document(doc, str(path))
@@ -422,5 +424,6 @@ def _audit_file(path: Path, decided: Callable[[Document], Document]) -> FileAudi
 __all__ = [
     "AttendanceCounts", "AuditDepartment", "AuditReport", "AuditTotals", "AuditWarning", "Count", "FileAudit",
     "OCR_LOW_CONFIDENCE", "UnitCount", "WARNINGS", "audit_document", "audit_documents", "audit_index", "audit_paths",
-    "audit_totals", "document_warnings", "low_confidence", "minutes_missing", "ocr_percent", "ocr_summary",
+    "audit_totals", "document_warnings", "low_confidence", "mark_duplicates", "minutes_missing", "ocr_percent",
+    "ocr_summary",
 ]
