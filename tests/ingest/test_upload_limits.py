@@ -9,12 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 import indexer
 from indexer.ingest import uploads
 
 from .. import hostile_gen
-from ..conftest import MINUTES_2021_9
+from ..conftest import MINUTES_2021_9, start_gunicorn
+from .test_uploads import add_users, web_sign_in
 
 TEMPLATE = MINUTES_2021_9.read_text("utf-8")
 
@@ -119,3 +121,59 @@ def test_a_staging_folder_whose_worker_was_killed_is_dropped_after_a_while(index
     os.utime(orphan, (old, old))
     assert indexer.clean_uploads(index) == [orphan.name]
     assert staging(index) == sorted([kept.id, recent.name])
+
+
+# --- through real gunicorn -----------------------------------------------------------------
+
+def workers(master: int) -> list[int]:
+    """gunicorn's worker processes (the master's children)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def resident_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+
+@pytest.mark.slow
+@pytest.mark.serving
+def test_hostile_uploads_are_refused_by_a_worker_that_keeps_serving_and_keeps_its_memory(index, tmp_path):
+    add_users(index, editor1="editor")
+    hostile = [("lying.docx", hostile_gen.lying_docx()),
+               *[(f"empty-{n}.docx", hostile_gen.many_elements_docx(6_800_000)) for n in range(3)],
+               ("huge-page.pdf", hostile_gen.huge_page_pdf(7200)), ("pages.pdf", hostile_gen.many_pages_pdf(20_000)),
+               ("huge.png", hostile_gen.huge_png(20_000))]
+    proc, base = start_gunicorn(index, tmp_path / "gunicorn.log", {"MINUTES_WORKERS": "1"})
+    try:
+        (worker,) = workers(proc.pid)
+        session = requests.Session()
+        token = web_sign_in(session, base, "editor1")
+        answers = []
+        for _ in range(2):  # the second upload reuses the worker's fork server
+            started = time.perf_counter()
+            response = session.post(base + "/api/upload", headers={"X-CSRFToken": token}, timeout=120,
+                                    files=[("files", (name, data)) for name, data in hostile])
+            answers.append((response, time.perf_counter() - started))
+        searched = session.get(base + "/api/search", params={"q": "电梯"}, timeout=30)
+        memory = resident_mb(worker)
+        assert workers(proc.pid) == [worker]  # the same worker: never killed
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    print("\nhostile uploads: " + ", ".join(f"{seconds:.1f} s" for _, seconds in answers)
+          + f"; worker resident after: {memory:.0f} MB")
+    for response, _ in answers:
+        assert response.status_code == 400, response.text
+        assert sorted(r["name"] for r in response.json()["refused"]) == sorted(name for name, _ in hostile)
+        assert response.json()["files"] == []
+    assert searched.status_code == 200 and searched.json()["total"] > 0
+    assert memory < 300
+    assert staging(index) == []
