@@ -14,7 +14,9 @@ The child is forked from multiprocessing's fork server, started by a worker's fi
 clean process that imported the engine once (a fork of the web worker itself would copy its open
 index and its threads' locks). Forking from it takes 60-80 ms where spawning a process that imports
 the engine takes 1.5-4.5 s (two shared cores); the server stays beside its worker, with the
-engine's modules loaded and no index, until the worker exits. ``minutes index`` parses in
+engine's modules loaded and no index, until the worker exits. As with any multiprocessing start
+method but fork, a script that stages uploads itself needs the ``if __name__ == "__main__":``
+guard (gunicorn and the ``minutes`` command have it). ``minutes index`` parses in
 its own processes without these limits (the operator's own files, no request to answer): the
 readers' limits protect it.
 """
@@ -46,7 +48,10 @@ class CheckLimits:
     seconds: float = settings.default("UPLOAD_PARSE_SECONDS")  # per file, and SCAN_PAGE_SECONDS a scanned page
     memory: int = settings.default("UPLOAD_PARSE_MEMORY")  # bytes the child's address space may grow by
     total_seconds: float = settings.default("UPLOAD_CHECK_SECONDS")  # the whole upload's files
-    scan_pages: int = 6  # scanned pages to recognise in one upload
+    # Scanned pages one upload may have recognised: its check reads them within the web request, at
+    # 2-4 s a page on two cores (scripts/bench, OCR), inside a web worker's 30 s timeout. (The commit
+    # reads them from the OCR cache the check filled.) Longer scans go through minutes index.
+    scan_pages: int = 6
 
 
 DEFAULT_LIMITS = CheckLimits()
@@ -117,8 +122,12 @@ class _Child:
         return not self.conn.closed
 
     def check(self, path: Path, scan_budget: int, limits: CheckLimits, seconds: float, over: str) -> Checked:
-        self.conn.send((str(path), scan_budget, limits.scan_pages))
-        if self.conn.poll(seconds):
+        try:
+            self.conn.send((str(path), scan_budget, limits.scan_pages))
+            answered = self.conn.poll(seconds)
+        except OSError:  # it died between files
+            answered = True
+        if answered:
             try:
                 checked, going_on = self.conn.recv()
             except (EOFError, OSError):  # it died reading the file

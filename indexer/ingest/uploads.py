@@ -61,10 +61,7 @@ STAGING_MAX_AGE_S = 24 * 3600  # a batch neither committed nor discarded is drop
 UNSAVED_MAX_AGE_S = 15 * 60
 # Wait for other commits and the writer (15 s); within a web worker's timeout.
 COMMIT_TIMEOUT_S = settings.default("UPLOAD_COMMIT_TIMEOUT")
-# Scanned pages one upload may have recognised: its check reads them within the web request, at
-# 2-4 s a page on two cores (scripts/bench, OCR), inside a web worker's 30 s timeout. (The commit
-# reads them from the OCR cache the check filled.) Longer scans go through minutes index.
-MAX_SCAN_PAGES = 6
+MAX_SCAN_PAGES = DEFAULT_LIMITS.scan_pages  # scanned pages to recognise in one upload (6)
 MAX_NAME_BYTES = 200
 BATCH_ID = re.compile(r"[A-Za-z0-9_-]{22,64}")
 

@@ -20,6 +20,7 @@ import posixpath
 import zipfile
 from dataclasses import dataclass
 
+from .. import settings
 from ..errors import ParseError
 from .archive import member_xml
 from .text import join_wrapped
@@ -83,6 +84,8 @@ def _page_parts(archive: zipfile.ZipFile, path: str) -> list[str]:
                 parts.append(_resolve(document, page.get("BaseLoc")))
     if not _children(root, "DocRoot"):
         raise ParseError(path, "not a valid .ofd file (OFD.xml names no DocRoot)")
+    if len(parts) > (limit := settings.value("READ_MAX_PAGES")):
+        raise ParseError(path, f"OFD has {len(parts)} pages, over the limit of {limit}")
     return parts
 
 

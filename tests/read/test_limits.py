@@ -11,6 +11,7 @@ from indexer.read.docx import docx_text
 from indexer.read.ofd import ofd_text
 
 from .. import hostile_gen
+from ..legacy_gen import ofd_document
 
 MIB = 1024 * 1024
 
@@ -62,6 +63,12 @@ def test_a_pdf_that_declares_fewer_pages_than_it_has_is_refused_by_the_pages_it_
     path = tmp_path / "pages.pdf"
     path.write_bytes(hostile_gen.many_pages_pdf(3).replace(b"/Count 3", b"/Count 1"))
     assert refusal(read_file, path) == "PDF has 3 pages, over the limit of 2"
+
+
+def test_an_ofd_of_more_pages_than_the_limit_is_refused_before_its_pages_are_read(monkeypatch):
+    monkeypatch.setenv("MINUTES_READ_MAX_PAGES", "2")
+    data = ofd_document("示例市人民政府常务会议纪要\n" + "会议要求加强管理。\n" * 100, lines_per_page=30)
+    assert refusal(ofd_text, data, "long.ofd") == "OFD has 4 pages, over the limit of 2"
 
 
 def test_a_tiny_pdf_of_one_huge_scanned_page_is_refused_before_it_is_rendered(tmp_path):
