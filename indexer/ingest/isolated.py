@@ -31,8 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import settings
+from ..model import Document
 from ..read import IMAGE_SUFFIXES, ocr, scan_pages
-from .audit import FileAudit, audit_paths
+from .audit import FileAudit, audit_context, audit_document, parse_for_audit
+from .documents import path_under_root
 
 # Scanned pages are recognised at 2-4 s a page on two cores (scripts/bench, OCR): each may add this
 # much to its file's time.
@@ -59,17 +61,25 @@ DEFAULT_LIMITS = CheckLimits()
 
 @dataclass(frozen=True)
 class Checked:
-    """One file read: its audit, or why it was not read to the end (``refused``)."""
+    """One file read: the document it parsed into (its visibility decided) or the audit row of its
+    failure; or why it was not read to the end (``refused``). The audit of a document is made by
+    the caller (:func:`indexer.ingest.audit.audit_document`), with the caller's settings."""
 
     path: str
-    audit: FileAudit | None = None
+    parsed: Document | FileAudit | None = None
     scan_pages: int = 0
     refused: str = ""
 
+    @property
+    def audit(self) -> FileAudit | None:
+        if self.parsed is None or isinstance(self.parsed, FileAudit):
+            return self.parsed
+        return audit_document(self.parsed, self.path)
+
 
 def check_files(paths: list[Path], index_dir: Path, limits: CheckLimits) -> list[Checked]:
-    """Each file's audit (as :func:`indexer.ingest.audit.audit_paths` makes it) read in a child
-    process within ``limits``, in the order of ``paths``; a file over a limit is refused, and the
+    """Each file parsed for its audit (as :func:`indexer.ingest.audit.audit_paths` parses it) in a
+    child process within ``limits``, in the order of ``paths``; a file over a limit is refused, and the
     files after it are read on."""
     started = time.monotonic()
     checked: list[Checked] = []
@@ -205,4 +215,5 @@ def _check(path: Path, index_dir: Path, scan_budget: int, scan_limit: int) -> Ch
         return Checked(str(path), scan_pages=pages,
                        refused=f"{pages} scanned pages to recognise, and one upload may have at most {scan_limit} "
                                "(each takes seconds); add it with minutes index")
-    return Checked(str(path), audit_paths([path], index_dir=index_dir).files[0], pages)
+    rules, roots = audit_context(index_dir)
+    return Checked(str(path), parse_for_audit(path, path_under_root(path, path, roots), rules), pages)
