@@ -80,6 +80,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("COMMIT_EVERY", 5000, "files per commit in an update or first build (each commit leaves "
             "segments a search pays for)", ENGINE, kind="int"),
     Setting("OCR_THREADS", 0, "threads of the recognizer per process; 0: every core", ENGINE, kind="int"),
+    Setting("READ_MAX_PART_BYTES", 40 * MIB, "bytes one XML part of a .docx or .ofd may inflate to, "
+            "counted as it inflates (whatever its zip entry declares); more is refused as a zip bomb",
+            ENGINE, kind="int", shown="40 MiB"),
+    Setting("READ_MAX_XML_ELEMENTS", 1_000_000, "XML elements in one part of a .docx or .ofd (counted before "
+            "it is parsed); more is refused", ENGINE, kind="int"),
+    Setting("READ_MAX_PAGES", 1000, "pages of a PDF or .ofd (as its page tree declares them); more is refused "
+            "unread", ENGINE, kind="int"),
+    Setting("READ_MAX_PIXELS", 89_478_485, "pixels of an image, or of a PDF page rendered for OCR (at 200 dpi); "
+            "more is refused unread (the default is Pillow's decompression-bomb limit)", ENGINE, kind="int"),
     Setting("TEST_CRASH_AT", None, "tests only: the writer kills itself (as `kill -9` would) on reaching "
             "this named stage; never set it otherwise", ENGINE, kind="text"),
     Setting("TEST_PAUSE_AT", None, "tests only: the writer waits at this named stage until a signal "
@@ -119,6 +128,13 @@ SETTINGS: tuple[Setting, ...] = (
     _web("UPLOAD_MAX_FILE_BYTES", 20 * MIB, "bytes per uploaded file (the default is the most "
          "`minutes index` reads of a file)", shown="20 MiB"),
     _web("UPLOAD_MAX_FILES", 50, "files per upload"),
+    _web("UPLOAD_PARSE_SECONDS", 5.0, "seconds a child process may spend reading one uploaded file (5 more "
+         "for each scanned page it recognises), then it is stopped and the file refused"),
+    _web("UPLOAD_PARSE_MEMORY", 4 * 1024 * MIB, "bytes of memory (address space, `RLIMIT_AS`) the child process "
+         "that reads an upload's files may take beyond what it has when it starts (recognising scans takes about "
+         "1.9 GiB of it on two cores); a file that needs more is refused", shown="4 GiB"),
+    _web("UPLOAD_CHECK_SECONDS", 25.0, "seconds the check of one upload's files may take in all (within "
+         "gunicorn's 30 s worker timeout); files not read by then are refused, to be uploaded again"),
     _web("UPLOAD_COMMIT_TIMEOUT", 15.0, "seconds a commit waits for another commit or the index's "
          "writer, then 503 (within gunicorn's worker timeout)"),
     _web("MAX_CONTENT_LENGTH", 110 * MIB, "bytes of an upload's request, its files together; beyond it "

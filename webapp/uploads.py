@@ -6,8 +6,9 @@ request, calls it, and shows the result, each page with a JSON twin under
 
 Config (defaults and meanings in indexer/settings.py): ``UPLOAD_MAX_FILE_BYTES`` (per
 file), ``UPLOAD_MAX_FILES`` (per upload), ``MAX_CONTENT_LENGTH`` (the whole request: Flask
-answers 413 beyond it), ``UPLOAD_COMMIT_TIMEOUT`` (seconds a commit waits for another
-commit or a ``minutes index`` run).
+answers 413 beyond it), ``UPLOAD_PARSE_SECONDS``, ``UPLOAD_PARSE_MEMORY`` and
+``UPLOAD_CHECK_SECONDS`` (what reading the files in a child process may cost),
+``UPLOAD_COMMIT_TIMEOUT`` (seconds a commit waits for another commit or a ``minutes index`` run).
 """
 from __future__ import annotations
 
@@ -147,8 +148,10 @@ def _files() -> list[tuple[str, bytes]]:
 
 def _stage() -> indexer.UploadBatch:
     config = current_app.config
+    limits = indexer.UploadCheckLimits(seconds=config["UPLOAD_PARSE_SECONDS"], memory=config["UPLOAD_PARSE_MEMORY"],
+                                       total_seconds=config["UPLOAD_CHECK_SECONDS"])
     return indexer.stage_upload(_index(), _owner(), _files(), max_file_bytes=config["UPLOAD_MAX_FILE_BYTES"],
-                                max_files=config["UPLOAD_MAX_FILES"], access=current_access())
+                                max_files=config["UPLOAD_MAX_FILES"], access=current_access(), limits=limits)
 
 
 def _commit(batch: str) -> dict:

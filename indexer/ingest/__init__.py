@@ -28,6 +28,7 @@ from .audit import (
 from .commit import CommitResult, CommittedDocument, commit
 from .documents import collect_files, read_decided, read_document
 from .indexing import index_paths
+from .isolated import CheckLimits
 from .uploads import (
     COMMIT_TIMEOUT_S,
     MAX_FILES,
@@ -45,7 +46,7 @@ from .uploads import (
 
 __all__ = [
     "AttendanceCounts", "AuditDepartment", "AuditReport", "AuditTotals", "AuditWarning", "Batch",
-    "BatchNotFound", "COMMIT_TIMEOUT_S", "CommitResult", "CommittedDocument", "FileAudit", "MAX_FILES",
+    "BatchNotFound", "COMMIT_TIMEOUT_S", "CheckLimits", "CommitResult", "CommittedDocument", "FileAudit", "MAX_FILES",
     "OCR_LOW_CONFIDENCE", "REFUSALS", "Refusal", "StagedFile", "TITLE_MAX_CHARS", "WARNINGS",
     "audit_documents", "audit_index", "audit_paths", "minutes_missing", "clean_staging", "collect_files", "commit", "discard",
     "files_dir", "index_paths", "load", "low_confidence", "ocr_percent", "ocr_summary", "read_decided",

@@ -23,8 +23,9 @@ from ..parse import CITY, COUNTY, PROVINCE, STATE, parse_file
 from ..patterns import DECREE_NUMBER, DOC_NUMBER, MINUTES
 from ..read import ocr
 from ..store import cache_dir, index_location
-from ..visibility import decide
+from ..visibility import Rules, decide
 from .documents import OCR_CACHE, collect_files, path_under_root, visibility_context
+from .sources import Roots
 
 TITLE_MAX_CHARS = 60
 UNRECOGNISED_TYPES = frozenset({"", "其他"})  # what the parser answers when no type matched
@@ -319,7 +320,7 @@ def audit_document(doc: Document, path: str = "") -> FileAudit:
     )
 
 
-def _mark_duplicates(files: list[FileAudit]) -> list[FileAudit]:
+def mark_duplicates(files: list[FileAudit]) -> list[FileAudit]:
     """A later file that parses to the same document (same id: issuer and number, or
     the same text) as an earlier one fails to index, as ``minutes index`` reports it."""
     first: dict[str, str] = {}
@@ -364,7 +365,7 @@ def _most_first(counter: Counter) -> tuple[Count, ...]:
 
 def audit_documents(docs: Iterable[Document]) -> AuditReport:
     """The report for documents already parsed (e.g. those an index holds), in the order given."""
-    files = _mark_duplicates([audit_document(doc) for doc in docs])
+    files = mark_duplicates([audit_document(doc) for doc in docs])
     return AuditReport(tuple(files), audit_totals(files))
 
 
@@ -394,33 +395,45 @@ def audit_paths(paths: Iterable[str | Path], on_file: Callable[[Path], None] | N
     folder's ``visibility.toml`` and each file's path under the source root the index
     records for it (else under the folder named); without ``index_dir``, by the
     document's marking, else internal. Raises VisibilityRulesError for a malformed file."""
-    rules, roots = visibility_context(index_dir)
-    if index_dir is not None:  # scans read here are not read again when the files are indexed
-        ocr.use_cache(cache_dir(index_location(index_dir)) / OCR_CACHE)
+    rules, roots = audit_context(index_dir)
     files: list[FileAudit] = []
     for given in paths:
         collected, missing = collect_files([given])
         files += [FileAudit(path=f.path, failure=f.reason) for f in missing]
         for path in collected:
-            files.append(_audit_file(path, lambda doc: decide(doc, path_under_root(path, given, roots), rules)))
+            parsed = parse_for_audit(path, path_under_root(path, given, roots), rules)
+            files.append(parsed if isinstance(parsed, FileAudit) else audit_document(parsed, str(path)))
             if on_file:
                 on_file(path)
-    files = _mark_duplicates(files)
+    files = mark_duplicates(files)
     return AuditReport(tuple(files), audit_totals(files))
 
 
-def _audit_file(path: Path, decided: Callable[[Document], Document]) -> FileAudit:
+def audit_context(index_dir: str | Path | None) -> tuple[Rules, Roots]:
+    """What decides visibility in an audit (:func:`visibility_context`); scans read from now on are
+    kept in ``index_dir``'s OCR cache, so that indexing the files does not read them again."""
+    rules, roots = visibility_context(index_dir)
+    if index_dir is not None:
+        ocr.use_cache(cache_dir(index_location(index_dir)) / OCR_CACHE)
+    return rules, roots
+
+
+def parse_for_audit(path: Path, under_root: str, rules: Rules) -> Document | FileAudit:
+    """The document ``path`` parses into, with the visibility ``rules`` give it at ``under_root``;
+    else its audit row, naming why not (a parser bug too: the audit goes on)."""
     try:
-        doc = decided(parse_file(path))
+        return decide(parse_file(path), under_root, rules)
     except ParseError as e:
         return FileAudit(path=str(path), failure=e.reason)
+    except MemoryError:  # not the file's fault alone: the caller decides (indexer.ingest.isolated)
+        raise
     except Exception as e:  # noqa: BLE001 - a parser bug on one file is reported on that file; the audit goes on
         return FileAudit(path=str(path), failure=f"parser error: {type(e).__name__}: {e}")
-    return audit_document(doc, str(path))
 
 
 __all__ = [
     "AttendanceCounts", "AuditDepartment", "AuditReport", "AuditTotals", "AuditWarning", "Count", "FileAudit",
-    "OCR_LOW_CONFIDENCE", "UnitCount", "WARNINGS", "audit_document", "audit_documents", "audit_index", "audit_paths",
-    "audit_totals", "document_warnings", "low_confidence", "minutes_missing", "ocr_percent", "ocr_summary",
+    "OCR_LOW_CONFIDENCE", "UnitCount", "WARNINGS", "audit_context", "audit_document", "audit_documents", "audit_index",
+    "audit_paths", "audit_totals", "document_warnings", "low_confidence", "mark_duplicates", "minutes_missing",
+    "ocr_percent", "ocr_summary", "parse_for_audit",
 ]

@@ -44,23 +44,24 @@ from whoosh.query import Or, Term
 from .. import settings
 from ..errors import MinutesError
 from ..model import from_dict
-from ..read import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ocr, scan_pages
+from ..read import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
 from ..store import file_lock, index_location, live_dir
 from ..visibility import Access
-from .audit import AttendanceCounts, FileAudit, audit_paths
-from .documents import collect_files
+from .audit import AttendanceCounts, FileAudit, mark_duplicates
+from .documents import collect_files, visibility_context
+from .isolated import DEFAULT_LIMITS, CheckLimits, check_files
 from .sources import Roots, absolute
 
 UPLOADS, FILES, STAGING = "uploads", "files", ".staging"
 BATCH_FILE = "batch.json"
 MAX_FILES = settings.default("UPLOAD_MAX_FILES")  # per batch (50)
 STAGING_MAX_AGE_S = 24 * 3600  # a batch neither committed nor discarded is dropped after this
+# A folder without its batch file is a stage in progress (seconds, within gunicorn's timeout) or one
+# whose worker was killed mid-way: dropped after this.
+UNSAVED_MAX_AGE_S = 15 * 60
 # Wait for other commits and the writer (15 s); within a web worker's timeout.
 COMMIT_TIMEOUT_S = settings.default("UPLOAD_COMMIT_TIMEOUT")
-# Scanned pages one upload may have recognised: its check reads them within the web request, at
-# 2-4 s a page on two cores (scripts/bench, OCR), inside a web worker's 30 s timeout. (The commit
-# reads them from the OCR cache the check filled.) Longer scans go through minutes index.
-MAX_SCAN_PAGES = 6
+MAX_SCAN_PAGES = DEFAULT_LIMITS.scan_pages  # scanned pages to recognise in one upload (6)
 MAX_NAME_BYTES = 200
 BATCH_ID = re.compile(r"[A-Za-z0-9_-]{22,64}")
 
@@ -148,20 +149,35 @@ def _suffix_ok(name: str) -> bool:
 
 def stage(index_dir: str | Path | None, owner: str, files: Iterable[tuple[str, bytes]], *,
           max_file_bytes: int = MAX_FILE_BYTES, max_files: int = MAX_FILES, max_scan_pages: int = MAX_SCAN_PAGES,
-          access: Access | None = None) -> Batch:
+          access: Access | None = None, limits: CheckLimits = DEFAULT_LIMITS) -> Batch:
     """Save ``files`` (name and bytes) into a new batch of ``owner``'s and audit them.
     Every file is either staged (with its audit) or refused with its reason; a batch
     may end up with no file at all (it is then dropped at once). ``access``: what the
     uploader may read (None: everything); a file that would replace or collide with a
-    document outside it is refused without naming that document."""
+    document outside it is refused without naming that document. The files are read in a
+    child process within ``limits`` of time and memory (:mod:`.isolated`); whatever happens,
+    a batch not saved leaves nothing behind."""
     index_dir = index_location(index_dir)
     clean_staging(index_dir)
+    visibility_context(index_dir)  # a malformed visibility.toml stops the upload here, before any file is read
     batch_id = secrets.token_urlsafe(24)
     folder = _staging(index_dir) / batch_id
     (folder / FILES).mkdir(parents=True)
+    try:
+        batch = _stage(index_dir, folder, owner, files, max_file_bytes, max_files, access,
+                       replace(limits, scan_pages=max_scan_pages))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if not batch.files:
+        shutil.rmtree(folder, ignore_errors=True)
+    return batch
+
+
+def _stage(index_dir: Path, folder: Path, owner: str, files: Iterable[tuple[str, bytes]], max_file_bytes: int,
+           max_files: int, access: Access | None, limits: CheckLimits) -> Batch:
     refused: list[Refusal] = []
     kept: dict[str, int] = {}
-    scanned = 0  # pages to recognise so far
     for raw_name, data in files:
         name = unicodedata.normalize("NFC", raw_name or "")
         why = check_name(name)
@@ -178,35 +194,24 @@ def stage(index_dir: str | Path | None, owner: str, files: Iterable[tuple[str, b
             refused.append(Refusal(name, DUPLICATE_NAME, "another file of this upload has the same name"))
         elif len(kept) >= max_files:
             refused.append(Refusal(name, TOO_MANY, f"more than {max_files} files in one upload"))
-        elif scanned + (pages := _scan_pages(name, data)) > max_scan_pages:
-            refused.append(Refusal(name, TOO_LARGE, f"{pages} scanned pages to recognise, and one upload may have at most "
-                                                    f"{max_scan_pages} (each takes seconds); add it with minutes index"))
         else:
-            scanned += pages
             (folder / FILES / name).write_bytes(data)
             kept[name] = len(data)
-    with ocr.apart():  # the web worker does not keep the recognizer
-        staged, more = _audited(index_dir, folder, kept, access)
-    batch = Batch(batch_id, owner, time.time(), staged, (*refused, *more))
-    if not staged:
-        shutil.rmtree(folder, ignore_errors=True)
-    else:
+    staged, more = _audited(index_dir, folder, kept, access, limits)
+    batch = Batch(folder.name, owner, time.time(), staged, (*refused, *more))
+    if staged:
         _save(folder, batch)
     return batch
-
-
-def _scan_pages(name: str, data: bytes) -> int:
-    """Pages of the file its check would recognise (none without the ocr extra: it is refused as needing it)."""
-    return scan_pages(data, PurePosixPath(name).suffix) if ocr.available() else 0
 
 
 def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def _audited(index_dir: Path, folder: Path, sizes: dict[str, int],
-             access: Access | None) -> tuple[tuple[StagedFile, ...], list[Refusal]]:
-    """The staged files' audits, and the files refused on what they hold (deleted from the batch)."""
+def _audited(index_dir: Path, folder: Path, sizes: dict[str, int], access: Access | None,
+             limits: CheckLimits) -> tuple[tuple[StagedFile, ...], list[Refusal]]:
+    """The staged files' audits, and the files refused on what they hold or what reading them
+    would cost (deleted from the batch)."""
     if not sizes:
         return (), []
     paths = [folder / FILES / name for name in sizes]
@@ -217,11 +222,17 @@ def _audited(index_dir: Path, folder: Path, sizes: dict[str, int],
     for path in skipped:
         path.unlink()
     paths = [p for p in paths if p not in skipped]
-    # Visibility as the commit will decide it: this index's rules, the file's name as its path under the root.
-    by_path = {f.path: f for f in audit_paths(paths, index_dir=index_dir).files}
-    staged = []
     refused = [Refusal(p.name, UNSUPPORTED, "a Markdown file is read only when its first line is Chinese "
                                             "(minutes index leaves notes and READMEs alone)") for p in skipped]
+    # Visibility as the commit will decide it: this index's rules, the file's name as its path under the root.
+    checked = check_files(paths, index_dir, limits)
+    for path, c in zip(paths, checked):
+        if c.refused:
+            refused.append(Refusal(path.name, TOO_LARGE, c.refused))
+            path.unlink()
+    by_path = {f.path: f for f in mark_duplicates([c.audit for c in checked if c.audit is not None])}
+    paths = [p for p in paths if str(p) in by_path]
+    staged = []
     with _Held(index_dir) as held:
         for path in paths:
             audit = by_path[str(path)]
@@ -373,19 +384,20 @@ def discard(index_dir: str | Path | None, batch_id: str, owner: str) -> None:
 
 
 def clean_staging(index_dir: str | Path | None, max_age: float = STAGING_MAX_AGE_S) -> list[str]:
-    """Drop batches staged more than ``max_age`` seconds ago; their ids."""
+    """Drop batches staged more than ``max_age`` seconds ago, and folders never saved as a batch
+    left for :data:`UNSAVED_MAX_AGE_S` (their worker was killed); their ids."""
     staging = _staging(index_location(index_dir))
     dropped = []
     if not staging.is_dir():
         return dropped
     now = time.time()
     for folder in staging.iterdir():
+        saved = (folder / BATCH_FILE).exists()
         try:
-            stamp = folder / BATCH_FILE if (folder / BATCH_FILE).exists() else folder
-            age = now - stamp.stat().st_mtime
+            age = now - (folder / BATCH_FILE if saved else folder).stat().st_mtime
         except OSError:
             continue
-        if age > max_age:
+        if age > (max_age if saved else min(max_age, UNSAVED_MAX_AGE_S)):
             shutil.rmtree(folder, ignore_errors=True)
             dropped.append(folder.name)
     return dropped

@@ -3,30 +3,23 @@ from __future__ import annotations
 
 import io
 import zipfile
-from xml.etree import ElementTree
 
 from ..errors import ParseError
-from .text import MAX_FILE_BYTES
+from .archive import member_xml
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def docx_text(data: bytes, path: str) -> str:
-    """Paragraphs of a .docx, one per line; table cells separated by spaces."""
+    """Paragraphs of a .docx, one per line; table cells separated by spaces. Its
+    ``word/document.xml`` is read within the limits of :mod:`indexer.read.archive`."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            size = archive.getinfo("word/document.xml").file_size
-            if size > MAX_FILE_BYTES * 2:  # a zip bomb, or a document no one could read
-                raise ParseError(path, f"not a valid .docx file (word/document.xml expands to {size} bytes)")
-            xml = archive.read("word/document.xml")
+            root = member_xml(archive, "word/document.xml", path, ".docx")
     except zipfile.BadZipFile:
         raise ParseError(path, "not a valid .docx file (not a zip archive)") from None
     except KeyError:
         raise ParseError(path, "not a valid .docx file (no word/document.xml)") from None
-    try:
-        root = ElementTree.fromstring(xml)
-    except ElementTree.ParseError as e:
-        raise ParseError(path, f"not a valid .docx file (document.xml: {e})") from None
     body = root.find(f"{_W}body")
     lines: list[str] = []
     for block in body if body is not None else ():

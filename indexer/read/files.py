@@ -86,6 +86,7 @@ def _image(data: bytes, path: str) -> Recognised:
     else refused as needing OCR."""
     if not ocr.is_image(data):
         raise ParseError(path, "not an image file (not PNG, JPEG or TIFF)")
+    ocr.check_pixels(data, path)  # too many pixels is the first reason, with or without OCR
     if not ocr.available():
         raise ParseError(path, f"scanned image: {ocr.NEEDS_OCR}")
     return ocr.image_text(data, path)

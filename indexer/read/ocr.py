@@ -270,11 +270,12 @@ def image_text(data: bytes, path: str):
 def open_image(data: bytes, path: str):
     """The image in ``data``, opened by Pillow (walk its frames with :func:`frames`); a
     :class:`ParseError` naming ``path`` and why when it cannot be read, or when it has more pixels
-    than Pillow's ``MAX_IMAGE_PIXELS`` (a decompression bomb: a small file, gigabytes decoded)."""
+    than ``MINUTES_READ_MAX_PIXELS`` (a decompression bomb: a small file, gigabytes decoded)."""
     import warnings
 
     from PIL import Image, UnidentifiedImageError
 
+    Image.MAX_IMAGE_PIXELS = max_pixels()  # Pillow's own check, at our limit
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -289,21 +290,30 @@ def open_image(data: bytes, path: str):
         raise ParseError(path, f"not a readable image ({e})") from None
 
 
-def too_many_pixels(pixels: int) -> str:
-    from PIL import Image
+def check_pixels(data: bytes, path: str) -> None:
+    """Refuse an image of too many pixels from its header (nothing decoded), when Pillow is there to read it."""
+    if importlib.util.find_spec("PIL") is not None:
+        with open_image(data, path):
+            pass
 
-    return (f"image is {pixels} pixels, over the limit of {Image.MAX_IMAGE_PIXELS} pixels "
-            "(refused unread: a decompression bomb?)")
+
+def max_pixels() -> int:
+    """The most pixels an image, or a PDF page rendered for OCR, may have (``MINUTES_READ_MAX_PIXELS``)."""
+    return settings.value("READ_MAX_PIXELS")
+
+
+def too_many_pixels(pixels: int) -> str:
+    return f"image is {pixels} pixels, over the limit of {max_pixels()} pixels (refused unread: a decompression bomb?)"
 
 
 def frames(image, path: str) -> list:
     """Each frame of an image :func:`open_image` opened (a multi-page TIFF: each page), decoded;
     a frame of too many pixels is refused before it is."""
-    from PIL import Image, ImageSequence
+    from PIL import ImageSequence
 
     pages = []
     for frame in ImageSequence.Iterator(image):
-        if frame.width * frame.height > (Image.MAX_IMAGE_PIXELS or frame.width * frame.height):
+        if frame.width * frame.height > max_pixels():
             raise ParseError(path, too_many_pixels(frame.width * frame.height))
         pages.append(frame.copy())
     return pages
@@ -327,6 +337,9 @@ def _pdf_pages(data: bytes, path: str, pages: list[str], bare: list[int]):
     import pypdfium2 as pdfium
 
     def rendered(n: int):
+        width, height = pdf[n - 1].get_size()  # its crop box, in points: checked again as pdfium sees it
+        if round(width * PDF_DPI / 72) * round(height * PDF_DPI / 72) > max_pixels():
+            raise ParseError(path, f"page {n} is too large to render for OCR (over {max_pixels()} pixels at {PDF_DPI} dpi)")
         try:
             return pdf[n - 1].render(scale=PDF_DPI / 72, grayscale=True).to_pil()
         except pdfium.PdfiumError as e:

@@ -19,12 +19,11 @@ import io
 import posixpath
 import zipfile
 from dataclasses import dataclass
-from xml.etree import ElementTree
 
+from .. import settings
 from ..errors import ParseError
+from .archive import member_xml
 from .text import join_wrapped
-
-MAX_PART_BYTES = 40 * 1024 * 1024  # one XML part expanded: more is a zip bomb, not a document
 
 
 @dataclass(frozen=True)
@@ -61,16 +60,11 @@ def _children(element, name: str):
 
 
 def _xml(archive: zipfile.ZipFile, name: str, path: str):
+    """A part, read within the limits of :mod:`indexer.read.archive`."""
     try:
-        info = archive.getinfo(name)
+        return member_xml(archive, name, path, ".ofd")
     except KeyError:
         raise ParseError(path, f"not a valid .ofd file (no {name})") from None
-    if info.file_size > MAX_PART_BYTES:
-        raise ParseError(path, f"not a valid .ofd file ({name} expands to {info.file_size} bytes)")
-    try:
-        return ElementTree.fromstring(archive.read(info))
-    except ElementTree.ParseError as e:
-        raise ParseError(path, f"not a valid .ofd file ({name}: {e})") from None
 
 
 def _resolve(base: str, location: str) -> str:
@@ -90,6 +84,8 @@ def _page_parts(archive: zipfile.ZipFile, path: str) -> list[str]:
                 parts.append(_resolve(document, page.get("BaseLoc")))
     if not _children(root, "DocRoot"):
         raise ParseError(path, "not a valid .ofd file (OFD.xml names no DocRoot)")
+    if len(parts) > (limit := settings.value("READ_MAX_PAGES")):
+        raise ParseError(path, f"OFD has {len(parts)} pages, over the limit of {limit}")
     return parts
 
 

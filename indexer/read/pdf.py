@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 
+from .. import settings
 from ..errors import ParseError
 from ..patterns import CJK
 from . import ocr
@@ -37,10 +38,13 @@ def text_layer(data: bytes, path: str) -> tuple[list[str], list[int]]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ParseError(path, "PDF is encrypted")
+        _check_pages(reader, path)
         pages = [page.extract_text() or "" for page in reader.pages]
         bare = [n for n, text in enumerate(pages, 1) if not has_text(text)]
         if len(bare) < len(pages):  # some text: a page without is a scan only if it shows an image
             bare = [n for n in bare if _has_image(reader.pages[n - 1])]
+        for n in bare:  # each to be rendered for OCR: refused unrendered when too large
+            _check_pixels(reader.pages[n - 1], n, path)
     except ParseError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError) as e:
@@ -48,6 +52,26 @@ def text_layer(data: bytes, path: str) -> tuple[list[str], list[int]]:
     if not pages:
         raise ParseError(path, "PDF has no pages")
     return pages, bare
+
+
+def _check_pages(reader, path: str) -> None:
+    """Refuse a PDF of more pages than ``MINUTES_READ_MAX_PAGES``: first as its page tree declares
+    them (read in microseconds; pypdf takes 7 s to walk 20,000 pages), then as they are."""
+    limit = settings.value("READ_MAX_PAGES")
+    declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+    count = declared if isinstance(declared, int) and declared > limit else len(reader.pages)
+    if count > limit:
+        raise ParseError(path, f"PDF has {count} pages, over the limit of {limit}")
+
+
+def _check_pixels(page, n: int, path: str) -> None:
+    """Refuse a page whose rendering for OCR would have more pixels than the limit (a 696-byte PDF
+    of one 7200-point page renders to 400 million: gigabytes)."""
+    width, height = (float(abs(side)) * float(page.user_unit or 1) for side in (page.mediabox.width, page.mediabox.height))
+    pixels = round(width * ocr.PDF_DPI / 72) * round(height * ocr.PDF_DPI / 72)
+    if pixels > ocr.max_pixels():
+        raise ParseError(path, f"page {n} is {width:.0f} × {height:.0f} pt: rendered for OCR at {ocr.PDF_DPI} dpi it "
+                               f"would be {pixels} pixels, over the limit of {ocr.max_pixels()} (refused unread)")
 
 
 def _has_image(page) -> bool:

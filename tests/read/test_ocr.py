@@ -245,7 +245,9 @@ from pathlib import Path
 import indexer
 folder = Path({str(tmp_path)!r})
 files = [(name, (folder / name).read_bytes()) for name in ("scan.png", "blank.png")]
-batch = indexer.stage_upload(folder / "ix", "editor", files)
+# Out of the way of the check's time limits (a loaded machine recognises slowly): not what is tested.
+batch = indexer.stage_upload(folder / "ix", "editor", files,
+                             limits=indexer.UploadCheckLimits(seconds=600.0, total_seconds=600.0))
 checked = [(f.name, [p.page for p in f.audit.ocr_pages]) for f in batch.files]
 refused = [(r.name, r.reason) for r in batch.refused]
 result = indexer.commit_upload(folder / "ix", batch.id, "editor")

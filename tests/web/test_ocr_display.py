@@ -230,7 +230,10 @@ def test_an_uploaded_scan_shows_its_pages_and_warning_before_it_is_committed(sca
     index = tmp_path / "ix"
     assert indexer.index_paths([MINUTES_2021_9], index).failed == ()
     add_users(index, editor1="editor")
-    app = create_app({"INDEX": str(index), "TESTING": True})
+    # Recognising a page takes seconds, many more on a loaded machine: this test is about what the
+    # page shows, so the check's time limits (tests/ingest/test_upload_limits.py) are out of its way.
+    app = create_app({"INDEX": str(index), "TESTING": True, "UPLOAD_PARSE_SECONDS": 600.0,
+                      "UPLOAD_CHECK_SECONDS": 600.0})
     try:
         client = app.test_client()
         sign_in(client, "editor1")
