@@ -125,7 +125,10 @@ class _SearcherState:
             return self.snapshot
         snapshot = self._scoped.get(access.labels)
         if snapshot is None:
-            scorer = self.snapshot.scorer.within(as_mask(self.visible(access), self.snapshot.size))
+            visible = self.visible(access)
+            # A caller who may read every record is scored as the whole index is (Whoosh's exactly).
+            scorer = self.snapshot.scorer if visible == self.snapshot.matcher.live else \
+                self.snapshot.scorer.within(as_mask(visible, self.snapshot.size))
             snapshot = replace(self.snapshot, scorer=scorer)
             if len(self._scoped) >= VISIBLE_CACHE_SIZE:
                 self._scoped.clear()

@@ -339,7 +339,8 @@ def _pdf_pages(data: bytes, path: str, pages: list[str], bare: list[int]):
     def rendered(n: int):
         width, height = pdf[n - 1].get_size()  # its crop box, in points: checked again as pdfium sees it
         if round(width * PDF_DPI / 72) * round(height * PDF_DPI / 72) > max_pixels():
-            raise ParseError(path, f"page {n} is too large to render for OCR (over {max_pixels()} pixels at {PDF_DPI} dpi)")
+            raise ParseError(path, f"PDF page too large to render for OCR (page {n}: over {max_pixels()} pixels at "
+                                   f"{PDF_DPI} dpi)")
         try:
             return pdf[n - 1].render(scale=PDF_DPI / 72, grayscale=True).to_pil()
         except pdfium.PdfiumError as e:

@@ -70,8 +70,8 @@ def _check_pixels(page, n: int, path: str) -> None:
     width, height = (float(abs(side)) * float(page.user_unit or 1) for side in (page.mediabox.width, page.mediabox.height))
     pixels = round(width * ocr.PDF_DPI / 72) * round(height * ocr.PDF_DPI / 72)
     if pixels > ocr.max_pixels():
-        raise ParseError(path, f"page {n} is {width:.0f} × {height:.0f} pt: rendered for OCR at {ocr.PDF_DPI} dpi it "
-                               f"would be {pixels} pixels, over the limit of {ocr.max_pixels()} (refused unread)")
+        raise ParseError(path, f"PDF page too large to render for OCR (page {n}, {width:.0f} × {height:.0f} pt: "
+                               f"{pixels} pixels at {ocr.PDF_DPI} dpi, over the limit of {ocr.max_pixels()})")
 
 
 def _has_image(page) -> bool:

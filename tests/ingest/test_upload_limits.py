@@ -50,8 +50,8 @@ def test_each_hostile_file_of_an_upload_is_refused_with_its_reason_and_the_rest_
         ("lying.docx", "failed", "not a valid .docx file (word/document.xml: Bad CRC-32 for file 'word/document.xml')"),
         *[(f"empty-{n}.docx", "failed", ("not a valid .docx file (word/document.xml has 6800003 XML elements, "
                                         "over the limit of 1000000)")) for n in range(3)],
-        ("huge-page.pdf", "failed", ("page 1 is 7200 × 7200 pt: rendered for OCR at 200 dpi it would be 400000000 "
-                                    "pixels, over the limit of 89478485 (refused unread)")),
+        ("huge-page.pdf", "failed", ("PDF page too large to render for OCR (page 1, 7200 × 7200 pt: "
+                                    "400000000 pixels at 200 dpi, over the limit of 89478485)")),
         ("pages.pdf", "failed", "PDF has 20000 pages, over the limit of 1000"),
     ]
     assert [f.name for f in batch.files] == ["good.txt"]
