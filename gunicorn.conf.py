@@ -51,3 +51,6 @@ def post_worker_init(worker):
     # own while it answers searches; what WARM_S leaves undone, requests finish under their
     # deadlines.
     worker.wsgi.extensions["minutes"].warm(WARM_S)
+    # The process uploads are read in is forked from a server of the worker's own, started now
+    # (it imports the engine beside the worker) rather than by the first upload.
+    indexer.start_upload_reader()

@@ -100,6 +100,7 @@ from .ingest import discard as discard_upload
 from .ingest import files_dir as uploads_folder
 from .ingest import load as load_upload
 from .ingest import CheckLimits as UploadCheckLimits
+from .ingest import start_reader_server as start_upload_reader
 from .ingest import stage as stage_upload
 from .model import (
     CO_LEAD,
@@ -205,7 +206,7 @@ __all__ = [
     "Classified", "VISIBILITY_FILE", "VisibilityRulesError", "read_decided",
     "UPLOAD_COMMIT_TIMEOUT_S", "UPLOAD_MAX_FILE_BYTES", "UPLOAD_MAX_FILES", "SUPPORTED_SUFFIXES", "UPLOAD_REFUSALS", "UploadBatch", "UploadRefusal", "BatchNotFound", "CommitResult",
     "CommittedDocument", "StagedFile", "clean_uploads", "commit_upload", "discard_upload", "uploads_folder",
-    "load_upload", "stage_upload", "UploadCheckLimits",
+    "load_upload", "stage_upload", "start_upload_reader", "UploadCheckLimits",
     "TimelineBar", "Calendar", "DeptTopics", "Meeting", "MeetingItem", "Stack", "Timeline", "TopicCount", "Workload",
     "WorkloadCell", "WorkloadRow", "YearCount", "dept_topics", "workload", "meeting_calendar", "narrowed_query",
     "meeting_neighbours",

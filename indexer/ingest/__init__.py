@@ -28,7 +28,7 @@ from .audit import (
 from .commit import CommitResult, CommittedDocument, commit
 from .documents import collect_files, read_decided, read_document
 from .indexing import index_paths
-from .isolated import CheckLimits
+from .isolated import CheckLimits, start_reader_server
 from .uploads import (
     COMMIT_TIMEOUT_S,
     MAX_FILES,
@@ -50,5 +50,5 @@ __all__ = [
     "OCR_LOW_CONFIDENCE", "REFUSALS", "Refusal", "StagedFile", "TITLE_MAX_CHARS", "WARNINGS",
     "audit_documents", "audit_index", "audit_paths", "minutes_missing", "clean_staging", "collect_files", "commit", "discard",
     "files_dir", "index_paths", "load", "low_confidence", "ocr_percent", "ocr_summary", "read_decided",
-    "read_document", "stage",
+    "read_document", "stage", "start_reader_server",
 ]

@@ -10,7 +10,8 @@ the engine is imported (``RLIMIT_AS``): a file that needs more memory is refused
 a new one started for the files after it. The worker's memory never holds a file's parse; what
 the child used is returned when it ends, with the upload's check.
 
-The child is forked from multiprocessing's fork server, started by a worker's first upload: a
+The child is forked from multiprocessing's fork server, which gunicorn starts as a worker starts
+(:func:`start_reader_server`; else the worker's first upload starts it, 1.5-4.5 s more): a
 clean process that imported the engine once (a fork of the web worker itself would copy its open
 index and its threads' locks). Forking from it takes 60-80 ms where spawning a process that imports
 the engine takes 1.5-4.5 s (two shared cores); the server stays beside its worker, with the
@@ -23,6 +24,7 @@ readers' limits protect it.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import signal
@@ -106,6 +108,14 @@ def check_files(paths: list[Path], index_dir: Path, limits: CheckLimits) -> list
         if child is not None:
             child.close()
     return checked
+
+
+def start_reader_server() -> None:
+    """Start the fork server the upload check's children come from, now rather than on the first
+    upload (gunicorn calls this in each new worker): it imports the engine in its own process while
+    the worker takes requests."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload([__name__])
+    multiprocessing.forkserver.ensure_running()
 
 
 class _Child:
