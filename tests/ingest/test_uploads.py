@@ -94,7 +94,7 @@ def test_stage_refuses_each_file_it_cannot_take_with_its_reason(index):
 def test_a_batch_is_its_owners_and_its_id_is_unguessable(index):
     batch = indexer.stage_upload(index, "editor1", [("a.txt", minutes_text(902, "海豚").encode())])
     assert len(batch.id) >= 32
-    for owner, batch_id in [("editor2", batch.id), ("editor1", "../../live"), ("editor1", batch.id[:-1] + "x")]:
+    for owner, batch_id in [("editor2", batch.id), ("editor1", "../../live"), ("editor1", batch.id[:-1] + ("y" if batch.id.endswith("x") else "x"))]:
         with pytest.raises(indexer.BatchNotFound) as e:
             indexer.load_upload(index, batch_id, owner)
         assert str(e.value) == f"no upload batch {batch_id!r} (committed, discarded, expired, or not yours)"
