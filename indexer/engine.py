@@ -31,7 +31,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import settings
-from .analytics import CrossReferences, Timeline, month_codes, series
+from .analytics import (
+    Answer,
+    CrossReferences,
+    Timeline,
+    answer,
+    ask,
+    month_codes,
+    series,
+)
 from .deadline import NO_DEADLINE, Deadline, Resumable
 from .errors import DocumentNotFound, IndexNotFound
 from .model import Document, from_dict
@@ -300,6 +308,22 @@ class SearchIndex:
         """Citations, policy paths and department tasks over the documents ``access`` may
         read (built on first use: a build cut short by the deadline goes on at the next call)."""
         return self._current().crossrefs.result(self._deadline(deadline)).scoped(access)
+
+    def answer(self, q: str, deadline: Deadline | None = None, access: Access | None = None) -> Answer | None:
+        """The answer card of a query that names a decision's subject or asks about one, drawn
+        from the documents ``access`` may read; None when their structure does not answer it
+        (see :mod:`indexer.analytics.answers`)."""
+        question = ask(q)
+        if question is None:
+            return None
+        deadline = self._deadline(deadline)
+        refs = self.crossrefs(deadline, access)
+
+        def full_item(doc_id: str, item_no: int):
+            items = self.document(doc_id, deadline, access).items
+            return next((i for i in items if i.number == item_no), None)
+
+        return answer(refs, question, full_item, deadline)
 
     def suggest(self, prefix: str, limit: int = 10, deadline: Deadline | None = None,
                 access: Access | None = None) -> tuple[Suggestion, ...]:

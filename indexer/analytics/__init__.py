@@ -7,6 +7,7 @@ calendar and a meeting's neighbours (:mod:`.calendar`), and the department workl
 """
 from __future__ import annotations
 
+from .answers import ASKS, Answer, MeetingLine, Question, Unit, answer, ask
 from .calendar import Calendar, Meeting, MeetingItem, YearCount, calendar, neighbours
 from .crossrefs import (
     CrossReferences,
@@ -28,8 +29,8 @@ from .workload import (
 )
 
 __all__ = [
-    "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef", "Meeting", "MeetingItem", "PolicyStep",
-    "Reference", "Stack", "Task", "Timeline", "TopicCount", "Workload", "WorkloadCell", "WorkloadRow",
-    "YearCount", "calendar", "dept_topics", "month_codes", "narrowed", "neighbours", "save_crossrefs",
-    "series", "workload",
+    "ASKS", "Answer", "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef", "Meeting", "MeetingItem",
+    "MeetingLine", "PolicyStep", "Question", "Reference", "Stack", "Task", "Timeline", "TopicCount", "Unit",
+    "Workload", "WorkloadCell", "WorkloadRow", "YearCount", "answer", "ask", "calendar", "dept_topics",
+    "month_codes", "narrowed", "neighbours", "save_crossrefs", "series", "workload",
 ]

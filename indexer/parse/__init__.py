@@ -22,8 +22,9 @@ from .references import (
     normalize_title,
     resolve,
 )
+from .roles import department_roles
 
 __all__ = [
     "CITY", "COUNTY", "Citation", "Definition", "MEETING", "NUMBER", "PROVINCE", "Registry", "STATE", "TITLE",
-    "canonical_department", "cited", "definitions", "normalize_title", "parse_file", "parse_text", "resolve",
+    "canonical_department", "cited", "definitions", "department_roles", "normalize_title", "parse_file", "parse_text", "resolve",
 ]

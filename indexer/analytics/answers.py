@@ -1,0 +1,308 @@
+"""Answers, not only hits: a card drawn from parsed structure when a query names a decision's subject.
+
+A query is read as a *question* (:func:`ask`): a subject (a reviewed 《title》, a project an item
+heard, a document's own title) and what is asked of it — who leads (谁牵头 / 哪个部门负责), which
+meeting (哪次会议 / 什么时候审议), what was decided (是否同意 / 决定了什么), whether it is in force
+(现在是否有效), when it was issued (什么时候印发), or nothing (the subject alone).
+
+The subject is found among the titles of the view (:func:`subjects`): a query matches a title
+when it holds the title's *core* (the title without its place, year, 关于 and draft markers) and
+is itself part of the title, so 电梯安全条例 finds 《苏州市电梯安全条例（草案）》 and 电梯安全 finds
+nothing. Titles of one core are one policy (a draft and its adopted text); a query whose match
+spans two cores is ambiguous and answered by no card.
+
+Every line of the card is structure the parser read, with its citation: the decision sentence
+as written, the lead and co-lead units with the sentence that gives each its part, the meeting
+(number, session, date, chair) or a law's 沿革 line of the meeting that adopted it, and later
+documents that took the subject up. When what was asked has no line, there is no card: a wrong
+answer is worse than none.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..citation import citation
+from ..deadline import NO_DEADLINE, Deadline
+from ..hanzi import simplified
+from ..model import CO_LEAD, LEAD, Document, Item
+from ..parse import department_roles, gazetteer
+from ..patterns import MINUTES
+from .crossrefs import PER_VIEW, CrossReferences, DocRef
+
+# What a question asks (the JSON's ``asks``): "" asks for the subject's card as a whole.
+LEAD_Q, MEETING_Q, DECISION_Q, VALIDITY_Q, ISSUED_Q = "lead", "meeting", "decision", "validity", "issued"
+ASKS = ("", LEAD_Q, MEETING_Q, DECISION_Q, VALIDITY_Q, ISSUED_Q)
+MAX_QUERY_CHARS = 80  # longer text is a passage, not a question
+MIN_SUBJECT_CHARS = 4
+
+_VERB = r"(?:审议|通过|审定|研究|讨论|决定|定|批准)"
+_ASKING = (
+    (LEAD_Q, re.compile(r"(?:是|应)?(?:由)?(?:谁|哪个部门|哪个单位|哪家单位|哪些部门|哪些单位|什么部门|什么单位)(?:来)?"
+                        r"(?:牵头|负责|承办|主抓|落实)(?:的)?$"
+                        r"|的?(?:牵头|责任)(?:单位|部门)(?:是谁|是哪个|是哪家|是什么)?$")),
+    (MEETING_Q, re.compile(rf"(?:是)?(?:在)?(?:哪次|哪一次|哪个|什么)(?:常务|专题)?会议?(?:上)?{_VERB}(?:的|了)?$"
+                           rf"|(?:是)?(?:什么时候|何时|哪天|哪一天){_VERB}(?:的|了)?$")),
+    (DECISION_Q, re.compile(r"(?:会议)?(?:是否(?:原则)?(?:同意|通过)|(?:原则)?(?:同意|通过)了(?:吗|没有)|决定了什么"
+                            r"|作出了?什么决定|(?:是)?怎么(?:决定|定)的|有什么决定|是什么决定|(?:会议)?意见是什么)$")),
+    (VALIDITY_Q, re.compile(r"(?:现在|目前|如今)?(?:是否|还)?(?:有效|生效)(?:吗|么)?$"
+                            r"|(?:是否|有没有|已经)(?:被)?(?:废止|失效)(?:了)?(?:吗)?$|(?:现在)?(?:还)?有效吗$")),
+    (ISSUED_Q, re.compile(r"(?:是)?(?:什么时候|何时|哪天)(?:印发|发布|公布|出台)(?:的|了)?$")),
+)
+_ENDING = re.compile(r"[？?。！!\s]+$")
+_OPERATOR = re.compile(r"[:：\"“”]|\s(?:OR|AND|NOT)\s|(?:^|\s)[-+]")
+# What a title key leaves out: punctuation, brackets, spaces (《苏州市电梯安全条例（草案）》 = 苏州市电梯安全条例草案).
+_PUNCTUATION = re.compile(r"[\s《》〈〉“”\"'‘’「」『』（）()〔〕\[\]【】、，,。．.：:；;·—\-－_]+")
+_DRAFT = re.compile(r"[（(](?:草案|修订草案|征求意见稿|送审稿|试行|暂行)[)）]")
+_CORE_HEAD = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}(?:省|市|自治区|县|区)|(?:19|20)\d\d年度?|[\u4e00-\u9fff]{0,24}?关于)")
+_CORE_TAIL = re.compile(r"(?:草案|工作情况|情况|的汇报|汇报)$")
+_HEARD = re.compile(r"^听取(.+?)(?:的)?(?:工作)?(?:情况)?的?汇报$")
+# A law's history line of the meeting that adopted it: 2019-10-08 国务院第66次常务会议通过.
+_HISTORY = re.compile(r"^((?:19|20)\d\d-\d\d-\d\d) (\S*第[一二三四五六七八九十百零〇\d]+次\S*会议)(?:审议)?通过$")
+_SENTENCE = re.compile(r"[^。；\n]+[。；]?")
+_LABEL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、])\s*")
+
+
+@dataclass(frozen=True)
+class Question:
+    subject: str  # as typed, without the question's words
+    asks: str  # one of ASKS
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str  # canonical when the gazetteer knows it
+    role: str  # lead or co-lead
+    sentence: str  # the sentence that gives it its part, as written
+    citation: str
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    """The meeting that decided: minutes (number, session, date, chair), or a law's 沿革 line."""
+
+    doc_id: str  # the minutes, or the law whose history names the meeting
+    title: str
+    doc_number: str
+    session: str
+    date: str
+    chair: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: Question
+    subject: str  # the title as written in the documents (normalized)
+    kind: str  # reviewed (an item reviewed it), heard (an item heard it), document (its own title)
+    place: DocRef  # the item that decided, or the document itself
+    decision: str  # the decision sentence as written ("" when none)
+    decision_citation: str
+    units: tuple[Unit, ...]  # lead first
+    meeting: MeetingLine | None
+    later: tuple[DocRef, ...]  # later documents and meetings that took the subject up, oldest first
+
+    @property
+    def leads(self) -> tuple[str, ...]:
+        return tuple(u.name for u in self.units if u.role == LEAD)
+
+    @property
+    def co_leads(self) -> tuple[str, ...]:
+        return tuple(u.name for u in self.units if u.role == CO_LEAD)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A title of the view a query may name, and where it stands."""
+
+    key: str  # the title without punctuation or spaces
+    core: str  # see core()
+    title: str  # as the documents write it (normalized)
+    kind: str
+    doc_id: str
+    item_no: int  # 0 for a document's own title
+
+
+def key(text: str) -> str:
+    return _PUNCTUATION.sub("", simplified(text))
+
+
+def core(title: str) -> str:
+    """The part of a title a query must hold: without draft markers, a leading place, year or
+    issuer-and-关于, or a heard report's 情况/汇报 (苏州市2021年重点项目投资计划草案 → 重点项目投资计划)."""
+    text = key(_DRAFT.sub("", simplified(title)))
+    for _ in range(3):
+        shorter = _CORE_TAIL.sub("", _CORE_HEAD.sub("", text, count=1))
+        if shorter == text or len(shorter) < MIN_SUBJECT_CHARS:
+            break
+        text = shorter
+    return text
+
+
+def ask(q: str) -> Question | None:
+    """The question a query asks, or None when it cannot name a subject (too short or long,
+    or written in the query language: fields, quotes, operators)."""
+    q = _ENDING.sub("", q.strip())
+    if not q or len(q) > MAX_QUERY_CHARS or _OPERATOR.search(q):
+        return None
+    for asks, pattern in _ASKING:
+        m = pattern.search(q)
+        if m and m.start() >= MIN_SUBJECT_CHARS:
+            subject = q[:m.start()].rstrip("的，, ")
+            return Question(subject, asks) if len(key(subject)) >= MIN_SUBJECT_CHARS else None
+    return Question(q, "") if len(key(q)) >= MIN_SUBJECT_CHARS else None
+
+
+def subjects(refs: CrossReferences, deadline: Deadline = NO_DEADLINE) -> dict[str, tuple[Subject, ...]]:
+    """Every subject of the view by its core (built once per view): what minutes items reviewed
+    (《…》 in the item's title) or heard (听取…汇报), and the title of every other document."""
+    def build():
+        found: dict[str, list[Subject]] = {}
+
+        def add(title: str, kind: str, doc_id: str, item_no: int):
+            c = core(title)
+            if len(c) >= MIN_SUBJECT_CHARS:
+                found.setdefault(c, []).append(Subject(key(title), c, title, kind, doc_id, item_no))
+
+        for doc in deadline.each(refs.documents.values()):
+            if doc.doc_type != MINUTES:
+                add(doc.title, "document", doc.id, 0)
+                continue
+            for item in doc.items:
+                heading = key(item.title)
+                reviewed = [t for t in item.reviewed if key(t) and key(t) in heading]
+                for t in reviewed:
+                    add(t, "reviewed", doc.id, item.number)
+                heard = _HEARD.match(re.sub(r"\s+", "", item.title)) if not reviewed and item.number else None
+                if heard:
+                    add(heard.group(1), "heard", doc.id, item.number)
+        return {c: tuple(s) for c, s in found.items()}
+
+    return PER_VIEW.get(refs, "answer-subjects", build)
+
+
+def matching(table: dict[str, tuple[Subject, ...]], subject: str) -> tuple[Subject, ...]:
+    """The subjects a query's subject names: it holds their core and is part of their title.
+    Empty when it names none, or subjects of more than one core and none of them exactly."""
+    s = key(subject)
+    found: dict[str, list[Subject]] = {}
+    for i in range(len(s)):
+        for j in range(i + MIN_SUBJECT_CHARS, len(s) + 1):
+            for candidate in table.get(s[i:j], ()):
+                if s in candidate.key or s in key(_DRAFT.sub("", candidate.title)):
+                    found.setdefault(candidate.core, []).append(candidate)
+    if len(found) > 1:
+        exact = {c: f for c, f in found.items() if c == s or any(x.key == s for x in f)}
+        found = exact if len(exact) == 1 else {}
+    return tuple(next(iter(found.values()), ()))
+
+
+def answer(refs: CrossReferences, question: Question, full_item: Callable[[str, int], Item | None],
+           deadline: Deadline = NO_DEADLINE) -> Answer | None:
+    """The card for ``question`` over the view ``refs`` (what the caller may read), or None when
+    its structure does not answer what is asked. ``full_item`` reads an item with its text."""
+    found = matching(subjects(refs, deadline), question.subject)
+    if not found:
+        return None
+    decided = sorted((s for s in found if s.item_no), key=lambda s: (refs.documents[s.doc_id].date, s.item_no))
+    if decided:
+        card = _item_card(refs, question, decided[0], full_item)
+    else:
+        documents = sorted({s.doc_id for s in found}, key=lambda d: refs.documents[d].date)
+        card = _document_card(refs, question, found[0], documents) if len(documents) == 1 else None
+    if card is None or not _answers(card, question.asks):
+        return None
+    return card
+
+
+def _answers(card: Answer, asks: str) -> bool:
+    if asks == LEAD_Q:
+        return bool(card.leads)
+    if asks == MEETING_Q:
+        return card.meeting is not None
+    if asks == DECISION_Q:
+        return bool(card.decision)
+    if asks == ISSUED_Q:
+        return card.kind == "document" and bool(card.place.date)
+    if asks == VALIDITY_Q:
+        return False  # not derived yet: never guessed
+    return bool(card.decision or card.leads or card.meeting)
+
+
+def _item_card(refs: CrossReferences, question: Question, subject: Subject,
+               full_item: Callable[[str, int], Item | None]) -> Answer | None:
+    doc = refs.documents[subject.doc_id]
+    item = full_item(doc.id, subject.item_no)
+    if item is None:
+        return None
+    place = _place(doc, item.number)
+    decision, decision_at = _decision(doc, item)
+    units = tuple(_unit(doc, item, r.name, r.role) for r in item.roles if r.role in (LEAD, CO_LEAD))
+    meeting = MeetingLine(doc.id, doc.title, doc.doc_number, doc.session, doc.date, doc.chair,
+                          citation(doc.title, doc.doc_number, issuer=doc.issuer, date=doc.date))
+    return Answer(question, subject.title, subject.kind, place, decision,
+                  decision_at, units, meeting, _later(refs, subject, doc))
+
+
+def _document_card(refs: CrossReferences, question: Question, subject: Subject,
+                   documents: list[str]) -> Answer:
+    doc = refs.documents[documents[0]]
+    place = _place(doc, 0)
+    meeting = None
+    for label, value in doc.metadata:
+        m = _HISTORY.match(value) if label == "沿革" else None
+        if m:
+            meeting = MeetingLine(doc.id, doc.title, doc.doc_number, m.group(2), m.group(1), "", place.citation)
+            break
+    return Answer(question, doc.title, "document", place, "", "", (), meeting, _later(refs, subject, doc))
+
+
+def _decision(doc: Document, item: Item) -> tuple[str, str]:
+    """The sentence that records the item's decision, as written, and its citation."""
+    if not item.decision:
+        return "", ""
+    for sentence in _SENTENCE.findall(item.text):
+        if item.decision in sentence:
+            return _LABEL.sub("", sentence.strip()), _cite(doc, item, sentence)
+    return "", ""
+
+
+def _place(doc: Document, item_no: int) -> DocRef:
+    title = next((i.title for i in doc.items if i.number == item_no), "")
+    return DocRef(doc.id, doc.title, doc.doc_number, doc.date, item_no, title, doc.issuer)
+
+
+def _unit(doc: Document, item: Item, name: str, role: str) -> Unit:
+    """The unit with the first sentence of the item that gives it its role (read again, sentence
+    by sentence, as the parser read the whole item), or with the item alone when no one sentence does."""
+    place = gazetteer.issuer_place(doc.issuer)
+    for sentence in _SENTENCE.findall(item.text):
+        if any(r.name == name and r.role == role for r in department_roles(sentence, doc.issuer_level, place)):
+            return Unit(name, role, _LABEL.sub("", sentence.strip()), _cite(doc, item, sentence))
+    return Unit(name, role, "", _cite(doc, item, ""))
+
+
+def _subpoint(item: Item, sentence: str) -> int:
+    text = _LABEL.sub("", sentence.strip())
+    if not text:
+        return 0
+    return next((s.number for s in item.subpoints if text in s.text), 0)
+
+
+def _cite(doc: Document, item: Item, sentence: str) -> str:
+    return citation(doc.title, doc.doc_number, item.number, _subpoint(item, sentence), issuer=doc.issuer, date=doc.date)
+
+
+def _later(refs: CrossReferences, subject: Subject, origin: Document) -> tuple[DocRef, ...]:
+    """Later documents that took the subject up: items that cite its title after the decision
+    (the policy path), and documents of the same core dated after it."""
+    found: dict[tuple[str, int], DocRef] = {}
+    for ref in refs.by_title.get(subject.title, []):
+        if ref.source.doc_id != origin.id and ref.source.date > origin.date:
+            found[(ref.source.doc_id, ref.source.item_no)] = ref.source
+    for s in subjects(refs).get(subject.core, ()):
+        doc = refs.documents[s.doc_id]
+        if doc.id != origin.id and doc.date > origin.date:
+            found.setdefault((doc.id, s.item_no), _place(doc, s.item_no))
+    return tuple(sorted(found.values(), key=lambda r: (r.date, r.doc_id, r.item_no)))
