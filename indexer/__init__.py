@@ -18,6 +18,7 @@ from .accounts import trail_path as audit_log_path
 from .accounts import users_path as users_file_path
 from .analytics import Bar as TimelineBar
 from .analytics import (
+    Answer,
     Calendar,
     CrossReferences,
     DeptTopics,
@@ -118,6 +119,7 @@ from .present import (
     FACET_PARAMS,
     REFERENCE_KIND_LABELS,
     ROLE_LABELS,
+    answer_dict,
     audit_dict,
     audit_totals_dict,
     document_url,
@@ -186,7 +188,7 @@ __all__ = [
     "MinutesError", "ParseError", "SourcesMissing", "Copy", "Moved", "QueryError", "SearchTimeout", "SearchIndex", "SearchPage", "SearchRequest", "SearchResult", "SubPoint", "Suggestion",
     "citation", "collect_files", "default_index_dir", "index_location", "index_paths", "parse_file", "parse_text",
     "highlight_all", "item_label", "highlight_terms", "warm_up",
-    "REFERENCE_KIND_LABELS", "ROLE_LABELS", "audit_dict", "audit_totals_dict", "file_audit_dict", "fragment_markup",
+    "REFERENCE_KIND_LABELS", "ROLE_LABELS", "Answer", "answer_dict", "audit_dict", "audit_totals_dict", "file_audit_dict", "fragment_markup",
     "expansion_dict", "hit_dict", "place_dict", "policy_dict", "references_dict", "result_dict", "snippet_markup", "tasks_dict",
     "Deadline", "NO_DEADLINE", "SEARCH_TIME_LIMIT_S", "Access", "INTERNAL", "PUBLIC",
     "Classified", "VISIBILITY_FILE", "VisibilityRulesError", "read_decided",

@@ -20,6 +20,7 @@ import click
 
 import indexer
 
+from .answer import answer_cmd
 from .options import INDEX_HELP, index_folder
 from .progress import Progress, failure_summary
 from .users import log_cmd, users_cmd
@@ -433,5 +434,6 @@ def dev_server_env(index: Path) -> dict[str, str]:
     return dict(os.environ, MINUTES_INDEX=str(index), FLASK_SKIP_DOTENV="1")
 
 
+cli.add_command(answer_cmd)
 cli.add_command(users_cmd)
 cli.add_command(log_cmd)

@@ -7,7 +7,7 @@ calendar and a meeting's neighbours (:mod:`.calendar`), and the department workl
 """
 from __future__ import annotations
 
-from .answers import ASKS, Answer, MeetingLine, Question, Unit, answer, ask
+from .answers import ASKS, Answer, Issued, MeetingLine, Question, Unit, answer, ask
 from .calendar import Calendar, Meeting, MeetingItem, YearCount, calendar, neighbours
 from .crossrefs import (
     CrossReferences,
@@ -29,8 +29,8 @@ from .workload import (
 )
 
 __all__ = [
-    "ASKS", "Answer", "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef", "Meeting", "MeetingItem",
-    "MeetingLine", "PolicyStep", "Question", "Reference", "Stack", "Task", "Timeline", "TopicCount", "Unit",
-    "Workload", "WorkloadCell", "WorkloadRow", "YearCount", "answer", "ask", "calendar", "dept_topics",
-    "month_codes", "narrowed", "neighbours", "save_crossrefs", "series", "workload",
+    "ASKS", "Answer", "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef", "Issued", "Meeting",
+    "MeetingItem", "MeetingLine", "PolicyStep", "Question", "Reference", "Stack", "Task", "Timeline",
+    "TopicCount", "Unit", "Workload", "WorkloadCell", "WorkloadRow", "YearCount", "answer", "ask", "calendar",
+    "dept_topics", "month_codes", "narrowed", "neighbours", "save_crossrefs", "series", "workload",
 ]

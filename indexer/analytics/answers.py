@@ -51,15 +51,17 @@ _ASKING = (
     (ISSUED_Q, re.compile(r"(?:是)?(?:什么时候|何时|哪天)(?:印发|发布|公布|出台)(?:的|了)?$")),
 )
 _ENDING = re.compile(r"[？?。！!\s]+$")
-_OPERATOR = re.compile(r"[:：\"“”]|\s(?:OR|AND|NOT)\s|(?:^|\s)[-+]")
+_OPERATOR = re.compile(r"[:：]|\s(?:OR|AND|NOT|或)\s|(?:^|\s)[-+]")  # fields, operators (quotes are no harm)
 # What a title key leaves out: punctuation, brackets, spaces (《苏州市电梯安全条例（草案）》 = 苏州市电梯安全条例草案).
 _PUNCTUATION = re.compile(r"[\s《》〈〉“”\"'‘’「」『』（）()〔〕\[\]【】、，,。．.：:；;·—\-－_]+")
 _DRAFT = re.compile(r"[（(](?:草案|修订草案|征求意见稿|送审稿|试行|暂行)[)）]")
 _CORE_HEAD = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}(?:省|市|自治区|县|区)|(?:19|20)\d\d年度?|[\u4e00-\u9fff]{0,24}?关于)")
 _CORE_TAIL = re.compile(r"(?:草案|工作情况|情况|的汇报|汇报)$")
-_HEARD = re.compile(r"^听取(.+?)(?:的)?(?:工作)?(?:情况)?的?汇报$")
-# A law's history line of the meeting that adopted it: 2019-10-08 国务院第66次常务会议通过.
+_HEARD = re.compile(r"^听取(.+?汇报)$")
+# A law's history lines: the meeting that adopted it (2019-10-08 国务院第66次常务会议通过), and
+# its promulgation (2019-10-22 中华人民共和国国务院令第722号公布).
 _HISTORY = re.compile(r"^((?:19|20)\d\d-\d\d-\d\d) (\S*第[一二三四五六七八九十百零〇\d]+次\S*会议)(?:审议)?通过$")
+_PROMULGATED = re.compile(r"^((?:19|20)\d\d-\d\d-\d\d) (\S+(?:公布|发布))$")
 _SENTENCE = re.compile(r"[^。；\n]+[。；]?")
 _LABEL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、])\s*")
 
@@ -92,6 +94,15 @@ class MeetingLine:
 
 
 @dataclass(frozen=True)
+class Issued:
+    """A law's history line of its promulgation (公布 / 发布), as written."""
+
+    date: str
+    text: str
+    citation: str
+
+
+@dataclass(frozen=True)
 class Answer:
     question: Question
     subject: str  # the title as written in the documents (normalized)
@@ -102,6 +113,7 @@ class Answer:
     units: tuple[Unit, ...]  # lead first
     meeting: MeetingLine | None
     later: tuple[DocRef, ...]  # later documents and meetings that took the subject up, oldest first
+    issued: Issued | None = None  # a law's promulgation line
 
     @property
     def leads(self) -> tuple[str, ...]:
@@ -142,7 +154,7 @@ def core(title: str) -> str:
 
 def ask(q: str) -> Question | None:
     """The question a query asks, or None when it cannot name a subject (too short or long,
-    or written in the query language: fields, quotes, operators)."""
+    or written in the query language: fields, operators, exclusions)."""
     q = _ENDING.sub("", q.strip())
     if not q or len(q) > MAX_QUERY_CHARS or _OPERATOR.search(q):
         return None
@@ -224,10 +236,10 @@ def _answers(card: Answer, asks: str) -> bool:
     if asks == DECISION_Q:
         return bool(card.decision)
     if asks == ISSUED_Q:
-        return card.kind == "document" and bool(card.place.date)
+        return card.issued is not None
     if asks == VALIDITY_Q:
         return False  # not derived yet: never guessed
-    return bool(card.decision or card.leads or card.meeting)
+    return bool(card.decision or card.leads or card.meeting or card.issued)
 
 
 def _item_card(refs: CrossReferences, question: Question, subject: Subject,
@@ -249,13 +261,11 @@ def _document_card(refs: CrossReferences, question: Question, subject: Subject,
                    documents: list[str]) -> Answer:
     doc = refs.documents[documents[0]]
     place = _place(doc, 0)
-    meeting = None
-    for label, value in doc.metadata:
-        m = _HISTORY.match(value) if label == "沿革" else None
-        if m:
-            meeting = MeetingLine(doc.id, doc.title, doc.doc_number, m.group(2), m.group(1), "", place.citation)
-            break
-    return Answer(question, doc.title, "document", place, "", "", (), meeting, _later(refs, subject, doc))
+    history = [value for label, value in doc.metadata if label == "沿革"]
+    meeting = next((MeetingLine(doc.id, doc.title, doc.doc_number, m.group(2), m.group(1), "", place.citation)
+                    for m in map(_HISTORY.match, history) if m), None)
+    issued = next((Issued(m.group(1), m.group(2), place.citation) for m in map(_PROMULGATED.match, history) if m), None)
+    return Answer(question, doc.title, "document", place, "", "", (), meeting, _later(refs, subject, doc), issued)
 
 
 def _decision(doc: Document, item: Item) -> tuple[str, str]:
