@@ -170,9 +170,11 @@ def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, pa
                                         doc_type=doc_type, page=page, size=limit, sort=sort)
         with indexer.SearchIndex(index_folder(index_dir), time_limit=None) as search_index:
             result = search_index.search(request)
+            # The answer card, as /api/search gives it: on an unfiltered first page.
+            found = search_index.answer(request.q) if page == 1 and not request.filters() else None
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
-    data = indexer.result_dict(result)  # the /api/search object
+    data = dict(indexer.result_dict(result), answer=indexer.answer_dict(found) if found else None)  # /api/search
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return

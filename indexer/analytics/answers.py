@@ -55,9 +55,11 @@ _OPERATOR = re.compile(r"[:：]|\s(?:OR|AND|NOT|或)\s|(?:^|\s)[-+]")  # fields,
 # What a title key leaves out: punctuation, brackets, spaces (《苏州市电梯安全条例（草案）》 = 苏州市电梯安全条例草案).
 _PUNCTUATION = re.compile(r"[\s《》〈〉“”\"'‘’「」『』（）()〔〕\[\]【】、，,。．.：:；;·—\-－_]+")
 _DRAFT = re.compile(r"[（(](?:草案|修订草案|征求意见稿|送审稿|试行|暂行)[)）]")
-_CORE_HEAD = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}(?:省|市|自治区|县|区)|(?:19|20)\d\d年度?|[\u4e00-\u9fff]{0,24}?关于)")
+_CORE_HEAD = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?(?:省|市|自治区|县|区)(?![长委])|(?:19|20)\d\d年度?|[\u4e00-\u9fff]{0,24}?关于)")
 _CORE_TAIL = re.compile(r"(?:草案|工作情况|情况|的汇报|汇报)$")
 _HEARD = re.compile(r"^听取(.+?汇报)$")
+# A notice that issues a text: …关于印发《示例市电梯安全管理办法》的通知 carries out 示例市电梯安全管理办法.
+_PRINTS = re.compile(r"关于印发《?(.+?)》?的通知$")
 # A law's history lines: the meeting that adopted it (2019-10-08 国务院第66次常务会议通过), and
 # its promulgation (2019-10-22 中华人民共和国国务院令第722号公布).
 _HISTORY = re.compile(r"^((?:19|20)\d\d-\d\d-\d\d) (\S*第[一二三四五六七八九十百零〇\d]+次\S*会议)(?:审议)?通过$")
@@ -168,7 +170,8 @@ def ask(q: str) -> Question | None:
 
 def subjects(refs: CrossReferences, deadline: Deadline = NO_DEADLINE) -> dict[str, tuple[Subject, ...]]:
     """Every subject of the view by its core (built once per view): what minutes items reviewed
-    (《…》 in the item's title) or heard (听取…汇报), and the title of every other document."""
+    (《…》 in the item's title) or heard (听取…汇报), the title of every other document, and the
+    text a 印发 notice issues."""
     def build():
         found: dict[str, list[Subject]] = {}
 
@@ -180,6 +183,9 @@ def subjects(refs: CrossReferences, deadline: Deadline = NO_DEADLINE) -> dict[st
         for doc in deadline.each(refs.documents.values()):
             if doc.doc_type != MINUTES:
                 add(doc.title, "document", doc.id, 0)
+                printed = _PRINTS.search(key(doc.title))
+                if printed:
+                    add(printed.group(1), "document", doc.id, 0)
                 continue
             for item in doc.items:
                 heading = key(item.title)
@@ -305,13 +311,16 @@ def _cite(doc: Document, item: Item, sentence: str) -> str:
 
 
 def _later(refs: CrossReferences, subject: Subject, origin: Document) -> tuple[DocRef, ...]:
-    """Later documents that took the subject up: items that cite its title after the decision
-    (the policy path), and documents of the same core dated after it."""
+    """Later documents that took the subject up: items that cite one of its titles after the
+    decision (the policy path), and documents of the same core dated after it (its adopted
+    text, the notice that issued it)."""
     found: dict[tuple[str, int], DocRef] = {}
-    for ref in refs.by_title.get(subject.title, []):
-        if ref.source.doc_id != origin.id and ref.source.date > origin.date:
-            found[(ref.source.doc_id, ref.source.item_no)] = ref.source
-    for s in subjects(refs).get(subject.core, ()):
+    same = subjects(refs).get(subject.core, ())
+    for title in dict.fromkeys(s.title for s in (subject, *same)):
+        for ref in refs.by_title.get(title, []):
+            if ref.source.doc_id != origin.id and ref.source.date > origin.date:
+                found[(ref.source.doc_id, ref.source.item_no)] = ref.source
+    for s in same:
         doc = refs.documents[s.doc_id]
         if doc.id != origin.id and doc.date > origin.date:
             found.setdefault((doc.id, s.item_no), _place(doc, s.item_no))
