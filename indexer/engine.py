@@ -39,6 +39,7 @@ from .analytics import (
     ask,
     month_codes,
     series,
+    subjects,
 )
 from .deadline import NO_DEADLINE, Deadline, Resumable
 from .errors import DocumentNotFound, IndexNotFound
@@ -317,13 +318,13 @@ class SearchIndex:
         if question is None:
             return None
         deadline = self._deadline(deadline)
-        refs = self.crossrefs(deadline, access)
+        everything = self._current().crossrefs.result(deadline)  # the subjects are indexed once, for every caller
 
         def full_item(doc_id: str, item_no: int):
             items = self.document(doc_id, deadline, access).items
             return next((i for i in items if i.number == item_no), None)
 
-        return answer(refs, question, full_item, deadline)
+        return answer(everything.scoped(access), question, full_item, deadline, everything)
 
     def suggest(self, prefix: str, limit: int = 10, deadline: Deadline | None = None,
                 access: Access | None = None) -> tuple[Suggestion, ...]:
@@ -336,8 +337,8 @@ class SearchIndex:
 
     def warm(self, deadline: Deadline | None = None, background: bool = False) -> None:
         """Open the searcher and build what it keeps for later (the vocabulary, the
-        cross-references) now, before requests need it; what the deadline leaves undone,
-        requests finish. ``background``: the cross-references (seconds at a city's scale,
+        cross-references and the answer card's subjects indexed from them) now, before
+        requests need it; what the deadline leaves undone, requests finish. ``background``: the cross-references (seconds at a city's scale,
         and no search needs them) are built on a thread of their own, with a searcher of
         their own, so that searches are answered meanwhile."""
         deadline = self._deadline(deadline)
@@ -347,7 +348,7 @@ class SearchIndex:
         if background:
             threading.Thread(target=_build, args=(state.crossrefs,), name="crossrefs", daemon=True).start()
         else:
-            state.crossrefs.result(deadline)
+            subjects(state.crossrefs.result(deadline), deadline)
 
     def document(self, doc_id: str, deadline: Deadline | None = None, access: Access | None = None) -> Document:
         """The document; :class:`DocumentNotFound` when there is none or ``access`` may not read it."""
@@ -377,6 +378,6 @@ def _crossref_steps(open_searcher, folder: Path):
 
 def _build(work: Resumable) -> None:
     try:
-        work.result(NO_DEADLINE)
+        subjects(work.result(NO_DEADLINE))  # and the answer card's subjects, indexed from them
     except Exception:  # noqa: BLE001 - a failed build is retried by the next request that needs it
         logging.getLogger(__name__).exception("building in the background failed")

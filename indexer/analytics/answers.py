@@ -169,9 +169,10 @@ def ask(q: str) -> Question | None:
 
 
 def subjects(refs: CrossReferences, deadline: Deadline = NO_DEADLINE) -> dict[str, tuple[Subject, ...]]:
-    """Every subject of the view by its core (built once per view): what minutes items reviewed
-    (《…》 in the item's title) or heard (听取…汇报), the title of every other document, and the
-    text a 印发 notice issues."""
+    """Every subject of ``refs`` by its core (built once per cross-references object: the engine
+    builds it on the unscoped one, shared by every caller, and :func:`matching` drops what a
+    caller may not read): what minutes items reviewed (《…》 in the item's title) or heard
+    (听取…汇报), the title of every other document, and the text a 印发 notice issues."""
     def build():
         found: dict[str, list[Subject]] = {}
 
@@ -200,15 +201,17 @@ def subjects(refs: CrossReferences, deadline: Deadline = NO_DEADLINE) -> dict[st
     return PER_VIEW.get(refs, "answer-subjects", build)
 
 
-def matching(table: dict[str, tuple[Subject, ...]], subject: str) -> tuple[Subject, ...]:
-    """The subjects a query's subject names: it holds their core and is part of their title.
-    Empty when it names none, or subjects of more than one core and none of them exactly."""
+def matching(table: dict[str, tuple[Subject, ...]], subject: str, readable: dict) -> tuple[Subject, ...]:
+    """The subjects a query's subject names among the documents of ``readable`` (the caller's):
+    it holds their core and is part of their title. Empty when it names none, or subjects of
+    more than one core and none of them exactly (what the caller may not read never counts,
+    so a hidden title cannot make a visible answer ambiguous either)."""
     s = key(subject)
     found: dict[str, list[Subject]] = {}
     for i in range(len(s)):
         for j in range(i + MIN_SUBJECT_CHARS, len(s) + 1):
             for candidate in table.get(s[i:j], ()):
-                if s in candidate.key or s in key(_DRAFT.sub("", candidate.title)):
+                if candidate.doc_id in readable and (s in candidate.key or s in key(_DRAFT.sub("", candidate.title))):
                     found.setdefault(candidate.core, []).append(candidate)
     if len(found) > 1:
         exact = {c: f for c, f in found.items() if c == s or any(x.key == s for x in f)}
@@ -217,18 +220,20 @@ def matching(table: dict[str, tuple[Subject, ...]], subject: str) -> tuple[Subje
 
 
 def answer(refs: CrossReferences, question: Question, full_item: Callable[[str, int], Item | None],
-           deadline: Deadline = NO_DEADLINE) -> Answer | None:
+           deadline: Deadline = NO_DEADLINE, everything: CrossReferences | None = None) -> Answer | None:
     """The card for ``question`` over the view ``refs`` (what the caller may read), or None when
-    its structure does not answer what is asked. ``full_item`` reads an item with its text."""
-    found = matching(subjects(refs, deadline), question.subject)
+    its structure does not answer what is asked. ``full_item`` reads an item with its text;
+    ``everything``, the unscoped cross-references the subjects are indexed from (default ``refs``)."""
+    table = subjects(everything or refs, deadline)
+    found = matching(table, question.subject, refs.documents)
     if not found:
         return None
     decided = sorted((s for s in found if s.item_no), key=lambda s: (refs.documents[s.doc_id].date, s.item_no))
     if decided:
-        card = _item_card(refs, question, decided[0], full_item)
+        card = _item_card(refs, question, decided[0], full_item, table)
     else:
         documents = sorted({s.doc_id for s in found}, key=lambda d: refs.documents[d].date)
-        card = _document_card(refs, question, found[0], documents) if len(documents) == 1 else None
+        card = _document_card(refs, question, found[0], documents, table) if len(documents) == 1 else None
     if card is None or not _answers(card, question.asks):
         return None
     return card
@@ -249,7 +254,7 @@ def _answers(card: Answer, asks: str) -> bool:
 
 
 def _item_card(refs: CrossReferences, question: Question, subject: Subject,
-               full_item: Callable[[str, int], Item | None]) -> Answer | None:
+               full_item: Callable[[str, int], Item | None], table: dict) -> Answer | None:
     doc = refs.documents[subject.doc_id]
     item = full_item(doc.id, subject.item_no)
     if item is None:
@@ -260,18 +265,18 @@ def _item_card(refs: CrossReferences, question: Question, subject: Subject,
     meeting = MeetingLine(doc.id, doc.title, doc.doc_number, doc.session, doc.date, doc.chair,
                           citation(doc.title, doc.doc_number, issuer=doc.issuer, date=doc.date))
     return Answer(question, subject.title, subject.kind, place, decision,
-                  decision_at, units, meeting, _later(refs, subject, doc))
+                  decision_at, units, meeting, _later(refs, subject, doc, table))
 
 
 def _document_card(refs: CrossReferences, question: Question, subject: Subject,
-                   documents: list[str]) -> Answer:
+                   documents: list[str], table: dict) -> Answer:
     doc = refs.documents[documents[0]]
     place = _place(doc, 0)
     history = [value for label, value in doc.metadata if label == "沿革"]
     meeting = next((MeetingLine(doc.id, doc.title, doc.doc_number, m.group(2), m.group(1), "", place.citation)
                     for m in map(_HISTORY.match, history) if m), None)
     issued = next((Issued(m.group(1), m.group(2), place.citation) for m in map(_PROMULGATED.match, history) if m), None)
-    return Answer(question, doc.title, "document", place, "", "", (), meeting, _later(refs, subject, doc), issued)
+    return Answer(question, doc.title, "document", place, "", "", (), meeting, _later(refs, subject, doc, table), issued)
 
 
 def _decision(doc: Document, item: Item) -> tuple[str, str]:
@@ -310,12 +315,12 @@ def _cite(doc: Document, item: Item, sentence: str) -> str:
     return citation(doc.title, doc.doc_number, item.number, _subpoint(item, sentence), issuer=doc.issuer, date=doc.date)
 
 
-def _later(refs: CrossReferences, subject: Subject, origin: Document) -> tuple[DocRef, ...]:
+def _later(refs: CrossReferences, subject: Subject, origin: Document, table: dict) -> tuple[DocRef, ...]:
     """Later documents that took the subject up: items that cite one of its titles after the
     decision (the policy path), and documents of the same core dated after it (its adopted
     text, the notice that issued it)."""
     found: dict[tuple[str, int], DocRef] = {}
-    same = subjects(refs).get(subject.core, ())
+    same = [s for s in table.get(subject.core, ()) if s.doc_id in refs.documents]
     for title in dict.fromkeys(s.title for s in (subject, *same)):
         for ref in refs.by_title.get(title, []):
             if ref.source.doc_id != origin.id and ref.source.date > origin.date:
