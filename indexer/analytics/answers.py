@@ -189,8 +189,8 @@ def subjects(refs: CrossReferences, deadline: Deadline = NO_DEADLINE) -> dict[st
                     add(printed.group(1), "document", doc.id, 0)
                 continue
             for item in doc.items:
-                heading = key(item.title)
-                reviewed = [t for t in item.reviewed if key(t) and key(t) in heading]
+                heading = re.sub(r"\s+", "", simplified(item.title))  # 审议《…》《…》: each title whole, in 《》
+                reviewed = [t for t in item.reviewed if f"《{t}》" in heading]
                 for t in reviewed:
                     add(t, "reviewed", doc.id, item.number)
                 heard = _HEARD.match(re.sub(r"\s+", "", item.title)) if not reviewed and item.number else None
@@ -229,6 +229,8 @@ def answer(refs: CrossReferences, question: Question, full_item: Callable[[str, 
     if not found:
         return None
     decided = sorted((s for s in found if s.item_no), key=lambda s: (refs.documents[s.doc_id].date, s.item_no))
+    if question.asks == LEAD_Q and len({_leads(refs, s) for s in decided}) > 1:
+        return None  # two meetings gave it to different units: no one answer
     if decided:
         card = _item_card(refs, question, decided[0], full_item, table)
     else:
@@ -237,6 +239,11 @@ def answer(refs: CrossReferences, question: Question, full_item: Callable[[str, 
     if card is None or not _answers(card, question.asks):
         return None
     return card
+
+
+def _leads(refs: CrossReferences, subject: Subject) -> frozenset[str]:
+    item = next(i for i in refs.documents[subject.doc_id].items if i.number == subject.item_no)
+    return frozenset(item.leads)
 
 
 def _answers(card: Answer, asks: str) -> bool:

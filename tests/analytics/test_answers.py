@@ -129,6 +129,7 @@ def policy_index(tmp_path_factory):
                               "会议要求认真落实《示例市电梯维保管理办法》。"),
         "one.txt": _minutes(2, "2023-05-06", "示例市公交线网优化方案", "市交通运输局"),
         "two.txt": _minutes(3, "2023-06-06", "示例市公交线网建设方案", "市住建局"),
+        "again.txt": _minutes(4, "2023-07-06", "示例市公交线网建设方案", "市交通运输局"),
     }
     for name, text in files.items():
         (root / "corpus").mkdir(exist_ok=True)
@@ -152,3 +153,9 @@ def test_later_documents_carried_it_out(policy_index):
 def test_words_two_titles_share_name_neither(policy_index):
     assert policy_index.answer("公交线网谁牵头") is None  # 优化方案 or 建设方案: no guess
     assert policy_index.answer("示例市公交线网优化方案谁牵头").leads == ("市交通运输局",)
+
+
+def test_two_meetings_that_gave_it_to_different_units_answer_no_lead(policy_index):
+    assert policy_index.answer("示例市公交线网建设方案谁牵头") is None
+    card = policy_index.answer("示例市公交线网建设方案是哪次会议审议的")  # the first, and the later one
+    assert (card.meeting.session, [p.date for p in card.later]) == ("第303次常务会议", ["2023-07-06"])
