@@ -320,9 +320,12 @@ class SearchIndex:
         deadline = self._deadline(deadline)
         everything = self._current().crossrefs.result(deadline)  # the subjects are indexed once, for every caller
 
-        def full_item(doc_id: str, item_no: int):
-            items = self.document(doc_id, deadline, access).items
-            return next((i for i in items if i.number == item_no), None)
+        def full_item(doc_id: str, item_no: int):  # the one record, read whole (the card quotes its text)
+            for record in self._current().searcher.documents(doc_id=doc_id):
+                if record["item_no"] == item_no and record.get("part") != PREAMBLE and \
+                        (access is None or access.allows(record.get("visibility", ""))):
+                    return item_from_record(record)
+            return None
 
         return answer(everything.scoped(access), question, full_item, deadline, everything)
 

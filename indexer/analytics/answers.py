@@ -268,7 +268,9 @@ def _item_card(refs: CrossReferences, question: Question, subject: Subject,
         return None
     place = _place(doc, item.number)
     decision, decision_at = _decision(doc, item)
-    units = tuple(_unit(doc, item, r.name, r.role) for r in item.roles if r.role in (LEAD, CO_LEAD))
+    place_name = gazetteer.issuer_place(doc.issuer)
+    sentences = [(s, department_roles(s, doc.issuer_level, place_name)) for s in _SENTENCE.findall(item.text)]
+    units = tuple(_unit(doc, item, sentences, r.name, r.role) for r in item.roles if r.role in (LEAD, CO_LEAD))
     meeting = MeetingLine(doc.id, doc.title, doc.doc_number, doc.session, doc.date, doc.chair,
                           citation(doc.title, doc.doc_number, issuer=doc.issuer, date=doc.date))
     return Answer(question, subject.title, subject.kind, place, decision,
@@ -301,12 +303,12 @@ def _place(doc: Document, item_no: int) -> DocRef:
     return DocRef(doc.id, doc.title, doc.doc_number, doc.date, item_no, title, doc.issuer)
 
 
-def _unit(doc: Document, item: Item, name: str, role: str) -> Unit:
-    """The unit with the first sentence of the item that gives it its role (read again, sentence
-    by sentence, as the parser read the whole item), or with the item alone when no one sentence does."""
-    place = gazetteer.issuer_place(doc.issuer)
-    for sentence in _SENTENCE.findall(item.text):
-        if any(r.name == name and r.role == role for r in department_roles(sentence, doc.issuer_level, place)):
+def _unit(doc: Document, item: Item, sentences: list, name: str, role: str) -> Unit:
+    """The unit with the first sentence of the item that gives it its role (``sentences``: each
+    with the roles it gives, read as the parser read the whole item), or with the item alone
+    when no one sentence does."""
+    for sentence, roles in sentences:
+        if any(r.name == name and r.role == role for r in roles):
             return Unit(name, role, _LABEL.sub("", sentence.strip()), _cite(doc, item, sentence))
     return Unit(name, role, "", _cite(doc, item, ""))
 
