@@ -40,6 +40,7 @@ from .analytics import (
     month_codes,
     series,
     subjects,
+    subjects_ready,
 )
 from .deadline import NO_DEADLINE, Deadline, Resumable
 from .errors import DocumentNotFound, IndexNotFound
@@ -310,15 +311,22 @@ class SearchIndex:
         read (built on first use: a build cut short by the deadline goes on at the next call)."""
         return self._current().crossrefs.result(self._deadline(deadline)).scoped(access)
 
-    def answer(self, q: str, deadline: Deadline | None = None, access: Access | None = None) -> Answer | None:
+    def answer(self, q: str, deadline: Deadline | None = None, access: Access | None = None, *,
+               wait: bool = True) -> Answer | None:
         """The answer card of a query that names a decision's subject or asks about one, drawn
         from the documents ``access`` may read; None when their structure does not answer it
-        (see :mod:`indexer.analytics.answers`)."""
+        (see :mod:`indexer.analytics.answers`). Without ``wait`` (the search page), also None
+        while the cross-references and the subjects indexed from them are not ready: loading
+        them takes seconds at a city's scale, which no search page waits for (a worker
+        builds them in the background after it starts: :meth:`warm`)."""
         question = ask(q)
         if question is None:
             return None
         deadline = self._deadline(deadline)
-        everything = self._current().crossrefs.result(deadline)  # the subjects are indexed once, for every caller
+        state = self._current()
+        if not wait and not (state.crossrefs.done and subjects_ready(state.crossrefs.result(deadline))):
+            return None
+        everything = state.crossrefs.result(deadline)  # the subjects are indexed once, for every caller
 
         def full_item(doc_id: str, item_no: int):  # the one record, read whole (the card quotes its text)
             for record in self._current().searcher.documents(doc_id=doc_id):

@@ -170,11 +170,11 @@ def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, pa
                                         doc_type=doc_type, page=page, size=limit, sort=sort)
         with indexer.SearchIndex(index_folder(index_dir), time_limit=None) as search_index:
             result = search_index.search(request)
-            # The answer card, as /api/search gives it: on an unfiltered first page.
-            found = search_index.answer(request.q) if page == 1 and not request.filters() else None
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
-    data = dict(indexer.result_dict(result), answer=indexer.answer_dict(found) if found else None)  # /api/search
+    # The /api/search object; its answer card is `minutes answer`'s (a one-off command would load
+    # the cross-references for it, as a worker that has not loaded them yet shows none).
+    data = dict(indexer.result_dict(result), answer=None)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return

@@ -62,7 +62,7 @@ def page(index, text: str):
     if hasattr(index, "page"):
         found = index.page(req, lookup=lookup)
         if found.result is not None and hasattr(index, "answer"):
-            index.answer(req.q)  # the answer card above the hits (issue 27), on an unfiltered first page
+            index.answer(req.q, wait=False)  # the answer card (issue 27), as the view asks it: never loading
         return found.named, found.result, found.timeline
     # Before issue 23 (webapp/views.py::search at 87b4504): two or three evaluations.
     named = index.lookup(req.q) if lookup else ()

@@ -46,10 +46,11 @@ def search_json():
 
 
 def _answer(req: indexer.SearchRequest) -> dict | None:
-    """The answer card above the first page of an unfiltered search, when the structure answers."""
+    """The answer card above the first page of an unfiltered search, when the structure answers
+    and the worker has its cross-references (it loads them in the background after it starts)."""
     if req.page != 1 or req.filters():
         return None
-    found = get_index().answer(req.q, deadline(), access=current_access())
+    found = get_index().answer(req.q, deadline(), access=current_access(), wait=False)  # never waits for a load
     return indexer.answer_dict(found) if found else None
 
 

@@ -7,7 +7,7 @@ calendar and a meeting's neighbours (:mod:`.calendar`), and the department workl
 """
 from __future__ import annotations
 
-from .answers import ASKS, Answer, Issued, MeetingLine, Question, Unit, answer, ask, subjects
+from .answers import ASKS, Answer, Issued, MeetingLine, Question, Unit, answer, ask, subjects, subjects_ready
 from .calendar import Calendar, Meeting, MeetingItem, YearCount, calendar, neighbours
 from .crossrefs import (
     CrossReferences,
@@ -32,5 +32,5 @@ __all__ = [
     "ASKS", "Answer", "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef", "Issued", "Meeting",
     "MeetingItem", "MeetingLine", "PolicyStep", "Question", "Reference", "Stack", "Task", "Timeline",
     "TopicCount", "Unit", "Workload", "WorkloadCell", "WorkloadRow", "YearCount", "answer", "ask", "calendar",
-    "dept_topics", "month_codes", "narrowed", "neighbours", "save_crossrefs", "series", "subjects", "workload",
+    "dept_topics", "month_codes", "narrowed", "neighbours", "save_crossrefs", "series", "subjects", "subjects_ready", "workload",
 ]

@@ -36,6 +36,7 @@ LEAD_Q, MEETING_Q, DECISION_Q, VALIDITY_Q, ISSUED_Q = "lead", "meeting", "decisi
 ASKS = ("", LEAD_Q, MEETING_Q, DECISION_Q, VALIDITY_Q, ISSUED_Q)
 MAX_QUERY_CHARS = 80  # longer text is a passage, not a question
 MIN_SUBJECT_CHARS = 4
+SUBJECTS = "answer-subjects"  # the subjects table's name among the values kept per cross-references object
 
 _VERB = r"(?:审议|通过|审定|研究|讨论|决定|定|批准)"
 _ASKING = (
@@ -198,7 +199,11 @@ def subjects(refs: CrossReferences, deadline: Deadline = NO_DEADLINE) -> dict[st
                     add(heard.group(1), "heard", doc.id, item.number)
         return {c: tuple(s) for c, s in found.items()}
 
-    return PER_VIEW.get(refs, "answer-subjects", build)
+    return PER_VIEW.get(refs, SUBJECTS, build)
+
+
+def subjects_ready(refs: CrossReferences) -> bool:
+    return PER_VIEW.has(refs, SUBJECTS)
 
 
 def matching(table: dict[str, tuple[Subject, ...]], subject: str, readable: dict) -> tuple[Subject, ...]:

@@ -13,6 +13,13 @@ QUESTION = "示例市电梯安全条例谁牵头"
 SUBJECT = "示例市电梯安全条例（草案）"
 
 
+@pytest.fixture
+def warmed(client):
+    """A worker that has loaded its cross-references, as gunicorn's workers do after they start."""
+    client.application.extensions["minutes"].get().warm()
+    return client
+
+
 def test_api_answer_gives_the_card_with_its_citations(client):
     data = client.get(f"/api/answer?q={QUESTION}").get_json()
     assert (data["ok"], data["query"], data["answer"]["subject"]) == (True, QUESTION, SUBJECT)
@@ -35,16 +42,23 @@ def test_api_answer_needs_a_question(client):
     ("q=示例市电梯安全条例", SUBJECT), ("q=示例市电梯安全条例&dept=市司法局", None),
     ("q=示例市电梯安全条例&page=2", None), ("q=电梯安全", None),
 ])
-def test_api_search_carries_the_card_on_an_unfiltered_first_page(client, query, subject):
-    answer = client.get(f"/api/search?{query}").get_json()["answer"]
+def test_api_search_carries_the_card_on_an_unfiltered_first_page(warmed, query, subject):
+    answer = warmed.get(f"/api/search?{query}").get_json()["answer"]
     assert (answer and answer["subject"]) == subject
 
 
-def test_the_search_page_shows_the_card_above_the_hits(client):
-    html = client.get(f"/search?q={QUESTION}").get_data(as_text=True)
+def test_the_search_page_shows_the_card_above_the_hits(warmed):
+    html = warmed.get(f"/search?q={QUESTION}").get_data(as_text=True)
     assert 'class="answer"' in html and html.index('class="answer"') < html.index('class="group"')
     assert "《示例市人民政府常务会议纪要》（〔2021〕9号）第五项第（一）点" in html
-    assert 'class="answer"' not in client.get("/search?q=电梯安全").get_data(as_text=True)
+    assert 'class="answer"' not in warmed.get("/search?q=电梯安全").get_data(as_text=True)
+
+
+def test_the_search_page_never_waits_for_the_cross_references(client):
+    """A worker that has not loaded them yet shows the page without a card (/api/answer waits)."""
+    assert client.get(f"/api/search?q={QUESTION}").get_json()["answer"] is None
+    assert client.get(f"/api/answer?q={QUESTION}").get_json()["answer"]["subject"] == SUBJECT
+    assert client.get(f"/api/search?q={QUESTION}").get_json()["answer"]["subject"] == SUBJECT
 
 
 def test_minutes_answer_prints_the_api_object_or_the_card(client, index_dir):
