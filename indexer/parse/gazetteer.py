@@ -262,7 +262,25 @@ def synonyms(word: str) -> tuple[str, ...]:
     dept = _unit(word)
     if dept is not None:
         return tuple(n for n in dict.fromkeys((dept.name, *dept.aliases)) if n != word)
-    return tuple(w for w in _synonym_groups().get(word, ()) if w != word)
+    group = _synonym_groups().get(word)
+    if group:
+        return tuple(w for w in group if w != word)
+    return _within(word)
+
+
+def _within(word: str) -> tuple[str, ...]:
+    """A word holding a short name of the synonym file (北京人大, 医保基金): the word with that
+    short name spelt out (北京人民代表大会, 医疗保障基金) — the longest short name it holds, only
+    toward a longer name."""
+    for short in _short_names():
+        if short in word:
+            return tuple(word.replace(short, full) for full in _synonym_groups()[short] if len(full) > len(short))
+    return ()
+
+
+@lru_cache(maxsize=1)
+def _short_names() -> tuple[str, ...]:
+    return tuple(sorted((w for w in _synonym_groups() if len(w) >= 2), key=len, reverse=True))
 
 
 def canonical_department(name: str) -> str:

@@ -180,6 +180,14 @@ def text_query(word: str, boost: float = 1.0) -> wq.Query | None:
     return wq.Or(clauses, boost=boost)
 
 
+def _pieces(word: str, boost: float) -> wq.Query | None:
+    """Each of a spelt-out name's words as characters in a row, anywhere in the record: 北京人民代表大会
+    (北京人大 spelt out) in a text that writes 北京市人民代表大会, which the segmenter keeps whole."""
+    runs = [_phrase("body_bigram", bigrams(w)) for w in words(word)]
+    runs = [r for r in runs if r is not None]
+    return wq.And(runs, boost=boost) if len(runs) > 1 else None
+
+
 def phrase_query(text: str) -> wq.Query | None:
     """A quoted phrase: its words side by side in a text field, or its characters in a
     row in the bigram field, where punctuation and spaces (the text's and the
@@ -332,7 +340,7 @@ class _WordParser(_Parser):
             state.kinds.append(token)  # 2020年 政府工作报告: that year's report first
         others = synonyms(token, state, record=not negate)
         for other in others:
-            clauses.append(text_query(other, boost=SYNONYM_BOOST))
+            clauses.append(_or([text_query(other, boost=SYNONYM_BOOST), _pieces(other, SYNONYM_BOOST)]))
         is_dept = gazetteer.canonical_department(token) != token or gazetteer.is_known(token)
         if is_dept:
             clauses.append(wq.Term("dept", gazetteer.canonical_department(token)))
@@ -362,10 +370,12 @@ def synonyms(token: str, state: _State, record: bool = True) -> tuple[str, ...]:
     or short names the documents define (``state.aliases``), which are recorded to be shown."""
     found = list(gazetteer.synonyms(token))
     for expansion in state.aliases(token):
-        if expansion.expanded != token and expansion.expanded not in found:
+        if expansion.expanded == token:
+            continue
+        if expansion.expanded not in found:
             found.append(expansion.expanded)
-            if record:
-                state.expansions.append(expansion)
+        if record:  # shown even when the synonym file knows the name too: the document is the source
+            state.expansions.append(expansion)
     return tuple(found)
 
 

@@ -37,6 +37,12 @@ def document_records(doc: Document, location: Location) -> Iterable[dict]:
         date=doc.date, year=doc.year, visibility=doc.visibility,
     )
     people = _people(doc)
+    # Each record's characters begin with its document's issuer (unless the title names it) and title,
+    # so a run of characters in them is found whatever jieba made of them: the issuer stands in the red
+    # header, which is no record's body (中共山东省委保密委员会办公室 for 省委保密办 spelt out). The blank
+    # lines keep phrases from running across the joins. The joins field reads the same text (see
+    # indexer.store.analysis).
+    head = "".join(f"{part}\n\n" for part in (doc.issuer if doc.issuer not in doc.title else "", doc.title) if part)
     if doc.preamble and doc.items[0].number:
         # The opening paragraph (who met, when, what was heard) is searchable too,
         # and carries the names of the people at the meeting.
@@ -49,8 +55,8 @@ def document_records(doc: Document, location: Location) -> Iterable[dict]:
             people=people,
             titles=doc.title,
             body=doc.preamble,
-            body_bigram=f"{doc.title}\n\n{doc.preamble}",
-            body_joins=f"{doc.title}\n\n{doc.preamble}",
+            body_bigram=f"{head}{doc.preamble}",
+            body_joins=f"{head}{doc.preamble}",
             dept=",".join(r.name for r in doc.preamble_roles),
             topic=",".join(t.topic for t in doc.preamble_topics),
         )
@@ -65,11 +71,8 @@ def document_records(doc: Document, location: Location) -> Iterable[dict]:
             item_no=item.number,
             item_title=item.title,
             body=item.text,
-            # The title too, so a run of characters in it is found whatever jieba made of the
-            # title; the blank line keeps phrases from running across the join. The joins
-            # field reads the same text (see indexer.store.analysis).
-            body_bigram=f"{doc.title}\n\n{item.text}",
-            body_joins=f"{doc.title}\n\n{item.text}",
+            body_bigram=f"{head}{item.text}",
+            body_joins=f"{head}{item.text}",
             reviewed="\n".join(item.reviewed),
             titles="\n".join((doc.title, *item.reviewed)),
             dept=",".join(item.departments),

@@ -19,7 +19,7 @@ from whoosh import fields, formats
 from ..errors import IndexOutdated
 from . import analysis, segmenter
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 META_FILE = "minutes-meta.json"
 
 # A record is an agenda item, or the preamble of a document that has items.
