@@ -18,11 +18,16 @@ from .accounts import trail_path as audit_log_path
 from .accounts import users_path as users_file_path
 from .analytics import Bar as TimelineBar
 from .analytics import (
+    VALIDITY_LABELS,
+    VALIDITY_SHOWN,
     Answer,
     Calendar,
     CrossReferences,
     DeptTopics,
     DocRef,
+    Evidence,
+    Lineage,
+    Link,
     Meeting,
     MeetingItem,
     PolicyStep,
@@ -31,11 +36,14 @@ from .analytics import (
     Task,
     Timeline,
     TopicCount,
+    Validity,
+    ValidityTable,
     Workload,
     WorkloadCell,
     WorkloadRow,
     YearCount,
     dept_topics,
+    marked,
     workload,
 )
 from .analytics import calendar as meeting_calendar
@@ -139,15 +147,19 @@ from .present import (
     result_dict,
     search_url,
     snippet_markup,
+    statements_list,
     tasks_dict,
     tasks_url,
+    validity_dict,
     with_params,
 )
 from .present import request_params as search_params
 from .read import MAX_FILE_BYTES as UPLOAD_MAX_FILE_BYTES
 from .read import SUPPORTED_SUFFIXES
 from .search import (
+    FACETS,
     MAX_DRAFT_CHARS,
+    VALIDITY,
     FacetValue,
     Fragment,
     Hit,
@@ -206,4 +218,7 @@ __all__ = [
     "describe_audit_what", "printable_audit_text",
     "FACET_PARAMS", "document_url", "hit_url", "item_anchor", "passage_url", "place_url", "policy_url", "search_params",
     "search_url", "tasks_url", "with_params",
+    "FACETS", "VALIDITY", "VALIDITY_LABELS", "VALIDITY_SHOWN", "Evidence", "Lineage", "Link", "Validity",
+    "ValidityTable", "marked", "statements_list",
+    "validity_dict",
 ]

@@ -34,13 +34,20 @@ from . import settings
 from .analytics import (
     Answer,
     CrossReferences,
+    Lineage,
     Timeline,
+    Validity,
+    ValidityTable,
     answer,
     ask,
+    lineage,
+    load_validity,
+    marked,
     month_codes,
     series,
     subjects,
     subjects_ready,
+    with_validity,
 )
 from .deadline import NO_DEADLINE, Deadline, Resumable
 from .errors import DocumentNotFound, IndexNotFound
@@ -85,6 +92,7 @@ class _SearcherState:
     snapshot: Snapshot
     folder: Path  # the index's live/ folder, where the derived files are
     open_searcher: Callable[[], object]  # a searcher of its own, for the cross-references' build
+    validity: ValidityTable  # each document's force (its facet is in the snapshot's tables)
     # Built on first use, under the deadlines of the requests that need them.
     vocabulary: Resumable[Vocabulary] = field(init=False)  # suggestions and corrections
     crossrefs: Resumable[CrossReferences] = field(init=False)  # citations, policies, tasks
@@ -193,8 +201,11 @@ class SearchIndex:
                 postings = Postings(searcher)
                 folder = live_dir(self.path)
                 tables = Tables.load(folder, searcher) or Tables.build(postings)
+                # Read from its file (or, without one, from the records, like the tables): the facet needs it.
+                validity = load_validity(folder, searcher)
+                tables = with_validity(tables, validity, postings)
                 snapshot = Snapshot(searcher, tables, Matcher(postings, tables.facets.live), Scorer(postings))
-                state = self._state = _SearcherState(snapshot, folder, self._ix.searcher)
+                state = self._state = _SearcherState(snapshot, folder, self._ix.searcher, validity)
             return state
 
     def stats(self, access: Access | None = None) -> IndexStats:
@@ -255,7 +266,7 @@ class SearchIndex:
     @staticmethod
     def _result(state: _SearcherState, ev: Evaluation, deadline: Deadline, access: Access | None,
                 started: float) -> SearchResult:
-        hits = ev.page_hits(deadline)
+        hits = _labelled(state, ev.page_hits(deadline))
         did_you_mean = ""
         if ev.parsed.words and (ev.relaxed or not ev.matched):
             vocabulary = state.vocabulary.result(deadline)
@@ -279,8 +290,8 @@ class SearchIndex:
         """The first ``limit`` hits of ``request`` in its order (its page and size aside),
         from one search: for exports, which want more than a page."""
         deadline = self._deadline(deadline)
-        _, ev = self._evaluate(request, deadline, access)
-        return ev.hits(0, limit, deadline)
+        state, ev = self._evaluate(request, deadline, access)
+        return _labelled(state, ev.hits(0, limit, deadline))
 
     def timeline(self, request: SearchRequest, unit: str = "", deadline: Deadline | None = None,
                  access: Access | None = None) -> Timeline:
@@ -337,6 +348,25 @@ class SearchIndex:
 
         return answer(everything.scoped(access), question, full_item, deadline, everything)
 
+    def validity(self, doc_id: str, access: Access | None = None) -> Validity:
+        """Whether the document is in force, and the evidence (see :mod:`indexer.analytics.validity`);
+        :class:`DocumentNotFound` when there is none or ``access`` may not read it. The evidence is
+        only ever public documents."""
+        table = self._current().validity
+        facts = table.documents.get(doc_id)
+        if facts is None or (access is not None and not access.allows(facts.visibility)):
+            raise DocumentNotFound(doc_id)
+        return table.validity(doc_id)
+
+    def lineage(self, title: str, deadline: Deadline | None = None, access: Access | None = None) -> Lineage:
+        """A policy's path across its names (草案, adopted text, 印发, revisions, repeal), each link with
+        its reason, over what ``access`` may read (see :mod:`indexer.analytics.lineage`)."""
+        return lineage(title, self.crossrefs(deadline, access), self._current().validity, access)
+
+    def validity_table(self) -> ValidityTable:
+        """Every document's force and what each document says of others' (callers filter by access)."""
+        return self._current().validity
+
     def suggest(self, prefix: str, limit: int = 10, deadline: Deadline | None = None,
                 access: Access | None = None) -> tuple[Suggestion, ...]:
         """Completions for what is typed so far: departments, topics, titles, frequent terms
@@ -371,6 +401,15 @@ class SearchIndex:
         meta = json.loads(records[0]["doc_meta"])
         items = tuple(item_from_record(r) for r in deadline.each(records))
         return replace(from_dict(Document, {**meta, "items": []}), items=items)
+
+
+def _labelled(state: _SearcherState, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """Hits with their documents' force, and a citation that says when it is no longer in force."""
+    out = []
+    for h in hits:
+        label = state.validity.label(h.doc_id)
+        out.append(replace(h, validity=label, citation=marked(h.citation, label)))
+    return tuple(out)
 
 
 def _crossref_steps(open_searcher, folder: Path):

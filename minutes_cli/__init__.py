@@ -150,12 +150,14 @@ class QueryCommand(click.Command):
 @click.option("--meeting", multiple=True, help="Meeting, by its document number, e.g. 〔2021〕9号 (repeatable).")
 @click.option("--year", multiple=True, help="Year, e.g. 2021 (repeatable).")
 @click.option("--type", "doc_type", multiple=True, help="Document type, e.g. 会议纪要 (repeatable).")
+@click.option("--validity", multiple=True, type=click.Choice(indexer.VALIDITY_LABELS),
+              help="Validity: 现行有效, 已修订, 已废止, 已失效 or 未见废止 (repeatable).")
 @click.option("--limit", default=10, show_default=True, type=int, help="Hits per page.")
 @click.option("--page", default=1, show_default=True, type=int)
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object: the /api/search object, each hit's url included.")
-def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, page, sort, as_json):
+def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, validity, limit, page, sort, as_json):
     """Search the index. QUERY is the query language of the search page; its
     words may be given apart and may start with a minus (an exclusion).
 
@@ -167,7 +169,7 @@ def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, pa
     """
     try:
         request = indexer.SearchRequest(q=" ".join(query), dept=dept, topic=topic, meeting=meeting, year=year,
-                                        doc_type=doc_type, page=page, size=limit, sort=sort)
+                                        doc_type=doc_type, validity=validity, page=page, size=limit, sort=sort)
         with indexer.SearchIndex(index_folder(index_dir), time_limit=None) as search_index:
             result = search_index.search(request)
     except indexer.MinutesError as e:
@@ -180,7 +182,8 @@ def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, limit, pa
         return
     click.echo(f"{data['total']} results ({data['elapsed_ms']} ms)")
     for n, hit in enumerate(result.hits, (page - 1) * limit + 1):
-        click.echo(f"\n{n}. {hit.citation}  {hit.date}")
+        # (a citation already says 已废止, 已失效 or 已修订)
+        click.echo(f"\n{n}. {hit.citation}  {hit.date}" + ("  [现行有效]" if hit.validity == "现行有效" else ""))
         click.echo(f"   {hit.item_title}")
         for fragment in hit.fragments:
             click.echo("   " + _marked(fragment))

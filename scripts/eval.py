@@ -21,7 +21,11 @@ built from the same files in the same run.
    MRR, success@1 and the zero-result rate of the three. Skipped, or an error, like
    block 2 when the corpus is absent.
 
-4. The answer card: eval/answers.tsv, real questions on the same corpus with their
+4. Validity: eval/validity_golden.tsv, which document repeals or revises which, read from lines
+   of the same corpus (scripts/eval_validity.py): precision and recall of the statements the
+   labels rest on, from the files' text and from the index's validity table, and how many
+   documents carry each label (each but 未见废止 must name a document and sentence).
+5. The answer card: eval/answers.tsv, real questions on the same corpus with their
    answers (lead unit, meeting, date, decision, validity), asked of the card
    (scripts/eval_answers.py); prints its precision and recall per question type.
    Skipped, or an error, like block 2 when the corpus is absent.
@@ -29,8 +33,8 @@ built from the same files in the same run.
 Blocks 1 and 2 print MRR, nDCG@10, recall@10 and the zero-result rate, overall
 and per query class. A benchmark, not a test: it asserts nothing and prints figures.
 
-    scripts/eval                           # all four blocks
-    scripts/eval --only hard               # one block (specimens, real, hard; repeatable)
+    scripts/eval                           # all five blocks
+    scripts/eval --only hard               # one block (specimens, real, hard, validity, answers; repeatable)
     scripts/eval --show-misses             # also list queries whose first relevant hit is not first
     scripts/eval --real-corpus /path/to/corpus
 """
@@ -50,6 +54,7 @@ import indexer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # beside this script, also when a test loads it
 import eval_answers  # noqa: E402  (scripts/eval_answers.py: the answer card's judge)
+import eval_validity  # (scripts/eval_validity.py: repeals and revisions)
 import naive  # noqa: E402  (scripts/naive.py: the baseline)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +64,7 @@ REAL_QUERIES = ROOT / "scripts" / "eval_real_queries.tsv"
 HARD_QUERIES = ROOT / "scripts" / "eval_hard_queries.tsv"
 HARD_CLASSES = ("paraphrase", "question", "colloquial", "time", "department", "negative")
 HARD_SYSTEMS = ("ours", "naive", "OR")
-BLOCKS = ("specimens", "real", "hard", "answers")
+BLOCKS = ("specimens", "real", "hard", "validity", "answers")
 REQUIRE_REAL = indexer.setting("REQUIRE_REAL_CORPUS").variable
 # {quote:PATH:OFFSET:LENGTH}: LENGTH characters at character OFFSET of the file's UTF-8 text.
 QUOTE = re.compile(r"\{quote:([^{}]+):(\d+):(\d+)\}")
@@ -417,6 +422,16 @@ def hard_block(args) -> int:
     return 0
 
 
+def validity_block(args) -> int:
+    corpus = Path(args.real_corpus)
+    print(f"\n\nvalidity ({corpus})")
+    if not corpus.is_dir():
+        return corpus_missing(corpus, "validity")
+    built = indexes(corpus)
+    eval_validity.block(corpus, built.ours.validity_table(), built.path_of, args.show_misses)
+    return 0
+
+
 def answers_block(args) -> int:
     corpus = Path(args.real_corpus)
     print(f"\n\nanswer card ({corpus}, {eval_answers.QUESTIONS.relative_to(ROOT)})")
@@ -439,7 +454,7 @@ def main() -> None:
     parser.add_argument("--real-queries", default=str(REAL_QUERIES))
     parser.add_argument("--hard-queries", default=str(HARD_QUERIES))
     parser.add_argument("--only", choices=BLOCKS, action="append",
-                        help="run only this block (repeatable); default: all four")
+                        help="run only this block (repeatable); default: all five")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     only = set(args.only or BLOCKS)
@@ -451,6 +466,8 @@ def main() -> None:
             status = max(status, real_block(args))
         if "hard" in only:
             status = max(status, hard_block(args))
+        if "validity" in only:
+            status = max(status, validity_block(args))
         if "answers" in only:
             status = max(status, answers_block(args))
     finally:

@@ -84,7 +84,10 @@ class Record:
         return {"id": self.id, "doc_id": self.doc.id, "doc_title": self.doc.title, "doc_number": self.doc.doc_number,
                 "doc_type": self.doc.doc_type, "date": self.doc.date, "item_no": self.item_no,
                 "item_title": self.item_title, "citation": self.citation,
-                "part": self.part, "dept": list(self.facets["dept"]), "topic": list(self.facets["topic"])}
+                "part": self.part, "dept": list(self.facets["dept"]), "topic": list(self.facets["topic"]),
+                # No sample says anything of a document's force (no 废止, 失效 or 修订 in samples/corpus):
+                # every document is 未见废止 (tests/analytics/test_validity.py tests the labels).
+                "validity": self.facets["validity"][0]}
 
     def contains(self, phrase: str) -> bool:
         return phrase in self.text or phrase in self.titles
@@ -95,7 +98,7 @@ def records(docs: dict[str, Document]) -> dict[str, Record]:
     out = {}
     for d in docs.values():
         common = {"meeting": (d.meeting,) if d.meeting else (), "year": (d.year,) if d.year else (),
-                  "doc_type": (d.doc_type,)}
+                  "doc_type": (d.doc_type,), "validity": ("未见废止",)}  # (see hit_fields)
         for item in d.items:
             rid = f"{d.id}#item-{item.number}"
             out[rid] = Record(rid, d, item, f"{d.title}。{item.text}", item.title + d.title + "".join(item.reviewed),
@@ -125,7 +128,7 @@ def filtered(found: dict[str, Record], filters: dict[str, tuple[str, ...]], skip
 def facet_counts(found: dict[str, Record], filters: dict[str, tuple[str, ...]]) -> dict[str, dict[str, int]]:
     """Disjunctive counts: a value's count is what selecting it would add to the other filters."""
     return {name: dict(Counter(v for r in filtered(found, filters, skip=name).values() for v in r.facets[name]))
-            for name in FACET_FIELDS}
+            for name in (*FACET_FIELDS, "validity")}
 
 
 def oldest_first(found: dict[str, Record]) -> list[str]:

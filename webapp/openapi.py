@@ -12,6 +12,7 @@ FILTERS = [
     ("meeting", "会议, by its 文号 (repeatable)"),
     ("year", "年份, four digits (repeatable)"),
     ("type", "文种, e.g. 会议纪要 (repeatable)"),
+    ("validity", "有效性: 现行有效, 已修订, 已废止, 已失效 or 未见废止 (repeatable)"),
 ]
 
 
@@ -53,6 +54,12 @@ OCR_PAGES = {"type": "array", "description": "the pages recognised from images, 
                  "page": {"type": "integer", "description": "1-based, in the file"},
                  "confidence": {"type": "number", "minimum": 0, "maximum": 1,
                                 "description": "the recognizer's line scores weighted by their length"}}}}
+
+VALIDITY_LABEL = {"type": "string", "enum": ["现行有效", "已修订", "已废止", "已失效", "未见废止"],
+                  "description": "the document's force, from what later public documents say (未见废止: nothing said)"}
+EVIDENCE = {"type": "object", "properties": {
+    **{k: {"type": "string"} for k in ("label", "kind", "kind_label", "doc_id", "doc_title", "doc_number", "date",
+                                       "sentence", "by", "citation", "url")}}}
 
 # Every route answers these when the caller may not use it (see webapp/auth.py).
 AUTH_ERRORS = {"401": _ok("Error", "sign in first (anonymous caller)"),
@@ -106,9 +113,11 @@ SPEC = {
                      "responses": {"200": _ok("DraftResult", "closest passages"), **ERRORS}},
         },
         "/api/policy": {"get": {
-            "summary": "A reviewed document's path through meetings (审议 → 原则同意 …), oldest first",
+            "summary": "A reviewed document's path through meetings (审议 → 原则同意 …), oldest first, and the "
+                       "policy's lineage across its names (草案, adopted text, 印发, 修订, 废止), each link with its reason",
             "parameters": [_param("title", "the document's title, with or without 《》")],
-            "responses": {"200": {"description": "the document it names, if indexed, and every step"}, **ERRORS},
+            "responses": {"200": {"description": "the document it names, if indexed, every step, the names "
+                                                 "found and the lineage"}, **ERRORS},
         }},
         "/api/tasks": {"get": {
             "summary": "督办: every item giving a department a lead or co-lead role, newest first",
@@ -216,7 +225,8 @@ SPEC = {
                     "score": {"type": "number"}, "url": {"type": "string"},
                     "part": {"type": "string", "enum": ["item", "preamble"]},
                     "dept": {"type": "array", "items": {"type": "string"}},
-                    "topic": {"type": "array", "items": {"type": "string"}}}},
+                    "topic": {"type": "array", "items": {"type": "string"}},
+                    "validity": VALIDITY_LABEL}},
         "SearchResult": {"type": "object", "required": ["ok", "query", "total", "hits", "facets"], "properties": {
             "ok": {"type": "boolean"}, "query": {"type": "string"}, "total": {"type": "integer"},
             "page": {"type": "integer"}, "size": {"type": "integer"}, "pages": {"type": "integer"},
@@ -230,7 +240,8 @@ SPEC = {
             "answer": {"allOf": [{"$ref": "#/components/schemas/Answer"}], "nullable": True,
                        "description": "the answer card, on an unfiltered first page when the structure answers"},
             "facets": {"type": "object", "properties": {
-                name: {"type": "array", "items": FACET} for name in ("dept", "topic", "meeting", "year", "doc_type")}},
+                name: {"type": "array", "items": FACET}
+                for name in ("dept", "topic", "meeting", "year", "doc_type", "validity")}},
         }},
         "AnswerResult": {"type": "object", "required": ["ok", "query", "answer"], "properties": {
             "ok": {"type": "boolean"}, "query": {"type": "string"},
@@ -259,6 +270,13 @@ SPEC = {
             "ok": {"type": "boolean"}, "id": {"type": "string"}, "title": {"type": "string"},
             "doc_number": {"type": "string"}, "date": {"type": "string"},
             "visibility": VISIBILITY, "visibility_reason": VISIBILITY_REASON, "ocr": OCR, "ocr_pages": OCR_PAGES,
+            "validity": VALIDITY_LABEL,
+            "validity_basis": {"description": "the statement that decided the label (null for 未见废止)",
+                               "oneOf": [EVIDENCE, {"type": "null"}]},
+            "validity_evidence": {"type": "array", "items": EVIDENCE, "description": "all said of it, oldest first"},
+            "valid_until": {"type": "string", "description": "the end of a term it gives itself, or empty"},
+            "validity_statements": {"type": "array", "items": {"type": "object"},
+                                    "description": "what this document says of documents' force"},
             "items": {"type": "array", "items": {"type": "object"}}}},
         "Suggestions": {"type": "object", "properties": {
             "ok": {"type": "boolean"}, "q": {"type": "string"},

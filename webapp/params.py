@@ -32,11 +32,11 @@ def values(args: MultiDict, param: str) -> tuple[str, ...]:
 
 
 def search_request(args: MultiDict, default_size: int) -> indexer.SearchRequest:
-    """``q``, the five filters (``type`` for doc_type), ``page``, ``size`` and ``sort``; the
+    """``q``, the six filters (``type`` for doc_type), ``page``, ``size`` and ``sort``; the
     request checks its own limits."""
     return indexer.SearchRequest(
         q=args.get("q", "").strip(),
-        **{name: values(args, indexer.FACET_PARAMS[name]) for name in indexer.FACET_FIELDS},
+        **{name: values(args, indexer.FACET_PARAMS[name]) for name in indexer.FACETS},
         page=whole_number(args, "page", 1),
         size=whole_number(args, "size", default_size),
         sort=args.get("sort", "relevance").strip() or "relevance",

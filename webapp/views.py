@@ -81,8 +81,10 @@ def search_csv():
 
 def _policy_data() -> dict:
     title = params.policy_title(request.args)
-    target, steps = get_index().crossrefs(deadline(), access=current_access()).policy(title)
-    return indexer.policy_dict(indexer.normalize_title(title), target, steps)
+    access = current_access()
+    target, steps = get_index().crossrefs(deadline(), access=access).policy(title)
+    lineage = get_index().lineage(title, deadline(), access=access)
+    return indexer.policy_dict(indexer.normalize_title(title), target, steps, lineage)
 
 
 @bp.get("/policy")
@@ -174,13 +176,23 @@ def help_json():
     return jsonify({"ok": True, "syntax": search_page.HELP_SYNTAX, "notes": search_page.HELP_NOTES})
 
 
+def _validity_data(doc_id: str, access: indexer.Access) -> dict:
+    """The document's force and its evidence, and what it says of other documents' force."""
+    ix = get_index()
+    data = indexer.validity_dict(ix.validity(doc_id, access))
+    data["validity_statements"] = indexer.statements_list(ix.validity_table(), doc_id, access.allows)
+    return data
+
+
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str):
     access = current_access()
     doc = get_index().document(doc_id, deadline(), access=access)
-    page = reading.document_page(doc, request.args.get("q", ""), request.args.get("from") == "reference")
+    validity = _validity_data(doc_id, access)
+    page = reading.document_page(doc, request.args.get("q", ""), request.args.get("from") == "reference",
+                                 validity["validity"])
     refs = get_index().crossrefs(deadline(), access=access)
-    page.update(indexer.references_dict(refs, doc_id), **overviews.neighbours_json(refs, doc_id))
+    page.update(indexer.references_dict(refs, doc_id), **overviews.neighbours_json(refs, doc_id), **validity)
     record_view(doc_id)
     return render_template("doc.html", doc=page)
 
@@ -189,8 +201,10 @@ def document(doc_id: str):
 @bp.get("/doc/<doc_id>.json")
 def document_json(doc_id: str):
     access = current_access()
-    data = reading.document_json(get_index().document(doc_id, deadline(), access=access))
-    data.update(indexer.references_dict(get_index().crossrefs(deadline(), access=access), doc_id))
+    doc = get_index().document(doc_id, deadline(), access=access)
+    validity = _validity_data(doc_id, access)
+    data = reading.document_json(doc, validity["validity"])
+    data.update(**validity, **indexer.references_dict(get_index().crossrefs(deadline(), access=access), doc_id))
     record_view(doc_id)
     return jsonify(data)
 

@@ -17,7 +17,20 @@ from .crossrefs import (
     Task,
     save_crossrefs,
 )
+from .lineage import Lineage, Link, lineage, stem
 from .timeline import Bar, Stack, Timeline, month_codes, narrowed, series
+from .validity import LABELS as VALIDITY_LABELS
+from .validity import SHOWN as VALIDITY_SHOWN
+from .validity import (
+    UNKNOWN,
+    Evidence,
+    Validity,
+    ValidityTable,
+    load_validity,
+    marked,
+    save_validity,
+    with_validity,
+)
 from .workload import (
     DeptTopics,
     TopicCount,
@@ -29,8 +42,11 @@ from .workload import (
 )
 
 __all__ = [
-    "ASKS", "Answer", "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef", "Issued", "Meeting",
-    "MeetingItem", "MeetingLine", "PolicyStep", "Question", "Reference", "Stack", "Task", "Timeline",
-    "TopicCount", "Unit", "Workload", "WorkloadCell", "WorkloadRow", "YearCount", "answer", "ask", "calendar",
-    "dept_topics", "month_codes", "narrowed", "neighbours", "save_crossrefs", "series", "subjects", "subjects_ready", "workload",
+    "ASKS", "UNKNOWN", "VALIDITY_LABELS", "VALIDITY_SHOWN", "Answer", "Bar", "Calendar", "CrossReferences",
+    "DeptTopics", "DocRef", "Evidence", "Issued", "Lineage", "Link", "Meeting", "MeetingItem", "MeetingLine",
+    "PolicyStep", "Question", "Reference", "Stack", "Task", "Timeline", "TopicCount", "Unit", "Validity",
+    "ValidityTable", "Workload", "WorkloadCell", "WorkloadRow", "YearCount", "answer", "ask", "calendar",
+    "dept_topics", "lineage", "load_validity", "marked", "month_codes", "narrowed", "neighbours",
+    "save_crossrefs", "save_validity", "series", "stem", "subjects", "subjects_ready", "with_validity",
+    "workload",
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from .. import settings
-from ..analytics import save_crossrefs
+from ..analytics import save_crossrefs, save_validity
 from ..errors import IndexOutdated, MinutesError, SourcesMissing
 from ..model import Document, FileFailure, IndexReport, Moved
 from ..read import ocr
@@ -359,7 +359,8 @@ def _write_tables(ix) -> None:
     of building them: each segment's flat postings, where missing (see :mod:`indexer.store.flat`;
     segments written here have them already), then the facet table and date orders
     (see :mod:`indexer.search.tables`), the vocabulary of suggestions (see :mod:`indexer.search.suggest`), the
-    short names the documents define (see :mod:`indexer.search.aliases`) and the cross-references (see :mod:`indexer.analytics.crossrefs`)."""
+    short names the documents define (see :mod:`indexer.search.aliases`), the cross-references (see :mod:`indexer.analytics.crossrefs`)
+    and what documents say of each other's force (see :mod:`indexer.analytics.validity`)."""
     with ix.searcher() as searcher:
         write_missing_flats(searcher)
     with ix.searcher() as searcher:
@@ -369,5 +370,6 @@ def _write_tables(ix) -> None:
         save_vocabulary(folder, searcher)
         save_aliases(folder, searcher)
         save_crossrefs(folder, searcher)
+        save_validity(folder, searcher)
 
 

@@ -5,7 +5,8 @@ departments and their roles, attendance and references.
 (:mod:`.header`, :mod:`.reflow`), the body's tree (:mod:`.sections`), who was there
 (:mod:`.attendance`), who does what (:mod:`.roles`, with the departments and topics of
 :mod:`.gazetteer`), document numbers as keys (:mod:`.numbers`), what a document cites
-(:mod:`.references`) and the short names it defines (:mod:`.abbreviations`) are its rooms. Pure text work: no Whoosh, no jieba.
+(:mod:`.references`), the short names it defines (:mod:`.abbreviations`) and what it says of the
+force of documents — repeals, revisions, terms (:mod:`.validity`) — are its rooms. Pure text work: no Whoosh, no jieba.
 """
 from __future__ import annotations
 
@@ -24,7 +25,21 @@ from .references import (
 )
 from .roles import department_roles
 
+from .validity import (
+    CONFIRMED,
+    EXPIRED,
+    REPEALED,
+    REVISED,
+    SELF,
+    TERM,
+    Statement,
+    statements,
+    years_after,
+)
+
 __all__ = [
-    "CITY", "COUNTY", "Citation", "Definition", "MEETING", "NUMBER", "PROVINCE", "Registry", "STATE", "TITLE",
-    "canonical_department", "cited", "definitions", "department_roles", "normalize_title", "parse_file", "parse_text", "resolve",
+    "CITY", "CONFIRMED", "COUNTY", "EXPIRED", "MEETING", "NUMBER", "PROVINCE", "REPEALED", "REVISED", "SELF",
+    "STATE", "TERM", "TITLE", "Citation", "Definition", "Registry", "Statement", "canonical_department",
+    "cited", "definitions", "department_roles", "normalize_title", "parse_file", "parse_text", "resolve",
+    "statements", "years_after",
 ]

@@ -19,7 +19,9 @@ from .shapes import (
     references_dict,
     result_dict,
     snippet_markup,
+    statements_list,
     tasks_dict,
+    validity_dict,
 )
 from .urls import (
     FACET_PARAMS,
@@ -39,5 +41,6 @@ __all__ = [
     "FACET_PARAMS", "REFERENCE_KIND_LABELS", "ROLE_LABELS", "answer_dict", "audit_dict", "audit_totals_dict", "document_url",
     "expansion_dict", "file_audit_dict", "fragment_markup", "hit_dict", "hit_url", "item_anchor", "ocr_pages_list",
     "passage_url", "place_dict", "place_url", "policy_dict", "policy_url", "references_dict",
-    "request_params", "result_dict", "search_url", "snippet_markup", "tasks_dict", "tasks_url", "with_params",
+    "request_params", "result_dict", "search_url", "snippet_markup", "statements_list", "tasks_dict", "tasks_url",
+    "validity_dict", "with_params",
 ]

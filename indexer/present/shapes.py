@@ -15,7 +15,18 @@ this package writes; the web app wraps it as safe, it never re-escapes it).
 """
 from __future__ import annotations
 
-from ..analytics import Answer, CrossReferences, DocRef, PolicyStep, Task
+from ..analytics import (
+    Answer,
+    CrossReferences,
+    DocRef,
+    Evidence,
+    Lineage,
+    PolicyStep,
+    Task,
+    Validity,
+    ValidityTable,
+)
+from ..citation import citation
 from ..ingest import WARNINGS, AuditReport, AuditTotals, AuditWarning, FileAudit
 from ..model import CO_LEAD, LEAD, MENTIONED, OcrPage
 from ..parse import MEETING, NUMBER, TITLE, canonical_department
@@ -63,6 +74,7 @@ def hit_dict(hit: Hit) -> dict:
         "part": hit.part,
         "dept": list(hit.departments),
         "topic": list(hit.topics),
+        "validity": hit.validity,
     }
 
 
@@ -94,6 +106,38 @@ def result_dict(result: SearchResult) -> dict:
     }
 
 
+KIND_LABELS = {"repealed": "废止", "expired": "失效", "revised": "修订", "term": "有效期", "confirmed": "确认有效"}
+
+
+def evidence_dict(e: Evidence) -> dict:
+    """What a document says of another's force: the label it gives, the sentence, and where."""
+    return {"label": e.label, "kind": e.kind, "kind_label": KIND_LABELS[e.kind], "doc_id": e.doc_id,
+            "doc_title": e.doc_title, "doc_number": e.doc_number, "date": e.date, "sentence": e.sentence,
+            "by": e.by, "citation": citation(e.doc_title, e.doc_number, issuer=e.issuer, date=e.date),
+            "url": document_url(e.doc_id)}
+
+
+def validity_dict(v: Validity) -> dict:
+    """A document's force: ``validity`` (the label), ``validity_basis`` (the evidence that decided
+    it, null for 未见废止), ``validity_evidence`` (everything said of it, oldest first) and
+    ``valid_until`` (a term it gives itself, or "")."""
+    return {"validity": v.label, "validity_basis": evidence_dict(v.decided) if v.decided else None,
+            "validity_evidence": [evidence_dict(e) for e in v.evidence], "valid_until": v.until}
+
+
+def statements_list(table: ValidityTable, doc_id: str, readable=lambda visibility: True) -> list[dict]:
+    """What a document says of the force of documents (``validity_statements``): each statement
+    with the indexed documents it names that ``readable`` allows (its own history names none)."""
+    out = []
+    for st, targets in table.said_by(doc_id):
+        named = [table.documents[t] for t in targets if readable(table.documents[t].visibility)]
+        out.append({"kind": st.kind, "kind_label": KIND_LABELS[st.kind], "target": st.target, "number": st.number,
+                    "sentence": st.sentence, "date": st.date, "by": st.by,
+                    "documents": [{"doc_id": f.doc_id, "doc_title": f.title, "doc_number": f.number, "date": f.date,
+                                   "url": document_url(f.doc_id)} for f in named]})
+    return out
+
+
 def place_dict(place: DocRef) -> dict:
     return {"doc_id": place.doc_id, "doc_title": place.doc_title, "doc_number": place.doc_number,
             "date": place.date, "item_no": place.item_no, "item_title": place.item_title,
@@ -116,12 +160,20 @@ def references_dict(refs: CrossReferences, doc_id: str) -> dict:
     return {"cites": cites, "cited_by": cited_by}
 
 
-def policy_dict(title: str, target: DocRef | None, steps: tuple[PolicyStep, ...]) -> dict:
+def policy_dict(title: str, target: DocRef | None, steps: tuple[PolicyStep, ...],
+                lineage: Lineage | None = None) -> dict:
+    """A reviewed title's path: ``steps``, the meeting items of this very title; ``lineage``, the
+    whole policy across its names (草案, adopted text, 印发, revisions, repeal), each link with its
+    ``reason``; ``names``, the names found."""
     return {
         "ok": True,
         "title": title,
         "document": place_dict(target) if target else None,
         "steps": [dict(place_dict(s.place), action=s.action, decision=s.decision) for s in steps],
+        "names": list(lineage.names) if lineage else [],
+        "lineage": [dict(place_dict(link.place), stage=link.stage, reason=link.reason, name=link.title,
+                         event_date=link.date, action=link.action, decision=link.decision, sentence=link.sentence)
+                    for link in (lineage.links if lineage else ())],
     }
 
 

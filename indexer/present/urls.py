@@ -17,13 +17,13 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from ..analytics import DocRef
-from ..search import Hit, Passage, SearchRequest
-from ..store import FACET_FIELDS
+from ..search import FACETS, Hit, Passage, SearchRequest
 
 SEARCH, POLICY, TASKS = "/search", "/policy", "/tasks"
 PREAMBLE = "preamble"
 # The URL parameter of each facet; the issue fixed "type" for doc_type.
-FACET_PARAMS = {"dept": "dept", "topic": "topic", "meeting": "meeting", "year": "year", "doc_type": "type"}
+FACET_PARAMS = {"dept": "dept", "topic": "topic", "meeting": "meeting", "year": "year", "doc_type": "type",
+                "validity": "validity"}
 DEFAULT_SIZE = 10  # the page size a search URL leaves out
 
 
@@ -75,7 +75,7 @@ def tasks_url(dept: str, year: str = "", role: str = "") -> str:
 def request_params(req: SearchRequest) -> list[tuple[str, str]]:
     """The URL parameters that reproduce ``req`` (defaults left out)."""
     params = [("q", req.q)] if req.q else []
-    for name in FACET_FIELDS:
+    for name in FACETS:
         params.extend((FACET_PARAMS[name], v) for v in getattr(req, name))
     if req.sort != "relevance":
         params.append(("sort", req.sort))

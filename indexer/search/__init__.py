@@ -12,20 +12,36 @@ from __future__ import annotations
 from .aliases import Alias, AliasTable, save_aliases
 from .draft import MAX_DRAFT_CHARS, Passage, similar_passages
 from .evaluation import Evaluation, evaluate
-from .facets import FacetTable, as_mask
+from .facets import Facet, FacetTable, as_mask
 from .highlight import Fragment, highlight_all
 from .matching import Matcher
 from .query import highlight_terms
-from .results import Expansion, FacetValue, Hit, IndexStats, SearchRequest, SearchResult
+from .results import (
+    FACETS,
+    VALIDITY,
+    Expansion,
+    FacetValue,
+    Hit,
+    IndexStats,
+    SearchRequest,
+    SearchResult,
+)
 from .scoring import Scorer
 from .snapshot import Snapshot
 from .suggest import Suggestion, Vocabulary, save_vocabulary
-from .tables import Tables, identity
+from .tables import (
+    Tables,
+    derived_path,
+    drop_older,
+    identity,
+    read_derived,
+    write_derived,
+)
 
 __all__ = [
-    "Alias", "AliasTable", "Evaluation", "Expansion", "FacetTable", "FacetValue", "Fragment", "Hit", "IndexStats",
-    "MAX_DRAFT_CHARS", "Matcher",
-    "Passage", "Scorer", "SearchRequest", "SearchResult", "Snapshot", "Suggestion", "Tables", "Vocabulary",
-    "as_mask", "evaluate", "highlight_all", "highlight_terms", "identity", "save_aliases", "save_vocabulary",
-    "similar_passages",
+    "FACETS", "MAX_DRAFT_CHARS", "VALIDITY", "Alias", "AliasTable", "Evaluation", "Expansion", "Facet",
+    "FacetTable", "FacetValue", "Fragment", "Hit", "IndexStats", "Matcher", "Passage", "Scorer", "SearchRequest", "SearchResult", "Snapshot",
+    "Suggestion", "Tables", "Vocabulary", "as_mask", "derived_path", "drop_older", "evaluate", "highlight_all",
+    "highlight_terms", "identity", "read_derived", "save_aliases", "save_vocabulary", "similar_passages",
+    "write_derived",
 ]

@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 
 from ..store import FACET_FIELDS
-from .results import FacetValue
+from .results import FACETS, FacetValue
 
 
 def to_bits(docnums: Iterable[int], size: int) -> int:
@@ -169,12 +169,14 @@ def filter_and_count(
 ) -> tuple[int, dict[str, tuple[FacetValue, ...]]]:
     """The candidates (a bitset) that pass every filter, and every facet's counts."""
     found = as_mask(candidates, table.size)
-    selection = {name: table.facets[name].mask(wanted) for name, wanted in filters.items()}
+    # (a facet the table lacks — the derived validity of a table made without it — matches nothing)
+    selection = {name: table.facets[name].mask(wanted) if name in table.facets else np.zeros(table.size, dtype=bool)
+                 for name, wanted in filters.items()}
     matched = found.copy()
     for mask in selection.values():
         matched &= mask
     facets = {}
-    for name in FACET_FIELDS:
+    for name in (n for n in FACETS if n in table.facets):
         base = found  # everything but this facet's own selection
         for other, mask in selection.items():
             if other != name:

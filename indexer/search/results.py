@@ -13,6 +13,10 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 500
 MAX_FILTER_VALUES = 50
 SORTS = ("relevance", "newest", "oldest")
+# A facet no field of the index holds: a document's force, decided from what later documents say
+# of it (indexer.analytics.validity) and put beside the fields' facets when a searcher opens.
+VALIDITY = "validity"
+FACETS = (*FACET_FIELDS, VALIDITY)
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class SearchRequest:
     meeting: tuple[str, ...] = ()
     year: tuple[str, ...] = ()
     doc_type: tuple[str, ...] = ()
+    validity: tuple[str, ...] = ()
     page: int = 1
     size: int = 10
     sort: str = "relevance"
@@ -55,7 +60,7 @@ class SearchRequest:
             raise QueryError("size", f"must be between 1 and {MAX_PAGE_SIZE}")
         if self.sort not in SORTS:
             raise QueryError("sort", f"must be one of {', '.join(SORTS)}")
-        for name in FACET_FIELDS:
+        for name in FACETS:
             values = getattr(self, name)
             if not isinstance(values, tuple):
                 raise QueryError(name, "must be a tuple of strings")
@@ -66,7 +71,7 @@ class SearchRequest:
                 raise QueryError("year", f"{value!r} is not a four-digit year")
 
     def filters(self) -> dict[str, tuple[str, ...]]:
-        return {name: getattr(self, name) for name in FACET_FIELDS if getattr(self, name)}
+        return {name: getattr(self, name) for name in FACETS if getattr(self, name)}
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ class Hit:
     departments: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     part: str = "item"  # item, or preamble (the opening paragraph of minutes)
+    validity: str = ""  # the document's force (现行有效 / 已修订 / 已废止 / 已失效 / 未见废止), when known
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,10 @@ def test_policy_tasks_and_searches():
 
 def test_a_search_request_as_url_parameters():
     """Defaults left out; each facet by its parameter (type for doc_type), in the facets' order."""
-    assert set(indexer.FACET_PARAMS) == set(indexer.FACET_FIELDS)
+    assert set(indexer.FACET_PARAMS) == set(indexer.FACETS) == {*indexer.FACET_FIELDS, "validity"}
     assert indexer.search_params(indexer.SearchRequest()) == []
     req = indexer.SearchRequest(q="电梯", dept=("市发改委", "市财政局"), doc_type=("通知",), year=("2021",),
-                                page=2, size=20, sort="newest")
+                                validity=("已废止",), page=2, size=20, sort="newest")
     assert indexer.search_params(req) == [("q", "电梯"), ("dept", "市发改委"), ("dept", "市财政局"), ("year", "2021"),
-                                          ("type", "通知"), ("sort", "newest"), ("size", "20"), ("page", "2")]
+                                          ("type", "通知"), ("validity", "已废止"), ("sort", "newest"), ("size", "20"),
+                                          ("page", "2")]

@@ -113,6 +113,7 @@ def test_facet_counts_as_whole_structures(search_index):
         ),
         "year": (FacetValue("2021", 6, True), FacetValue("2020", 1, False)),
         "doc_type": (FacetValue("会议纪要", 5, False), FacetValue("通知", 1, False)),
+        "validity": (FacetValue("未见废止", 6, False),),  # no sample says anything of another's force
     }
 
 

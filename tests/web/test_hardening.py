@@ -170,7 +170,8 @@ def record_facets(docs) -> dict[str, dict[str, set[str]]]:
     (not from the index), as the oracle for filters."""
     records = _Records()
     for d in docs.values():
-        doc = {"meeting": {d.meeting} - {""}, "year": {d.year} - {""}, "doc_type": {d.doc_type} - {""}}
+        doc = {"meeting": {d.meeting} - {""}, "year": {d.year} - {""}, "doc_type": {d.doc_type} - {""},
+               "validity": {"未见废止"}}  # no sample speaks of a document's force (see tests/oracle.py)
         for i in d.items:
             records[f"{d.id}#item-{i.number}"] = dict(doc, dept=set(i.departments), topic=set(i.topics))
         if d.preamble and d.items[0].number:

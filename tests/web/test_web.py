@@ -14,7 +14,7 @@ from .. import oracle
 from ..conftest import MINUTES_2021_9
 
 HIT_KEYS = ["id", "doc_id", "doc_title", "doc_number", "doc_type", "date", "item_no", "item_title", "citation",
-            "snippet", "score", "url", "part", "dept", "topic"]
+            "snippet", "score", "url", "part", "dept", "topic", "validity"]
 
 
 def test_api_search_shape(client):
@@ -22,7 +22,7 @@ def test_api_search_shape(client):
     assert list(data) == ["ok", "query", "total", "page", "size", "pages", "sort", "elapsed_ms", "relaxed",
                           "did_you_mean", "expansions", "hits", "facets", "answer"]
     assert (data["ok"], data["query"], data["page"], data["size"]) == (True, "电梯安全", 1, 3)
-    assert list(data["facets"]) == ["dept", "topic", "meeting", "year", "doc_type"]
+    assert list(data["facets"]) == ["dept", "topic", "meeting", "year", "doc_type", "validity"]
     assert all(list(v) == ["value", "count", "selected"] for values in data["facets"].values() for v in values)
     top = data["hits"][0]
     assert list(top) == HIT_KEYS

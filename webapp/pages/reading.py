@@ -17,13 +17,14 @@ def visibility_view(label: str, reason: str) -> dict:
     return {"value": label, "label": VISIBILITY_LABELS.get(label, label), "reason": shown}
 
 
-def _item_json(doc: indexer.Document, item: indexer.Item) -> dict:
+def _item_json(doc: indexer.Document, item: indexer.Item, validity: str = "") -> dict:
     return {
         "item_no": item.number,
         "title": item.title,
         "text": item.text,
         "anchor": indexer.item_anchor(item.number),
-        "citation": indexer.citation(doc.title, doc.doc_number, item.number, issuer=doc.issuer, date=doc.date),
+        "citation": indexer.marked(indexer.citation(doc.title, doc.doc_number, item.number, issuer=doc.issuer,
+                                                    date=doc.date), validity),
         "action": item.action,
         "decision": item.decision,
         "reviewed": list(item.reviewed),
@@ -35,15 +36,16 @@ def _item_json(doc: indexer.Document, item: indexer.Item) -> dict:
         "subpoints": [
             {"number": sp.number, "label": sp.label, "text": sp.text,
              "anchor": indexer.item_anchor(item.number, sp.number),
-             "citation": indexer.citation(doc.title, doc.doc_number, item.number, sp.number,
-                                          issuer=doc.issuer, date=doc.date)}
+             "citation": indexer.marked(indexer.citation(doc.title, doc.doc_number, item.number, sp.number,
+                                                         issuer=doc.issuer, date=doc.date), validity)}
             for sp in item.subpoints
         ],
     }
 
 
-def document_json(doc: indexer.Document) -> dict:
-    """The whole parsed structure of a document, as ``/api/doc/<id>`` serves it."""
+def document_json(doc: indexer.Document, validity: str = "") -> dict:
+    """The whole parsed structure of a document, as ``/api/doc/<id>`` serves it; its citations say
+    when the document is no longer in force as cited (``validity``: its label)."""
     return {
         "ok": True,
         "id": doc.id,
@@ -67,8 +69,9 @@ def document_json(doc: indexer.Document) -> dict:
         # The page's government-information-disclosure fields (索引号, 发布机构, 公开方式 …), apart.
         "disclosure": [{"label": k, "value": v} for k, v in doc.metadata if k in indexer.DISCLOSURE_FIELDS],
         "preamble": doc.preamble,
-        "citation": indexer.citation(doc.title, doc.doc_number, issuer=doc.issuer, date=doc.date),
-        "items": [_item_json(doc, item) for item in doc.items],
+        "citation": indexer.marked(indexer.citation(doc.title, doc.doc_number, issuer=doc.issuer, date=doc.date),
+                                   validity),
+        "items": [_item_json(doc, item, validity) for item in doc.items],
         "attendance": {
             "present": list(doc.attendance.present),
             "attending": [{"unit": u.unit, "persons": list(u.persons)} for u in doc.attendance.attending],
@@ -106,9 +109,9 @@ def _paragraphs(item: indexer.Item, terms: tuple[str, ...]) -> list[dict]:
     ]
 
 
-def document_page(doc: indexer.Document, q: str = "", from_reference: bool = False) -> dict:
+def document_page(doc: indexer.Document, q: str = "", from_reference: bool = False, validity: str = "") -> dict:
     """Everything the reading view shows; ``q`` highlights a search's words."""
-    data = document_json(doc)
+    data = document_json(doc, validity)
     terms = indexer.highlight_terms(q)
     for item_data, item in zip(data["items"], doc.items):
         item_data["paragraphs"] = _paragraphs(item, terms)

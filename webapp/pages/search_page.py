@@ -13,7 +13,7 @@ import indexer
 
 from .markup import quoted, snippet_html
 
-FACET_LABELS = {"dept": "部门", "topic": "主题", "meeting": "会议", "year": "年份", "doc_type": "类型"}
+FACET_LABELS = {"dept": "部门", "topic": "主题", "meeting": "会议", "year": "年份", "doc_type": "类型", "validity": "有效性"}
 # The query language, as /help shows it and /api/help serves it.
 HELP_SYNTAX = [
     {"syntax": "词语", "meaning": "包含全部词语的议题，相关度高的在前；词语相邻或靠近时排名更前",
@@ -70,7 +70,7 @@ def search_page(result: indexer.SearchResult) -> dict:
     ]
     chips = [
         {"label": f"{FACET_LABELS[name]}：{value}", "remove_url": _toggle(req, name, value)}
-        for name in indexer.FACET_FIELDS for value in getattr(req, name)
+        for name in indexer.FACETS for value in getattr(req, name)
     ]
     params = indexer.search_params(req)
     base = [p for p in params if p[0] != "page"]
@@ -119,6 +119,8 @@ def group_by_document(hits: list[dict]) -> list[dict]:
         group = groups.setdefault(hit["doc_id"], {
             "doc_id": hit["doc_id"], "doc_title": hit["doc_title"], "doc_number": hit["doc_number"],
             "doc_type": hit["doc_type"], "date": hit["date"], "doc_url": indexer.document_url(hit["doc_id"]),
+            # a label only when a document says something of its force (未见废止 on every hit would be noise)
+            "validity": hit["validity"] if hit["validity"] in indexer.VALIDITY_SHOWN else "",
             "hits": [],
         })
         group["hits"].append(hit)
