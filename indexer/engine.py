@@ -346,7 +346,7 @@ class SearchIndex:
                     return item_from_record(record)
             return None
 
-        return answer(everything.scoped(access), question, full_item, deadline, everything)
+        return answer(everything.scoped(access), question, full_item, deadline, everything, state.validity)
 
     def validity(self, doc_id: str, access: Access | None = None) -> Validity:
         """Whether the document is in force, and the evidence (see :mod:`indexer.analytics.validity`);
@@ -387,9 +387,10 @@ class SearchIndex:
         state.vocabulary.result(deadline)  # read from its file: milliseconds
         state.aliases.result(deadline)  # the same
         if background:
-            threading.Thread(target=_build, args=(state.crossrefs,), name="crossrefs", daemon=True).start()
+            threading.Thread(target=_build, args=(state.crossrefs, state.validity), name="crossrefs",
+                             daemon=True).start()
         else:
-            subjects(state.crossrefs.result(deadline), deadline)
+            subjects(state.crossrefs.result(deadline), deadline, state.validity)
 
     def document(self, doc_id: str, deadline: Deadline | None = None, access: Access | None = None) -> Document:
         """The document; :class:`DocumentNotFound` when there is none or ``access`` may not read it."""
@@ -426,8 +427,8 @@ def _crossref_steps(open_searcher, folder: Path):
         searcher.close()
 
 
-def _build(work: Resumable) -> None:
+def _build(work: Resumable, validity: ValidityTable) -> None:
     try:
-        subjects(work.result(NO_DEADLINE))  # and the answer card's subjects, indexed from them
+        subjects(work.result(NO_DEADLINE), NO_DEADLINE, validity)  # and the answer card's subjects
     except Exception:  # noqa: BLE001 - a failed build is retried by the next request that needs it
         logging.getLogger(__name__).exception("building in the background failed")

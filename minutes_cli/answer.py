@@ -48,5 +48,9 @@ def answer_cmd(question, index_dir, as_json):
         click.echo(f"  会议  {m['session'] or m['title']} {m['date']}{chair}\n            {m['citation']}")
     if card["issued"]:
         click.echo(f"  公布  {card['issued']['date']} {card['issued']['text']}\n            {card['issued']['citation']}")
+    v = card["validity"]
+    if v:
+        said = f"{v['sentence']} {v['date']}\n            {v['citation']}" if v["sentence"] else "未见后续文件提及其废止或修订"
+        click.echo(f"  有效性  {v['label']}（《{v['of']}》）{said}")
     for p in card["later"]:
         click.echo(f"  后续  {p['citation']}  {p['date']}")

@@ -247,12 +247,13 @@ SPEC = {
             "ok": {"type": "boolean"}, "query": {"type": "string"},
             "answer": {"allOf": [{"$ref": "#/components/schemas/Answer"}], "nullable": True}}},
         "Answer": {"type": "object", "required": ["question", "subject", "kind", "place", "decision", "units",
-                                                  "meeting", "later", "issued"], "properties": {
+                                                  "meeting", "later", "issued", "validity"], "properties": {
             "question": {"type": "object", "properties": {
                 "subject": {"type": "string"}, "asks_label": {"type": "string"},
                 "asks": {"type": "string", "enum": ["", "lead", "meeting", "decision", "validity", "issued"]}}},
             "subject": {"type": "string", "description": "the title as the documents write it"},
-            "kind": {"type": "string", "enum": ["reviewed", "heard", "document"]}, "kind_label": {"type": "string"},
+            "kind": {"type": "string", "enum": ["reviewed", "heard", "document", "named"]},
+            "kind_label": {"type": "string"},
             "place": {"type": "object", "description": "the item that decided, or the document itself"},
             "decision": {"type": "object", "nullable": True, "properties": {
                 "text": {"type": "string", "description": "the decision sentence as written"},
@@ -262,6 +263,10 @@ SPEC = {
             "meeting": {"type": "object", "nullable": True, "properties": {
                 name: {"type": "string"} for name in
                 ("doc_id", "title", "doc_number", "session", "date", "chair", "citation", "url")}},
+            "validity": {"type": "object", "nullable": True, "description": "whether the text judged (`of`) is in "
+                         "force, and the document and sentence that decided it (empty for 未见废止)",
+                         "properties": {name: {"type": "string"} for name in
+                                        ("label", "of", "sentence", "date", "citation", "url")}},
             "issued": {"type": "object", "nullable": True, "description": "a law's promulgation line (沿革)",
                        "properties": {name: {"type": "string"} for name in ("date", "text", "citation")}},
             "later": {"type": "array", "items": {"type": "object"},

@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..citation import citation
 from ..deadline import NO_DEADLINE, Deadline
 from ..hanzi import simplified
 from ..model import CO_LEAD, LEAD, Document, Item
-from ..parse import department_roles, gazetteer
+from ..parse import EXPIRED, REPEALED, department_roles, gazetteer
 from ..patterns import MINUTES
 from .crossrefs import PER_VIEW, CrossReferences, DocRef
+from .validity import KIND_LABELS, SHOWN, ValidityTable
 
 # What a question asks (the JSON's ``asks``): "" asks for the subject's card as a whole.
 LEAD_Q, MEETING_Q, DECISION_Q, VALIDITY_Q, ISSUED_Q = "lead", "meeting", "decision", "validity", "issued"
@@ -106,6 +107,19 @@ class Issued:
 
 
 @dataclass(frozen=True)
+class ValidityLine:
+    """Whether the text judged (``of``) is in force (see :mod:`.validity`), and the document and
+    sentence that decided it (all "" for 未见废止: nothing the index holds speaks of it)."""
+
+    label: str
+    of: str  # the title judged: the subject, or the adopted text of a reviewed draft
+    sentence: str
+    date: str
+    doc_id: str
+    citation: str
+
+
+@dataclass(frozen=True)
 class Answer:
     question: Question
     subject: str  # the title as written in the documents (normalized)
@@ -117,6 +131,7 @@ class Answer:
     meeting: MeetingLine | None
     later: tuple[DocRef, ...]  # later documents and meetings that took the subject up, oldest first
     issued: Issued | None = None  # a law's promulgation line
+    validity: ValidityLine | None = None
 
     @property
     def leads(self) -> tuple[str, ...]:
@@ -169,11 +184,13 @@ def ask(q: str) -> Question | None:
     return Question(q, "") if len(key(q)) >= MIN_SUBJECT_CHARS else None
 
 
-def subjects(refs: CrossReferences, deadline: Deadline = NO_DEADLINE) -> dict[str, tuple[Subject, ...]]:
+def subjects(refs: CrossReferences, deadline: Deadline = NO_DEADLINE,
+             validity: ValidityTable | None = None) -> dict[str, tuple[Subject, ...]]:
     """Every subject of ``refs`` by its core (built once per cross-references object: the engine
     builds it on the unscoped one, shared by every caller, and :func:`matching` drops what a
     caller may not read): what minutes items reviewed (《…》 in the item's title) or heard
-    (听取…汇报), the title of every other document, and the text a 印发 notice issues."""
+    (听取…汇报), the title of every other document, the text a 印发 notice issues, and a title
+    the index does not hold that a document repeals or declares expired (``validity``)."""
     def build():
         found: dict[str, list[Subject]] = {}
 
@@ -188,6 +205,10 @@ def subjects(refs: CrossReferences, deadline: Deadline = NO_DEADLINE) -> dict[st
                 printed = _PRINTS.search(key(doc.title))
                 if printed:
                     add(printed.group(1), "document", doc.id, 0)
+                # (Any document may say it: matching shows a card only to a caller who may read the speaker.)
+                for st, targets in (validity.said_by(doc.id) if validity else ()):
+                    if st.kind in (REPEALED, EXPIRED) and st.target and not targets:
+                        add(st.target, "named", doc.id, 0)
                 continue
             for item in doc.items:
                 heading = re.sub(r"\s+", "", simplified(item.title))  # 审议《…》《…》: each title whole, in 《》
@@ -225,11 +246,13 @@ def matching(table: dict[str, tuple[Subject, ...]], subject: str, readable: dict
 
 
 def answer(refs: CrossReferences, question: Question, full_item: Callable[[str, int], Item | None],
-           deadline: Deadline = NO_DEADLINE, everything: CrossReferences | None = None) -> Answer | None:
+           deadline: Deadline = NO_DEADLINE, everything: CrossReferences | None = None,
+           validity: ValidityTable | None = None) -> Answer | None:
     """The card for ``question`` over the view ``refs`` (what the caller may read), or None when
     its structure does not answer what is asked. ``full_item`` reads an item with its text;
-    ``everything``, the unscoped cross-references the subjects are indexed from (default ``refs``)."""
-    table = subjects(everything or refs, deadline)
+    ``everything``, the unscoped cross-references the subjects are indexed from (default ``refs``);
+    ``validity``, each document's force (no validity line without it)."""
+    table = subjects(everything or refs, deadline, validity)
     found = matching(table, question.subject, refs.documents)
     if not found:
         return None
@@ -238,9 +261,15 @@ def answer(refs: CrossReferences, question: Question, full_item: Callable[[str, 
         return None  # two meetings gave it to different units: no one answer
     if decided:
         card = _item_card(refs, question, decided[0], full_item, table)
+        if card is not None and validity is not None:
+            card = replace(card, validity=_adopted_validity(refs, decided[0], table, validity))
+    elif all(s.kind == "named" for s in found):
+        card = _named_card(refs, question, found, validity)
     else:
-        documents = sorted({s.doc_id for s in found}, key=lambda d: refs.documents[d].date)
+        documents = sorted({s.doc_id for s in found if s.kind != "named"}, key=lambda d: refs.documents[d].date)
         card = _document_card(refs, question, found[0], documents, table) if len(documents) == 1 else None
+        if card is not None and validity is not None:
+            card = replace(card, validity=_validity_line(refs.documents[documents[0]], validity))
     if card is None or not _answers(card, question.asks):
         return None
     return card
@@ -261,8 +290,9 @@ def _answers(card: Answer, asks: str) -> bool:
     if asks == ISSUED_Q:
         return card.issued is not None
     if asks == VALIDITY_Q:
-        return False  # not derived yet: never guessed
-    return bool(card.decision or card.leads or card.meeting or card.issued)
+        return card.validity is not None
+    return bool(card.decision or card.leads or card.meeting or card.issued
+                or (card.validity and card.validity.label in SHOWN))
 
 
 def _item_card(refs: CrossReferences, question: Question, subject: Subject,
@@ -291,6 +321,47 @@ def _document_card(refs: CrossReferences, question: Question, subject: Subject,
                     for m in map(_HISTORY.match, history) if m), None)
     issued = next((Issued(m.group(1), m.group(2), place.citation) for m in map(_PROMULGATED.match, history) if m), None)
     return Answer(question, doc.title, "document", place, "", "", (), meeting, _later(refs, subject, doc, table), issued)
+
+
+def _validity_line(doc: Document, validity: ValidityTable) -> ValidityLine | None:
+    """The document's label and the evidence that decided it (only public documents are evidence)."""
+    if doc.id not in validity.documents:
+        return None
+    v = validity.validity(doc.id)
+    e = v.decided
+    if e is None:
+        return ValidityLine(v.label, doc.title, "", "", "", "")
+    return ValidityLine(v.label, doc.title, e.sentence, e.date, e.doc_id,
+                        citation(e.doc_title, e.doc_number, issuer=e.issuer, date=e.date))
+
+
+def _adopted_validity(refs: CrossReferences, subject: Subject, table: dict,
+                      validity: ValidityTable) -> ValidityLine | None:
+    """A reviewed draft's force is its adopted text's: the one document of its core dated on or
+    after the meeting (none, or two: no line)."""
+    meeting = refs.documents[subject.doc_id]
+    adopted = {s.doc_id for s in table.get(subject.core, ())
+               if s.kind == "document" and s.doc_id in refs.documents
+               and refs.documents[s.doc_id].date >= meeting.date}
+    return _validity_line(refs.documents[adopted.pop()], validity) if len(adopted) == 1 else None
+
+
+def _named_card(refs: CrossReferences, question: Question, found: tuple[Subject, ...],
+                validity: ValidityTable | None) -> Answer | None:
+    """A title the index does not hold, that one document the caller may read repeals or declares
+    expired: the card is that document's sentence (the title itself is no document to label)."""
+    speakers = {s.doc_id for s in found}
+    if validity is None or len(speakers) != 1 or len({s.title for s in found}) != 1:
+        return None
+    doc, title = refs.documents[found[0].doc_id], found[0].title
+    said = [st for st, targets in validity.said_by(doc.id)
+            if st.kind in (REPEALED, EXPIRED) and st.target == title and not targets]
+    if not said:
+        return None
+    st = said[0]
+    place = _place(doc, 0)
+    line = ValidityLine(KIND_LABELS[st.kind], title, st.sentence, st.date or doc.date, doc.id, place.citation)
+    return Answer(question, title, "named", place, "", "", (), None, (), None, line)
 
 
 def _decision(doc: Document, item: Item) -> tuple[str, str]:

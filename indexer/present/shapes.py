@@ -179,13 +179,13 @@ def policy_dict(title: str, target: DocRef | None, steps: tuple[PolicyStep, ...]
 
 ASKS_LABELS = {"": "", "lead": "谁牵头", "meeting": "哪次会议", "decision": "决定了什么", "validity": "是否有效",
                "issued": "何时印发"}
-ANSWER_KIND_LABELS = {"reviewed": "会议审议", "heard": "会议听取", "document": "文件"}
+ANSWER_KIND_LABELS = {"reviewed": "会议审议", "heard": "会议听取", "document": "文件", "named": "文件所称"}
 
 
 def answer_dict(answer: Answer) -> dict:
     """The answer card: every line drawn from parsed structure, each with its citation
     (``/api/answer``, the ``answer`` of ``/api/search``, ``minutes answer --json``)."""
-    m = answer.meeting
+    m, v = answer.meeting, answer.validity
     return {
         "question": {"subject": answer.question.subject, "asks": answer.question.asks,
                      "asks_label": ASKS_LABELS[answer.question.asks]},
@@ -202,6 +202,9 @@ def answer_dict(answer: Answer) -> dict:
         "later": [place_dict(p) for p in answer.later],
         "issued": None if answer.issued is None else {
             "date": answer.issued.date, "text": answer.issued.text, "citation": answer.issued.citation},
+        "validity": None if v is None else {
+            "label": v.label, "of": v.of, "sentence": v.sentence, "date": v.date, "citation": v.citation,
+            "url": document_url(v.doc_id) if v.doc_id else None},
     }
 
 

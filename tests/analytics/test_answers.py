@@ -75,7 +75,7 @@ def test_a_card_names_the_leads_the_decision_and_the_meeting(search_index):
 @pytest.mark.parametrize("q", [
     "电梯安全",  # words of a topic, no subject
     "示例市电梯安全条例什么时候施行",  # a question the structure has no line for
-    "示例市电梯安全条例现在是否有效",  # validity: not derived here, never guessed
+    "示例市电梯安全条例现在是否有效",  # a reviewed draft with no adopted text here: no force to tell
     "示例市电梯安全管理办法谁牵头",  # a notice names no lead of its own
     "政府工作报告是哪次会议通过的",
     "示例市电梯安全条例谁主持召开",  # not a question the card answers
@@ -114,6 +114,8 @@ NOTICE = """示例市人民政府文件
 
 　　《示例市电梯维保管理办法》已经市政府常务会议审议通过，现印发给你们，请认真贯彻执行。
 
+　　本办法自2023年5月1日起施行，《示例市电梯维保暂行规定》同时废止。
+
 示例市人民政府
 2023年4月10日
 """
@@ -148,6 +150,18 @@ def test_later_documents_carried_it_out(policy_index):
         ("《示例市人民政府关于印发示例市电梯维保管理办法的通知》（示府发〔2023〕31号）", "2023-04-10"),
         ("《示例市人民政府常务会议纪要》（〔2023〕7号）第一项", "2023-09-12"),
     ]
+
+
+def test_validity_is_what_a_document_says_never_a_default(policy_index):
+    named = indexer.answer_dict(policy_index.answer("示例市电梯维保暂行规定现在还有效吗"))  # a title no file holds
+    assert (named["kind"], named["validity"]["label"], named["validity"]["date"], named["place"]["citation"]) == (
+        "named", "已废止", "2023-05-01", "《示例市人民政府关于印发示例市电梯维保管理办法的通知》（示府发〔2023〕31号）")
+    assert named["validity"]["sentence"] == "本办法自2023年5月1日起施行，《示例市电梯维保暂行规定》同时废止。"
+    # The reviewed draft's force is its adopted text's; nothing speaks of that: 未见废止, not 现行有效.
+    draft = indexer.answer_dict(policy_index.answer("电梯维保管理办法现在是否有效"))
+    assert (draft["validity"]["label"], draft["validity"]["of"], draft["validity"]["sentence"]) == (
+        "未见废止", "示例市人民政府关于印发示例市电梯维保管理办法的通知", "")
+    assert policy_index.answer("示例市公交线网优化方案现在是否有效") is None  # no text of it to judge
 
 
 def test_words_two_titles_share_name_neither(policy_index):
