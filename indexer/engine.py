@@ -32,16 +32,21 @@ from pathlib import Path
 
 from . import settings
 from .analytics import (
+    Answer,
     CrossReferences,
     Lineage,
     Timeline,
     Validity,
     ValidityTable,
+    answer,
+    ask,
     lineage,
     load_validity,
     marked,
     month_codes,
     series,
+    subjects,
+    subjects_ready,
     with_validity,
 )
 from .deadline import NO_DEADLINE, Deadline, Resumable
@@ -336,6 +341,32 @@ class SearchIndex:
         read (built on first use: a build cut short by the deadline goes on at the next call)."""
         return self._current().crossrefs.result(self._deadline(deadline)).scoped(access)
 
+    def answer(self, q: str, deadline: Deadline | None = None, access: Access | None = None, *,
+               wait: bool = True) -> Answer | None:
+        """The answer card of a query that names a decision's subject or asks about one, drawn
+        from the documents ``access`` may read; None when their structure does not answer it
+        (see :mod:`indexer.analytics.answers`). Without ``wait`` (the search page), also None
+        while the cross-references and the subjects indexed from them are not ready: loading
+        them takes seconds at a city's scale, which no search page waits for (a worker
+        builds them in the background after it starts: :meth:`warm`)."""
+        question = ask(q)
+        if question is None:
+            return None
+        deadline = self._deadline(deadline)
+        state = self._current()
+        if not wait and not (state.crossrefs.done and subjects_ready(state.crossrefs.result(deadline))):
+            return None
+        everything = state.crossrefs.result(deadline)  # the subjects are indexed once, for every caller
+
+        def full_item(doc_id: str, item_no: int):  # the one record, read whole (the card quotes its text)
+            for record in self._current().searcher.documents(doc_id=doc_id):
+                if record["item_no"] == item_no and record.get("part") != PREAMBLE and \
+                        (access is None or access.allows(record.get("visibility", ""))):
+                    return item_from_record(record)
+            return None
+
+        return answer(everything.scoped(access), question, full_item, deadline, everything, state.validity)
+
     def validity(self, doc_id: str, access: Access | None = None) -> Validity:
         """Whether the document is in force, and the evidence (see :mod:`indexer.analytics.validity`);
         :class:`DocumentNotFound` when there is none or ``access`` may not read it. The evidence is
@@ -367,8 +398,8 @@ class SearchIndex:
 
     def warm(self, deadline: Deadline | None = None, background: bool = False) -> None:
         """Open the searcher and build what it keeps for later (the vocabulary, the
-        cross-references) now, before requests need it; what the deadline leaves undone,
-        requests finish. ``background``: the cross-references (seconds at a city's scale,
+        cross-references and the answer card's subjects indexed from them) now, before
+        requests need it; what the deadline leaves undone, requests finish. ``background``: the cross-references (seconds at a city's scale,
         and no search needs them) are built on a thread of their own, with a searcher of
         their own, so that searches are answered meanwhile."""
         deadline = self._deadline(deadline)
@@ -376,9 +407,10 @@ class SearchIndex:
         state.vocabulary.result(deadline)  # read from its file: milliseconds
         state.aliases.result(deadline)  # the same
         if background:
-            threading.Thread(target=_build, args=(state.crossrefs,), name="crossrefs", daemon=True).start()
+            threading.Thread(target=_build, args=(state.crossrefs, state.validity), name="crossrefs",
+                             daemon=True).start()
         else:
-            state.crossrefs.result(deadline)
+            subjects(state.crossrefs.result(deadline), deadline, state.validity)
 
     def document(self, doc_id: str, deadline: Deadline | None = None, access: Access | None = None) -> Document:
         """The document; :class:`DocumentNotFound` when there is none or ``access`` may not read it."""
@@ -420,8 +452,8 @@ def _crossref_steps(open_searcher, folder: Path):
         searcher.close()
 
 
-def _build(work: Resumable) -> None:
+def _build(work: Resumable, validity: ValidityTable) -> None:
     try:
-        work.result(NO_DEADLINE)
+        subjects(work.result(NO_DEADLINE), NO_DEADLINE, validity)  # and the answer card's subjects
     except Exception:  # noqa: BLE001 - a failed build is retried by the next request that needs it
         logging.getLogger(__name__).exception("building in the background failed")

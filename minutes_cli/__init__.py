@@ -20,6 +20,7 @@ import click
 
 import indexer
 
+from .answer import answer_cmd
 from .options import INDEX_HELP, index_folder
 from .progress import Progress, failure_summary
 from .users import log_cmd, users_cmd
@@ -173,7 +174,9 @@ def search_cmd(query, index_dir, dept, topic, meeting, year, doc_type, validity,
             result = search_index.search(request)
     except indexer.MinutesError as e:
         raise click.ClickException(str(e)) from None
-    data = indexer.result_dict(result)  # the /api/search object
+    # The /api/search object; its answer card is `minutes answer`'s (a one-off command would load
+    # the cross-references for it, as a worker that has not loaded them yet shows none).
+    data = dict(indexer.result_dict(result), answer=None)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -436,5 +439,6 @@ def dev_server_env(index: Path) -> dict[str, str]:
     return dict(os.environ, MINUTES_INDEX=str(index), FLASK_SKIP_DOTENV="1")
 
 
+cli.add_command(answer_cmd)
 cli.add_command(users_cmd)
 cli.add_command(log_cmd)

@@ -10,7 +10,8 @@ the next.
 Two units of work, each exactly an index's share of a request (the templates and JSON encoding aside):
 
 - ``page``: the search page, as ``webapp/views.py::search`` does it: ``index.page(req, lookup=...)``
-  (one evaluation, issue 23); code without ``page`` (before issue 23, e.g. 87b4504) does what that
+  (one evaluation, issue 23), then the answer card (``index.answer(q)``, issue 27) unless the page
+  opens a document; code without ``page`` (before issue 23, e.g. 87b4504) does what that
   version's view did: ``lookup(q)`` under the same condition, and when that names exactly one
   document the page opens it and nothing else is made; else ``search(req)`` then ``timeline(req)``
   (when that version has one);
@@ -60,6 +61,8 @@ def page(index, text: str):
     lookup = _asks_lookup(req)
     if hasattr(index, "page"):
         found = index.page(req, lookup=lookup)
+        if found.result is not None and hasattr(index, "answer"):
+            index.answer(req.q, wait=False)  # the answer card (issue 27), as the view asks it: never loading
         return found.named, found.result, found.timeline
     # Before issue 23 (webapp/views.py::search at 87b4504): two or three evaluations.
     named = index.lookup(req.q) if lookup else ()

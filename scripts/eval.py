@@ -25,12 +25,16 @@ built from the same files in the same run.
    of the same corpus (scripts/eval_validity.py): precision and recall of the statements the
    labels rest on, from the files' text and from the index's validity table, and how many
    documents carry each label (each but 未见废止 must name a document and sentence).
+5. The answer card: eval/answers.tsv, real questions on the same corpus with their
+   answers (lead unit, meeting, date, decision, validity), asked of the card
+   (scripts/eval_answers.py); prints its precision and recall per question type.
+   Skipped, or an error, like block 2 when the corpus is absent.
 
 Blocks 1 and 2 print MRR, nDCG@10, recall@10 and the zero-result rate, overall
 and per query class. A benchmark, not a test: it asserts nothing and prints figures.
 
-    scripts/eval                           # all four blocks
-    scripts/eval --only hard               # one block (specimens, real, hard, validity; repeatable)
+    scripts/eval                           # all five blocks
+    scripts/eval --only hard               # one block (specimens, real, hard, validity, answers; repeatable)
     scripts/eval --show-misses             # also list queries whose first relevant hit is not first
     scripts/eval --real-corpus /path/to/corpus
 """
@@ -49,6 +53,7 @@ from pathlib import Path
 import indexer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # beside this script, also when a test loads it
+import eval_answers  # noqa: E402  (scripts/eval_answers.py: the answer card's judge)
 import eval_validity  # (scripts/eval_validity.py: repeals and revisions)
 import naive  # noqa: E402  (scripts/naive.py: the baseline)
 
@@ -59,7 +64,7 @@ REAL_QUERIES = ROOT / "scripts" / "eval_real_queries.tsv"
 HARD_QUERIES = ROOT / "scripts" / "eval_hard_queries.tsv"
 HARD_CLASSES = ("paraphrase", "question", "colloquial", "time", "department", "negative")
 HARD_SYSTEMS = ("ours", "naive", "OR")
-BLOCKS = ("specimens", "real", "hard", "validity")
+BLOCKS = ("specimens", "real", "hard", "validity", "answers")
 REQUIRE_REAL = indexer.setting("REQUIRE_REAL_CORPUS").variable
 # {quote:PATH:OFFSET:LENGTH}: LENGTH characters at character OFFSET of the file's UTF-8 text.
 QUOTE = re.compile(r"\{quote:([^{}]+):(\d+):(\d+)\}")
@@ -427,6 +432,18 @@ def validity_block(args) -> int:
     return 0
 
 
+def answers_block(args) -> int:
+    corpus = Path(args.real_corpus)
+    print(f"\n\nanswer card ({corpus}, {eval_answers.QUESTIONS.relative_to(ROOT)})")
+    if not corpus.is_dir():
+        return corpus_missing(corpus, "answer card")
+    questions = eval_answers.load()
+    built = indexes(corpus)
+    verdicts, scores = eval_answers.run(built.ours, built.path_of, questions)
+    eval_answers.report(verdicts, scores, questions, args.show_misses)
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=str(ROOT / "samples" / "corpus"))
@@ -437,7 +454,7 @@ def main() -> None:
     parser.add_argument("--real-queries", default=str(REAL_QUERIES))
     parser.add_argument("--hard-queries", default=str(HARD_QUERIES))
     parser.add_argument("--only", choices=BLOCKS, action="append",
-                        help="run only this block (repeatable); default: all four")
+                        help="run only this block (repeatable); default: all five")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     only = set(args.only or BLOCKS)
@@ -451,6 +468,8 @@ def main() -> None:
             status = max(status, hard_block(args))
         if "validity" in only:
             status = max(status, validity_block(args))
+        if "answers" in only:
+            status = max(status, answers_block(args))
     finally:
         close_indexes()
     sys.exit(status)

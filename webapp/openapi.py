@@ -78,6 +78,13 @@ SPEC = {
             "parameters": SEARCH_PARAMS,
             "responses": {"200": _ok("SearchResult", "hits and facet counts"), **ERRORS},
         }},
+        "/api/answer": {"get": {
+            "summary": "The answer card of a question or a decision's subject (谁牵头, 哪次会议, 是否同意 …), drawn "
+                       "only from parsed structure, each line with its citation; `answer` is null when the "
+                       "structure does not answer (never a guess)",
+            "parameters": [{**_param("q", "the question, e.g. 电梯安全条例谁牵头"), "required": True}],
+            "responses": {"200": _ok("AnswerResult", "the card, or null"), **ERRORS},
+        }},
         "/search.csv": {"get": {
             "summary": "The result list as CSV (UTF-8 with BOM), up to 1000 rows",
             "parameters": [p for p in SEARCH_PARAMS if p["name"] not in ("page", "size")],
@@ -231,10 +238,40 @@ SPEC = {
                                name: {"type": "string"} for name in
                                ("word", "expanded", "short", "doc_id", "doc_title", "url")}}},
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "answer": {"allOf": [{"$ref": "#/components/schemas/Answer"}], "nullable": True,
+                       "description": "the answer card, on an unfiltered first page when the structure answers"},
             "facets": {"type": "object", "properties": {
                 name: {"type": "array", "items": FACET}
                 for name in ("dept", "topic", "meeting", "year", "doc_type", "validity")}},
         }},
+        "AnswerResult": {"type": "object", "required": ["ok", "query", "answer"], "properties": {
+            "ok": {"type": "boolean"}, "query": {"type": "string"},
+            "answer": {"allOf": [{"$ref": "#/components/schemas/Answer"}], "nullable": True}}},
+        "Answer": {"type": "object", "required": ["question", "subject", "kind", "place", "decision", "units",
+                                                  "meeting", "later", "issued", "validity"], "properties": {
+            "question": {"type": "object", "properties": {
+                "subject": {"type": "string"}, "asks_label": {"type": "string"},
+                "asks": {"type": "string", "enum": ["", "lead", "meeting", "decision", "validity", "issued"]}}},
+            "subject": {"type": "string", "description": "the title as the documents write it"},
+            "kind": {"type": "string", "enum": ["reviewed", "heard", "document", "named"]},
+            "kind_label": {"type": "string"},
+            "place": {"type": "object", "description": "the item that decided, or the document itself"},
+            "decision": {"type": "object", "nullable": True, "properties": {
+                "text": {"type": "string", "description": "the decision sentence as written"},
+                "citation": {"type": "string"}}},
+            "units": {"type": "array", "items": {"type": "object", "properties": {
+                name: {"type": "string"} for name in ("name", "role", "role_label", "sentence", "citation")}}},
+            "meeting": {"type": "object", "nullable": True, "properties": {
+                name: {"type": "string"} for name in
+                ("doc_id", "title", "doc_number", "session", "date", "chair", "citation", "url")}},
+            "validity": {"type": "object", "nullable": True, "description": "whether the text judged (`of`) is in "
+                         "force, and the document and sentence that decided it (empty for 未见废止)",
+                         "properties": {name: {"type": "string"} for name in
+                                        ("label", "of", "sentence", "date", "citation", "url")}},
+            "issued": {"type": "object", "nullable": True, "description": "a law's promulgation line (沿革)",
+                       "properties": {name: {"type": "string"} for name in ("date", "text", "citation")}},
+            "later": {"type": "array", "items": {"type": "object"},
+                      "description": "later documents and meetings that took the subject up, oldest first"}}},
         "Document": {"type": "object", "required": ["ok", "id", "title", "items", "ocr", "ocr_pages"], "properties": {
             "ok": {"type": "boolean"}, "id": {"type": "string"}, "title": {"type": "string"},
             "doc_number": {"type": "string"}, "date": {"type": "string"},

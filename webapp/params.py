@@ -43,6 +43,14 @@ def search_request(args: MultiDict, default_size: int) -> indexer.SearchRequest:
     )
 
 
+def answer_query(args: MultiDict) -> str:
+    """``q``, required: the question or subject the answer card is asked for."""
+    q = args.get("q", "").strip()
+    if not q:
+        raise indexer.QueryError("q", "is required")
+    return q
+
+
 def _is_year(value: str) -> bool:
     return value.isdigit() and len(value) == YEAR_LENGTH
 

@@ -32,6 +32,7 @@ def search():
         return redirect(indexer.with_params(reading_view, [("q", req.q), ("from", "reference")]))
     page = search_page.search_page(found.result)
     page["timeline"] = timeline_chart.timeline_chart(found.timeline, req)
+    page["answer"] = _answer(req)
     return render_template("search.html", **page)
 
 
@@ -41,7 +42,23 @@ def search_json():
     req = _request()
     result = get_index().search(req, deadline(), access=current_access())
     record_search(req)
-    return jsonify(indexer.result_dict(result))
+    return jsonify(dict(indexer.result_dict(result), answer=_answer(req)))
+
+
+def _answer(req: indexer.SearchRequest) -> dict | None:
+    """The answer card above the first page of an unfiltered search, when the structure answers
+    and the worker has its cross-references (it loads them in the background after it starts)."""
+    if req.page != 1 or req.filters():
+        return None
+    found = get_index().answer(req.q, deadline(), access=current_access(), wait=False)  # never waits for a load
+    return indexer.answer_dict(found) if found else None
+
+
+@bp.get("/api/answer")
+def answer_json():
+    q = params.answer_query(request.args)
+    found = get_index().answer(q, deadline(), access=current_access())
+    return jsonify({"ok": True, "query": q, "answer": indexer.answer_dict(found) if found else None})
 
 
 @bp.get("/api/timeline")

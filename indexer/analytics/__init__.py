@@ -7,6 +7,7 @@ calendar and a meeting's neighbours (:mod:`.calendar`), and the department workl
 """
 from __future__ import annotations
 
+from .answers import ASKS, Answer, Issued, MeetingLine, Question, Unit, answer, ask, subjects, subjects_ready
 from .calendar import Calendar, Meeting, MeetingItem, YearCount, calendar, neighbours
 from .crossrefs import (
     CrossReferences,
@@ -41,9 +42,11 @@ from .workload import (
 )
 
 __all__ = [
-    "UNKNOWN", "VALIDITY_LABELS", "VALIDITY_SHOWN", "Bar", "Calendar", "CrossReferences", "DeptTopics", "DocRef",
-    "Evidence", "Lineage", "Link", "Meeting", "MeetingItem", "PolicyStep", "Reference", "Stack", "Task",
-    "Timeline", "TopicCount", "Validity", "ValidityTable", "Workload", "WorkloadCell", "WorkloadRow", "YearCount",
-    "calendar", "dept_topics", "lineage", "load_validity", "marked", "month_codes", "narrowed", "neighbours",
-    "save_crossrefs", "save_validity", "series", "stem", "with_validity", "workload",
+    "ASKS", "UNKNOWN", "VALIDITY_LABELS", "VALIDITY_SHOWN", "Answer", "Bar", "Calendar", "CrossReferences",
+    "DeptTopics", "DocRef", "Evidence", "Issued", "Lineage", "Link", "Meeting", "MeetingItem", "MeetingLine",
+    "PolicyStep", "Question", "Reference", "Stack", "Task", "Timeline", "TopicCount", "Unit", "Validity",
+    "ValidityTable", "Workload", "WorkloadCell", "WorkloadRow", "YearCount", "answer", "ask", "calendar",
+    "dept_topics", "lineage", "load_validity", "marked", "month_codes", "narrowed", "neighbours",
+    "save_crossrefs", "save_validity", "series", "stem", "subjects", "subjects_ready", "with_validity",
+    "workload",
 ]

@@ -322,5 +322,10 @@ class PerView:
             found[key] = build()
         return found[key]
 
+    def has(self, refs: CrossReferences, key: str) -> bool:
+        """Whether the value is computed already (for a caller that must not wait for it)."""
+        with self._lock:
+            return key in self._cache.get(refs, {})
+
 
 PER_VIEW = PerView()

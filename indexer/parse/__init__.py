@@ -23,6 +23,8 @@ from .references import (
     normalize_title,
     resolve,
 )
+from .roles import department_roles
+
 from .validity import (
     CONFIRMED,
     EXPIRED,
@@ -36,7 +38,8 @@ from .validity import (
 )
 
 __all__ = [
-    "CITY", "CONFIRMED", "COUNTY", "EXPIRED", "MEETING", "NUMBER", "PROVINCE", "REPEALED", "REVISED", "SELF", "STATE",
-    "TERM", "TITLE", "Citation", "Definition", "Registry", "Statement", "canonical_department", "cited",
-    "definitions", "normalize_title", "parse_file", "parse_text", "resolve", "statements", "years_after",
+    "CITY", "CONFIRMED", "COUNTY", "EXPIRED", "MEETING", "NUMBER", "PROVINCE", "REPEALED", "REVISED", "SELF",
+    "STATE", "TERM", "TITLE", "Citation", "Definition", "Registry", "Statement", "canonical_department",
+    "cited", "definitions", "department_roles", "normalize_title", "parse_file", "parse_text", "resolve",
+    "statements", "years_after",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from .shapes import (
     REFERENCE_KIND_LABELS,
     ROLE_LABELS,
+    answer_dict,
     audit_dict,
     audit_totals_dict,
     expansion_dict,
@@ -37,7 +38,7 @@ from .urls import (
 )
 
 __all__ = [
-    "FACET_PARAMS", "REFERENCE_KIND_LABELS", "ROLE_LABELS", "audit_dict", "audit_totals_dict", "document_url",
+    "FACET_PARAMS", "REFERENCE_KIND_LABELS", "ROLE_LABELS", "answer_dict", "audit_dict", "audit_totals_dict", "document_url",
     "expansion_dict", "file_audit_dict", "fragment_markup", "hit_dict", "hit_url", "item_anchor", "ocr_pages_list",
     "passage_url", "place_dict", "place_url", "policy_dict", "policy_url", "references_dict",
     "request_params", "result_dict", "search_url", "snippet_markup", "statements_list", "tasks_dict", "tasks_url",

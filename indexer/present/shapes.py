@@ -16,6 +16,7 @@ this package writes; the web app wraps it as safe, it never re-escapes it).
 from __future__ import annotations
 
 from ..analytics import (
+    Answer,
     CrossReferences,
     DocRef,
     Evidence,
@@ -173,6 +174,37 @@ def policy_dict(title: str, target: DocRef | None, steps: tuple[PolicyStep, ...]
         "lineage": [dict(place_dict(link.place), stage=link.stage, reason=link.reason, name=link.title,
                          event_date=link.date, action=link.action, decision=link.decision, sentence=link.sentence)
                     for link in (lineage.links if lineage else ())],
+    }
+
+
+ASKS_LABELS = {"": "", "lead": "谁牵头", "meeting": "哪次会议", "decision": "决定了什么", "validity": "是否有效",
+               "issued": "何时印发"}
+ANSWER_KIND_LABELS = {"reviewed": "会议审议", "heard": "会议听取", "document": "文件", "named": "文件所称"}
+
+
+def answer_dict(answer: Answer) -> dict:
+    """The answer card: every line drawn from parsed structure, each with its citation
+    (``/api/answer``, the ``answer`` of ``/api/search``, ``minutes answer --json``)."""
+    m, v = answer.meeting, answer.validity
+    return {
+        "question": {"subject": answer.question.subject, "asks": answer.question.asks,
+                     "asks_label": ASKS_LABELS[answer.question.asks]},
+        "subject": answer.subject,
+        "kind": answer.kind,
+        "kind_label": ANSWER_KIND_LABELS[answer.kind],
+        "place": place_dict(answer.place),
+        "decision": {"text": answer.decision, "citation": answer.decision_citation} if answer.decision else None,
+        "units": [{"name": u.name, "role": u.role, "role_label": ROLE_LABELS[u.role], "sentence": u.sentence,
+                   "citation": u.citation} for u in answer.units],
+        "meeting": None if m is None else {
+            "doc_id": m.doc_id, "title": m.title, "doc_number": m.doc_number, "session": m.session,
+            "date": m.date, "chair": m.chair, "citation": m.citation, "url": document_url(m.doc_id)},
+        "later": [place_dict(p) for p in answer.later],
+        "issued": None if answer.issued is None else {
+            "date": answer.issued.date, "text": answer.issued.text, "citation": answer.issued.citation},
+        "validity": None if v is None else {
+            "label": v.label, "of": v.of, "sentence": v.sentence, "date": v.date, "citation": v.citation,
+            "url": document_url(v.doc_id) if v.doc_id else None},
     }
 
 

@@ -95,7 +95,7 @@ def test_missing_path_is_a_failure_not_a_crash(runner, tmp_path):
 
 
 SEARCH_KEYS = ["ok", "query", "total", "page", "size", "pages", "sort", "elapsed_ms", "relaxed", "did_you_mean",
-               "expansions", "hits", "facets"]
+               "expansions", "hits", "facets", "answer"]
 HIT_KEYS = ["id", "doc_id", "doc_title", "doc_number", "doc_type", "date", "item_no", "item_title", "citation",
             "snippet", "score", "url", "part", "dept", "topic", "validity"]  # /api/search's
 

@@ -140,6 +140,9 @@ def test_the_engine_shows_each_caller_only_what_it_may_read(leak_index, doc_ids,
             refs = ix.crossrefs(access=access)
             answers.append(repr(refs.policy(title)))
             answers.append(repr(refs.tasks(dept)))
+            card = ix.answer(f"{title}谁牵头", access=access)  # the answer card: only from what it may read
+            assert (card is not None and card.leads == (dept,)) == (key in visible), (key, card)
+            answers += [repr(card), repr(ix.answer(title, access=access)), repr(ix.answer(f"{title}是否同意", access=access))]
             answers.append(repr(indexer.references_dict(refs, doc_ids[key]) if doc_ids[key] in refs.documents else ""))
             if key in visible:
                 assert ix.document(doc_ids[key], access=access).title
@@ -232,12 +235,14 @@ def _requests(rule: str, doc_ids: dict[str, str]) -> list[tuple[str, str, dict |
     searches = [f"q={w}" for w in words + typos] + ["q=", "q=工作&size=100", "q=工作&sort=newest&size=100"]
     searches += [f"dept={d}" for d in depts] + [f"q=〔2023〕{n}号&list=1" for n in NUMBERS.values()]
     searches += [f"q=第{s}次常务会议&list=1" for s in SESSIONS.values()]
+    searches += [f"q={t}" for t in titles] + [f"q={t}谁牵头" for t in titles]  # the answer card above the hits
     draft = "会议原则同意。" + "".join(f"{w}工作要统筹推进。" for w in words)
     get = lambda path, queries=("",): [("GET", f"{path}?{q}" if q else path, None) for q in queries]  # noqa: E731
     known = {
         "/": get("/", searches), "/search": get("/search", searches),
         "/api/search": get("/api/search", searches), "/search.json": get("/search.json", searches),
         "/search.csv": get("/search.csv", searches),
+        "/api/answer": get("/api/answer", [f"q={t}{asks}" for t in titles for asks in ("", "谁牵头", "哪次会议审议的")]),
         "/policy": get("/policy", [f"title={t}" for t in titles]),
         "/api/policy": get("/api/policy", [f"title={t}" for t in titles]),
         "/tasks": get("/tasks", [""] + [f"dept={d}" for d in depts]),

@@ -20,7 +20,7 @@ HIT_KEYS = ["id", "doc_id", "doc_title", "doc_number", "doc_type", "date", "item
 def test_api_search_shape(client):
     data = client.get("/api/search?q=电梯安全&size=3").get_json()
     assert list(data) == ["ok", "query", "total", "page", "size", "pages", "sort", "elapsed_ms", "relaxed",
-                          "did_you_mean", "expansions", "hits", "facets"]
+                          "did_you_mean", "expansions", "hits", "facets", "answer"]
     assert (data["ok"], data["query"], data["page"], data["size"]) == (True, "电梯安全", 1, 3)
     assert list(data["facets"]) == ["dept", "topic", "meeting", "year", "doc_type", "validity"]
     assert all(list(v) == ["value", "count", "selected"] for values in data["facets"].values() for v in values)
