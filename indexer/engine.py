@@ -42,7 +42,6 @@ from .analytics import (
     ask,
     lineage,
     load_validity,
-    marked,
     month_codes,
     series,
     subjects,
@@ -284,7 +283,7 @@ class SearchIndex:
     @staticmethod
     def _result(state: _SearcherState, ev: Evaluation, deadline: Deadline, access: Access | None,
                 started: float) -> SearchResult:
-        hits = _labelled(state, ev.page_hits(deadline))
+        hits = state.validity.labelled(ev.page_hits(deadline))
         did_you_mean = ""
         if ev.parsed.words and (ev.relaxed or not ev.matched):
             vocabulary = state.vocabulary.result(deadline)
@@ -310,7 +309,7 @@ class SearchIndex:
         from one search: for exports, which want more than a page."""
         deadline = self._deadline(deadline)
         state, ev = self._evaluate(request, deadline, access)
-        return _labelled(state, ev.hits(0, limit, deadline))
+        return state.validity.labelled(ev.hits(0, limit, deadline))
 
     def timeline(self, request: SearchRequest, unit: str = "", deadline: Deadline | None = None,
                  access: Access | None = None) -> Timeline:
@@ -427,15 +426,6 @@ class SearchIndex:
         meta = json.loads(records[0]["doc_meta"])
         items = tuple(item_from_record(r) for r in deadline.each(records))
         return replace(from_dict(Document, {**meta, "items": []}), items=items)
-
-
-def _labelled(state: _SearcherState, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
-    """Hits with their documents' force, and a citation that says when it is no longer in force."""
-    out = []
-    for h in hits:
-        label = state.validity.label(h.doc_id)
-        out.append(replace(h, validity=label, citation=marked(h.citation, label)))
-    return tuple(out)
 
 
 def _crossref_steps(open_searcher, folder: Path):

@@ -45,6 +45,7 @@ from ..parse import (
 from ..search import (
     VALIDITY,
     Facet,
+    Hit,
     Tables,
     as_mask,
     derived_path,
@@ -205,6 +206,11 @@ class ValidityTable:
 
     def label(self, doc_id: str) -> str:
         return self.validity(doc_id).label
+
+    def labelled(self, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+        """Hits with their documents' force, and a citation that says when it is no longer in force."""
+        return tuple(replace(h, validity=self.label(h.doc_id), citation=marked(h.citation, self.label(h.doc_id)))
+                     for h in hits)
 
     def said_by(self, doc_id: str) -> tuple[tuple[Statement, tuple[str, ...]], ...]:
         """What a document says of the force of documents, with the indexed documents each names."""
