@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from PIL import Image
 from pypdf import PdfWriter
 
 import indexer
@@ -93,7 +94,7 @@ def test_without_the_ocr_extra_a_scan_is_named_as_needing_it(tmp_path):
     folder = tmp_path / "docs"
     write_minutes(folder, 2)
     scan, pdf = folder / "scan.jpg", folder / "scan.pdf"
-    scan.write_bytes(b"\xff\xd8\xff\xe0" + bytes(100))
+    Image.new("L", (200, 100), 255).save(scan, "JPEG")  # a real image: a broken one is "not a readable image"
     variants.pdf_without_text(pdf)
     result = subprocess.run([*MINUTES_CLI_WITHOUT_OCR, "index", str(folder), "--index", str(tmp_path / "ix")],
                             capture_output=True, text=True, timeout=300)
