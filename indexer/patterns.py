@@ -25,6 +25,9 @@ SESSION_OWNER = r"(?:[\u4e00-\u9fff]{0,6}?[一二三四五六七八九十]+届�
 
 # A title in 《》: the text inside, on one line.
 BOOK_TITLE = re.compile(r"《([^《》\n]{2,80})》")
+# A notice that issues a text: …关于印发《示例市电梯安全管理办法》的通知 issues 示例市电梯安全管理办法
+# (group 1; search a title with it). Answers, validity and lineage read it alike.
+ISSUING_NOTICE = re.compile(r"关于印发《?(.+?)》?的通知$")
 # 《创新行动2021》 introduced as a short name: (以下简称《创新行动2021》) is not a title of its own.
 SHORT_NAME = re.compile(r"(?:以下|下)?简称[“\"]?《([^《》\n]{1,40})》")
 # A short name a document defines for what stands just before the parenthesis: （以下简称“自贸区”）,

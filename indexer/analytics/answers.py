@@ -28,7 +28,7 @@ from ..deadline import NO_DEADLINE, Deadline
 from ..hanzi import simplified
 from ..model import CO_LEAD, LEAD, Document, Item
 from ..parse import EXPIRED, REPEALED, department_roles, gazetteer
-from ..patterns import MINUTES
+from ..patterns import ISSUING_NOTICE, MINUTES
 from .crossrefs import PER_VIEW, CrossReferences, DocRef
 from .validity import KIND_LABELS, SHOWN, ValidityTable
 
@@ -60,8 +60,6 @@ _DRAFT = re.compile(r"[（(](?:草案|修订草案|征求意见稿|送审稿|试
 _CORE_HEAD = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?(?:省|市|自治区|县|区)(?![长委])|(?:19|20)\d\d年度?|[\u4e00-\u9fff]{0,24}?关于)")
 _CORE_TAIL = re.compile(r"(?:草案|工作情况|情况|的汇报|汇报)$")
 _HEARD = re.compile(r"^听取(.+?汇报)$")
-# A notice that issues a text: …关于印发《示例市电梯安全管理办法》的通知 carries out 示例市电梯安全管理办法.
-_PRINTS = re.compile(r"关于印发《?(.+?)》?的通知$")
 # A law's history lines: the meeting that adopted it (2019-10-08 国务院第66次常务会议通过), and
 # its promulgation (2019-10-22 中华人民共和国国务院令第722号公布).
 _HISTORY = re.compile(r"^((?:19|20)\d\d-\d\d-\d\d) (\S*第[一二三四五六七八九十百零〇\d]+次\S*会议)(?:审议)?通过$")
@@ -202,7 +200,7 @@ def subjects(refs: CrossReferences, deadline: Deadline = NO_DEADLINE,
         for doc in deadline.each(refs.documents.values()):
             if doc.doc_type != MINUTES:
                 add(doc.title, "document", doc.id, 0)
-                printed = _PRINTS.search(key(doc.title))
+                printed = ISSUING_NOTICE.search(key(doc.title))
                 if printed:
                     add(printed.group(1), "document", doc.id, 0)
                 # (Any document may say it: matching shows a card only to a caller who may read the speaker.)

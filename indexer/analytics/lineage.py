@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from ..parse import EXPIRED, REPEALED, REVISED, SELF, TERM, normalize_title
+from ..patterns import ISSUING_NOTICE
 from ..visibility import Access
 from .crossrefs import CrossReferences, DocRef
 from .validity import ValidityTable
@@ -28,7 +29,6 @@ from .validity import ValidityTable
 # Marks a title carries at one stage, at its end: （草案）, （征求意见稿）, （试行） …
 _STAGE_MARK = re.compile(r"[（(](修订草案|修正草案|草案修改稿|草案|征求意见稿|送审稿|试行|暂行)[)）]$|(草案|征求意见稿|送审稿)$")
 _INTERIM = re.compile(r"暂行(?=办法|规定|条例|细则|规则)")
-_ISSUED = re.compile(r"^(?:.{0,30}?)关于印发《?(.+?)》?的通知$")
 STAGE_REASONS = {
     "": "标题相同（规范化后）",
     "草案": "草案及其通过文本", "修订草案": "草案及其通过文本", "修正草案": "草案及其通过文本", "草案修改稿": "草案及其通过文本",
@@ -43,7 +43,7 @@ KIND_REASONS = {REVISED: "修订", REPEALED: "废止", EXPIRED: "失效", TERM: 
 def stem(title: str) -> tuple[str, str]:
     """(the title without its stage marks, the mark taken off: 草案, 征求意见稿, 试行, 暂行 or "")."""
     t = normalize_title(title).strip("《》")
-    issued = _ISSUED.match(t)
+    issued = ISSUING_NOTICE.search(t)
     if issued:
         t = issued.group(1).strip("《》")
     mark = ""
@@ -89,7 +89,7 @@ def lineage(title: str, refs: CrossReferences, table: ValidityTable, access: Acc
     names = {t for t in refs.by_title if stem(t)[0] == base}
     own: dict[str, str] = {}  # document → its name for the policy (its title, or what it issues)
     for doc in refs.documents.values():
-        for name in (*(m.group(1) for m in [_ISSUED.match(normalize_title(doc.title))] if m), doc.title):
+        for name in (*(m.group(1) for m in [ISSUING_NOTICE.search(normalize_title(doc.title))] if m), doc.title):
             if stem(name)[0] == base:
                 own.setdefault(doc.id, normalize_title(name).strip("《》"))
     names |= set(own.values())
@@ -104,7 +104,7 @@ def lineage(title: str, refs: CrossReferences, table: ValidityTable, access: Acc
                 reviewed.append(link)
     for doc_id, name in own.items():
         doc = refs.documents[doc_id]
-        issued = _ISSUED.match(normalize_title(doc.title))
+        issued = ISSUING_NOTICE.search(normalize_title(doc.title))
         earlier = [r for r in reviewed if r.date <= doc.date and _same_issuer(refs.documents[r.place.doc_id].issuer,
                                                                                 doc.issuer)]
         if issued and earlier:

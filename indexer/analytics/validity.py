@@ -42,6 +42,7 @@ from ..parse import (
     statements,
     years_after,
 )
+from ..patterns import ISSUING_NOTICE
 from ..search import (
     VALIDITY,
     Facet,
@@ -62,7 +63,6 @@ KIND_LABELS = {REPEALED: REPEALED_LABEL, EXPIRED: EXPIRED_LABEL, REVISED: REVISE
                CONFIRMED: CURRENT}
 PREFIX = "validity-"
 FORMAT = 1  # bump when the statements or the rules change: files of another format are rebuilt
-_ISSUED = re.compile(r"关于印发《?(.+?)》?的通知$")
 _HISTORY = re.compile(r"^((?:19|20)\d\d)-(\d\d)-(\d\d)\s*(.*)$")
 
 
@@ -112,7 +112,7 @@ NOTHING_SAID = Validity(UNKNOWN)
 def title_keys(title: str) -> tuple[str, ...]:
     """The keys a document is named by: its title, and what a 印发 notice issues."""
     keys = [normalize_title(title)]
-    issued = _ISSUED.search(title)
+    issued = ISSUING_NOTICE.search(title)
     if issued:
         keys.append(normalize_title(issued.group(1)))
     return tuple(dict.fromkeys(k for k in keys if k))
