@@ -2,6 +2,7 @@
 a fresh app per test, and a real gunicorn server for serving and browser tests."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -256,3 +257,13 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+
+
+def load_script(name: str):
+    """A script of scripts/ (``eval``, ``eval_answers`` …) imported as a module, for tests that judge
+    with its own code."""
+    spec = importlib.util.spec_from_file_location(f"minutes_script_{name}", ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module

@@ -6,26 +6,15 @@ Skips with a message when ../shared/corpus is absent; fails under MINUTES_REQUIR
 """
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 
 import pytest
 
 import indexer
 
-from ..conftest import ROOT
+from ..conftest import load_script
 
-
-def _load_judge():
-    spec = importlib.util.spec_from_file_location("minutes_eval_answers", ROOT / "scripts" / "eval_answers.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-JUDGE = _load_judge()
+JUDGE = load_script("eval_answers")
 SUZHOU = "suzhou/suzhou_changwu_2021_9.txt"
 SUZHOU_MINUTES = "《苏州市人民政府常务会议纪要》（〔2021〕9号）"
 PENDING: set[str] = set()  # types whose line is not derived yet: no card may be wrong, none is required

@@ -5,24 +5,13 @@ a document and its sentence. Skips when ../shared/corpus is absent; fails under
 MINUTES_REQUIRE_REAL_CORPUS=1 (the real_corpus fixture)."""
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 
 import pytest
 
-from ..conftest import ROOT
+from ..conftest import load_script
 
-
-def _load():
-    spec = importlib.util.spec_from_file_location("minutes_eval_validity", ROOT / "scripts" / "eval_validity.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-EV = _load()
+EV = load_script("eval_validity")
 GOLDEN = EV.load_golden()
 WORDS = {"revised": ("修订", "修正"), "repealed": ("废止", "停止执行"), "expired": ("失效",),
          "none": ("废止", "失效", "修订", "修正", "修改", "停止执行")}

@@ -8,9 +8,7 @@ The set holds no text of the corpus: a quoted phrase is a locator
 """
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import unicodedata
 from collections import Counter
 
@@ -18,20 +16,12 @@ import pytest
 
 import indexer
 
-from ..conftest import ROOT
+from ..conftest import load_script
 
 CLASSES = {"number", "title", "phrase", "dept", "paraphrase"}
 
 
-def _load_eval():
-    spec = importlib.util.spec_from_file_location("minutes_eval_script", ROOT / "scripts" / "eval.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-EVAL = _load_eval()
+EVAL = load_script("eval")
 
 
 def _key(text: str) -> str:
