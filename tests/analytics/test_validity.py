@@ -131,7 +131,7 @@ def test_a_document_some_reader_may_not_see_is_no_evidence(ix):
 
 def test_the_table_is_written_at_commit_and_rebuilt_from_the_index_alone(validity_index, ix, tmp_path):
     files = list((validity_index / "live").glob("validity-*.json"))
-    assert len(files) == 1 and json.loads(files[0].read_text("utf-8"))["format"] == 1
+    assert len(files) == 1 and json.loads(files[0].read_text("utf-8"))["format"] == 2
     copy = tmp_path / "index"
     shutil.copytree(validity_index, copy)
     for f in (copy / "live").glob("validity-*.json"):
