@@ -37,10 +37,12 @@ from .analytics import (
     Lineage,
     Timeline,
     Validity,
+    Labels,
     ValidityTable,
     answer,
     ask,
     lineage,
+    load_labels,
     load_validity,
     month_codes,
     series,
@@ -91,11 +93,14 @@ class _SearcherState:
     snapshot: Snapshot
     folder: Path  # the index's live/ folder, where the derived files are
     open_searcher: Callable[[], object]  # a searcher of its own, for the cross-references' build
-    validity: ValidityTable  # each document's force (its facet is in the snapshot's tables)
+    labels: Labels  # each document's force (its facet is in the snapshot's tables) ...
     # Built on first use, under the deadlines of the requests that need them.
     vocabulary: Resumable[Vocabulary] = field(init=False)  # suggestions and corrections
     crossrefs: Resumable[CrossReferences] = field(init=False)  # citations, policies, tasks
     aliases: Resumable[AliasTable] = field(init=False)  # short names the documents define
+    # ... and its evidence: read on first use (a document page, the answer card), not at opening.
+    _validity: ValidityTable | None = None
+    _validity_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     _visible: dict[frozenset[str], int] = field(init=False, default_factory=dict)
     _scoped: dict[frozenset[str], Snapshot] = field(init=False, default_factory=dict)
@@ -109,6 +114,13 @@ class _SearcherState:
     @property
     def searcher(self):
         return self.snapshot.searcher
+
+    @property
+    def validity(self) -> ValidityTable:
+        with self._validity_lock:
+            if self._validity is None:
+                self._validity = load_validity(self.folder, self.searcher)
+            return self._validity
 
     def visible(self, access: Access | None) -> int:
         """The live records ``access`` may read, as a bitset (None: every record)."""
@@ -218,11 +230,14 @@ class SearchIndex:
                 postings = Postings(searcher)
                 folder = live_dir(self.path)
                 tables = Tables.load(folder, searcher) or Tables.build(postings)
-                # Read from its file (or, without one, from the records, like the tables): the facet needs it.
-                validity = load_validity(folder, searcher)
-                tables = with_validity(tables, validity, postings)
+                # The labels alone from their file (else from the table, read or built): the facet needs them.
+                labels, validity = load_labels(folder, searcher), None
+                if labels is None:
+                    validity = load_validity(folder, searcher)
+                    labels = validity.labels
+                tables = with_validity(tables, labels, postings)
                 snapshot = Snapshot(searcher, tables, Matcher(postings, tables.facets.live), Scorer(postings))
-                state = self._state = _SearcherState(snapshot, folder, self._ix.searcher, validity)
+                state = self._state = _SearcherState(snapshot, folder, self._ix.searcher, labels, validity)
             return state
 
     def stats(self, access: Access | None = None) -> IndexStats:
@@ -283,7 +298,7 @@ class SearchIndex:
     @staticmethod
     def _result(state: _SearcherState, ev: Evaluation, deadline: Deadline, access: Access | None,
                 started: float) -> SearchResult:
-        hits = state.validity.labelled(ev.page_hits(deadline))
+        hits = state.labels.labelled(ev.page_hits(deadline))
         did_you_mean = ""
         if ev.parsed.words and (ev.relaxed or not ev.matched):
             vocabulary = state.vocabulary.result(deadline)
@@ -309,7 +324,7 @@ class SearchIndex:
         from one search: for exports, which want more than a page."""
         deadline = self._deadline(deadline)
         state, ev = self._evaluate(request, deadline, access)
-        return state.validity.labelled(ev.hits(0, limit, deadline))
+        return state.labels.labelled(ev.hits(0, limit, deadline))
 
     def timeline(self, request: SearchRequest, unit: str = "", deadline: Deadline | None = None,
                  access: Access | None = None) -> Timeline:

@@ -24,8 +24,10 @@ from .validity import SHOWN as VALIDITY_SHOWN
 from .validity import (
     UNKNOWN,
     Evidence,
+    Labels,
     Validity,
     ValidityTable,
+    load_labels,
     load_validity,
     marked,
     save_validity,
@@ -46,7 +48,7 @@ __all__ = [
     "DeptTopics", "DocRef", "Evidence", "Issued", "Lineage", "Link", "Meeting", "MeetingItem", "MeetingLine",
     "PolicyStep", "Question", "Reference", "Stack", "Task", "Timeline", "TopicCount", "Unit", "Validity",
     "ValidityTable", "Workload", "WorkloadCell", "WorkloadRow", "YearCount", "answer", "ask", "calendar",
-    "dept_topics", "lineage", "load_validity", "marked", "month_codes", "narrowed", "neighbours",
+    "Labels", "dept_topics", "lineage", "load_labels", "load_validity", "marked", "month_codes", "narrowed", "neighbours",
     "save_crossrefs", "save_validity", "series", "stem", "subjects", "subjects_ready", "with_validity",
     "workload",
 ]

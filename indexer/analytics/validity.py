@@ -14,6 +14,10 @@ when the table is made (a term of validity lapses with the calendar):
 - 现行有效: only when a later document confirms it (a 现行有效 list naming it) after any revision;
 - 未见废止: nothing said — never 现行有效 by default.
 
+A searcher needs only the labels to open (for the 有效性 facet and the citations it marks): they
+are saved apart (``validity_labels-<generation>.json``, a few bytes per labelled document), and
+the table with its evidence is read when a page first asks for it.
+
 Every label but 未见废止 carries the evidence that decided it: the document, its date and the
 sentence. Only public documents are evidence, so that a label never depends on, or hints at, a
 document some reader may not see (docs/security.md).
@@ -62,6 +66,7 @@ SHOWN = (CURRENT, REVISED_LABEL, REPEALED_LABEL, EXPIRED_LABEL)  # labels restin
 KIND_LABELS = {REPEALED: REPEALED_LABEL, EXPIRED: EXPIRED_LABEL, REVISED: REVISED_LABEL, TERM: EXPIRED_LABEL,
                CONFIRMED: CURRENT}
 PREFIX = "validity-"
+LABELS_PREFIX = "validity_labels-"  # (not matched by PREFIX's glob: each file keeps its own)
 FORMAT = 2  # bump when the statements or the rules change: files of another format are rebuilt (2: keys)
 _HISTORY = re.compile(r"^((?:19|20)\d\d)-(\d\d)-(\d\d)\s*(.*)$")
 
@@ -119,6 +124,57 @@ def title_keys(title: str) -> tuple[str, ...]:
     if issued:
         keys.append(normalize_title(issued.group(1)))
     return tuple(dict.fromkeys(k for k in keys if k))
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What a searcher needs of the table to open: the label of each document that has one other
+    than 未见废止, and the earliest end of a term not yet passed when they were decided (``until``:
+    from that day on they are stale, and the table decides again)."""
+
+    labels: dict[str, str]
+    until: str = ""
+
+    def label(self, doc_id: str) -> str:
+        return self.labels.get(doc_id, UNKNOWN)
+
+    def stale(self, today: str | None = None) -> bool:
+        return bool(self.until) and (today or datetime.date.today().isoformat()) >= self.until
+
+    def labelled(self, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+        """Hits with their documents' force, and a citation that says when it is no longer in force."""
+        return tuple(replace(h, validity=self.label(h.doc_id), citation=marked(h.citation, self.label(h.doc_id)))
+                     for h in hits)
+
+    def facet(self, postings, live: np.ndarray) -> Facet:
+        """The 有效性 facet: every live record under its document's label (``live``: a mask)."""
+        size = len(live)
+        labelled = np.zeros(size, dtype=bool)
+        values = sorted(LABELS)
+        records, codes = [], []
+        for doc_id, label in self.labels.items():
+            ids = postings.get("doc_id", doc_id)[0]
+            ids = ids[live[ids]]
+            labelled[ids] = True
+            records.append(ids)
+            codes.append(np.full(len(ids), values.index(label), dtype=np.int32))
+        rest = np.flatnonzero(live & ~labelled)
+        records.append(rest)
+        codes.append(np.full(len(rest), values.index(UNKNOWN), dtype=np.int32))
+        return Facet.of(values, np.concatenate(records).astype(np.int64), np.concatenate(codes), size)
+
+    @classmethod
+    def saved(cls, folder: Path, searcher) -> Labels | None:
+        data = read_derived(folder, LABELS_PREFIX, FORMAT, searcher)
+        try:
+            labels = None if data is None else cls({str(k): str(v) for k, v in data["labels"].items()},
+                                                   str(data["until"]))
+        except (KeyError, ValueError, TypeError, AttributeError):
+            return None  # damaged: read the table instead
+        return None if labels is None or labels.stale() or set(labels.labels.values()) - set(LABELS) else labels
+
+    def save(self, folder: Path, searcher) -> Path:
+        return write_derived(folder, LABELS_PREFIX, FORMAT, searcher, {"labels": self.labels, "until": self.until})
 
 
 class ValidityTable:
@@ -210,34 +266,18 @@ class ValidityTable:
     def label(self, doc_id: str) -> str:
         return self.validity(doc_id).label
 
+    @property
+    def labels(self) -> Labels:
+        """The labels alone (see :class:`Labels`)."""
+        ahead = [u for u in self._until.values() if u >= self.today]
+        return Labels({d: v.label for d, v in self.status.items() if v.label != UNKNOWN}, min(ahead, default=""))
+
     def labelled(self, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
-        """Hits with their documents' force, and a citation that says when it is no longer in force."""
-        return tuple(replace(h, validity=self.label(h.doc_id), citation=marked(h.citation, self.label(h.doc_id)))
-                     for h in hits)
+        return self.labels.labelled(hits)
 
     def said_by(self, doc_id: str) -> tuple[tuple[Statement, tuple[str, ...]], ...]:
         """What a document says of the force of documents, with the indexed documents each names."""
         return tuple(self.spoken.get(doc_id, ()))
-
-    # --- the facet ------------------------------------------------------------------------
-    def facet(self, postings, live: np.ndarray) -> Facet:
-        """The 有效性 facet: every live record under its document's label (``live``: a mask)."""
-        size = len(live)
-        labelled = np.zeros(size, dtype=bool)
-        values = sorted(LABELS)
-        records, codes = [], []
-        for doc_id, status in self.status.items():
-            if status.label == UNKNOWN:
-                continue
-            ids = postings.get("doc_id", doc_id)[0]
-            ids = ids[live[ids]]
-            labelled[ids] = True
-            records.append(ids)
-            codes.append(np.full(len(ids), values.index(status.label), dtype=np.int32))
-        rest = np.flatnonzero(live & ~labelled)
-        records.append(rest)
-        codes.append(np.full(len(rest), values.index(UNKNOWN), dtype=np.int32))
-        return Facet.of(values, np.concatenate(records).astype(np.int64), np.concatenate(codes), size)
 
     # --- saved at commit -----------------------------------------------------------------
     @classmethod
@@ -302,10 +342,10 @@ def _history(title: str, label: str, value: str) -> tuple[Statement, ...]:
                  for s in statements(title, line) if s.kind == REVISED)
 
 
-def with_validity(tables: Tables, table: ValidityTable, postings) -> Tables:
+def with_validity(tables: Tables, labels: Labels, postings) -> Tables:
     """``tables`` with the 有效性 facet beside the index fields' facets."""
     facets = tables.facets
-    facet = table.facet(postings, as_mask(facets.live, facets.size))
+    facet = labels.facet(postings, as_mask(facets.live, facets.size))
     return replace(tables, facets=replace(facets, facets={**facets.facets, VALIDITY: facet}))
 
 
@@ -323,9 +363,24 @@ def load_validity(folder: Path | None, searcher) -> ValidityTable:
     return saved if saved is not None else ValidityTable.build(searcher)
 
 
+def load_labels(folder: Path | None, searcher) -> Labels | None:
+    """The labels ``minutes index`` saved for this state of the index, or None when missing, of
+    another state, or stale (a term has ended since): then the table's own."""
+    return Labels.saved(folder, searcher) if folder is not None else None
+
+
 def save_validity(folder: Path, searcher) -> Path:
-    """Write the table of the searcher's state of the index (unless there already); drop older files."""
-    if ValidityTable.saved(folder, searcher) is None:
-        return ValidityTable.build(searcher).save(folder, searcher)
-    drop_older(folder, PREFIX, searcher)
-    return derived_path(folder, PREFIX, searcher)
+    """Write the table and its labels for the searcher's state of the index (unless there
+    already); drop older files."""
+    table = ValidityTable.saved(folder, searcher)
+    if table is None:
+        table = ValidityTable.build(searcher)
+        path = table.save(folder, searcher)
+    else:
+        drop_older(folder, PREFIX, searcher)
+        path = derived_path(folder, PREFIX, searcher)
+    if Labels.saved(folder, searcher) is None:
+        table.labels.save(folder, searcher)
+    else:
+        drop_older(folder, LABELS_PREFIX, searcher)
+    return path

@@ -142,6 +142,32 @@ def test_the_table_is_written_at_commit_and_rebuilt_from_the_index_alone(validit
         assert ValidityTable.build(searcher).documents == ix.validity_table().documents
 
 
+def _repealed(index: Path) -> set[str]:
+    with indexer.SearchIndex(index, time_limit=None) as opened:
+        result = opened.search(indexer.SearchRequest(validity=("已废止",), size=50))
+        assert opened._current()._validity is None  # a search reads the labels alone, not the table
+        return {h.doc_title for h in result.hits if h.validity == "已废止"}
+
+
+def test_a_searcher_opens_on_the_labels_alone_and_a_passed_term_decides_again(validity_index, ix, tmp_path):
+    [saved] = (validity_index / "live").glob("validity_labels-*.json")
+    data = json.loads(saved.read_text("utf-8"))
+    assert set(data["labels"].values()) == {"已废止", "已失效", "已修订", "现行有效"} and data["until"] == ""
+    assert len(_repealed(validity_index)) == 2
+    copy = tmp_path / "index"
+    shutil.copytree(validity_index, copy)
+    [labels_file] = (copy / "live").glob("validity_labels-*.json")
+    # The file is what the searcher reads: a file with no labels gives a facet with none ...
+    labels_file.write_text(json.dumps({**data, "labels": {}}), "utf-8")
+    assert _repealed(copy) == set()
+    # ... unless a term it counted on has ended since: then the table decides again.
+    labels_file.write_text(json.dumps({**data, "labels": {}, "until": "2001-01-01"}), "utf-8")
+    with indexer.SearchIndex(copy, time_limit=None) as opened:
+        result = opened.search(indexer.SearchRequest(validity=("已废止",), size=50))
+        assert len({h.doc_title for h in result.hits}) == 2
+        assert opened.validity(ids(ix)["pilot.txt"]).label == "已失效"
+
+
 def test_the_facet_filters_and_counts_and_hits_carry_the_label_and_a_marked_citation(ix):
     result = ix.search(indexer.SearchRequest(validity=("已废止",), size=50))
     assert {h.doc_title for h in result.hits} == {"示例市人民政府关于印发示例市电梯安全管理暂行办法的通知",
