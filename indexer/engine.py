@@ -108,7 +108,7 @@ class _SearcherState:
 
     def __post_init__(self):
         self.vocabulary = Resumable(lambda: Vocabulary.steps(self.searcher, self.matches, self.folder))
-        self.crossrefs = Resumable(lambda: _crossref_steps(self.open_searcher, self.folder))
+        self.crossrefs = Resumable(lambda: CrossReferences.saved_or_steps(self.open_searcher, self.folder))
         self.aliases = Resumable(lambda: AliasTable.steps(self.searcher, self.folder))
 
     @property
@@ -117,7 +117,7 @@ class _SearcherState:
 
     @property
     def validity(self) -> ValidityTable:
-        with self._validity_lock:
+        with self._validity_lock:  # (read once, whichever thread asks first)
             if self._validity is None:
                 self._validity = load_validity(self.folder, self.searcher)
             return self._validity
@@ -421,7 +421,7 @@ class SearchIndex:
         state.vocabulary.result(deadline)  # read from its file: milliseconds
         state.aliases.result(deadline)  # the same
         if background:
-            threading.Thread(target=_build, args=(state.crossrefs, state.validity), name="crossrefs",
+            threading.Thread(target=_build, args=(state,), name="crossrefs",
                              daemon=True).start()
         else:
             subjects(state.crossrefs.result(deadline), deadline, state.validity)
@@ -443,22 +443,8 @@ class SearchIndex:
         return replace(from_dict(Document, {**meta, "items": []}), items=items)
 
 
-def _crossref_steps(open_searcher, folder: Path):
-    """The cross-references ``minutes index`` saved for this state of the index, else their
-    build on a searcher of its own (closed when done), so that it may run on another thread
-    than the requests' searcher."""
-    searcher = open_searcher()
-    try:
-        saved = CrossReferences.saved(folder, searcher)
-        if saved is not None:
-            return saved
-        return (yield from CrossReferences.steps(searcher))
-    finally:
-        searcher.close()
-
-
-def _build(work: Resumable, validity: ValidityTable) -> None:
-    try:
-        subjects(work.result(NO_DEADLINE), NO_DEADLINE, validity)  # and the answer card's subjects
+def _build(state: _SearcherState) -> None:
+    try:  # (the validity table is read here too, off the thread that serves)
+        subjects(state.crossrefs.result(NO_DEADLINE), NO_DEADLINE, state.validity)  # and the answer card's subjects
     except Exception:  # noqa: BLE001 - a failed build is retried by the next request that needs it
         logging.getLogger(__name__).exception("building in the background failed")

@@ -88,6 +88,20 @@ class Entry:
 
 class CrossReferences:
     @classmethod
+    def saved_or_steps(cls, open_searcher, folder: Path):
+        """The cross-references ``minutes index`` saved for this state of the index, else their
+        build on a searcher of its own (closed when done), so that it may run on another thread
+        than the requests' searcher."""
+        searcher = open_searcher()
+        try:
+            saved = cls.saved(folder, searcher)
+            if saved is not None:
+                return saved
+            return (yield from cls.steps(searcher))
+        finally:
+            searcher.close()
+
+    @classmethod
     def steps(cls, searcher, previous: dict[str, Entry] | None = None) -> Generator[None, None, CrossReferences]:
         """The build, yielding after each item; returns the cross-references.
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..deadline import Deadline
-from .facets import filter_and_count, iter_bits
+from .facets import as_mask, filter_and_count, from_mask, iter_bits
 from .query import ParsedQuery, parse_query
 from .ranking import Ranked, by_relevance, hit
 from .results import Expansion, FacetValue, Hit, SearchRequest
@@ -94,8 +96,13 @@ class Evaluation:
         concepts = self.parsed.concepts
         if len(concepts) >= MANY_CONCEPTS:  # a long query: records missing some of its concepts match too
             # (a shorter one matches records holding every concept: all of one level, nothing to count)
-            self.coverage = coverage([self.bits(c, deadline) & self.scope for c in concepts], self.scope)
-            candidates |= self.coverage[should_match(len(concepts))]
+            held = [self.bits(c, deadline) & self.scope for c in concepts]
+            own = coverage(held, self.scope)
+            candidates |= own[should_match(len(concepts))]
+            # Ranked by what a record covers, or its document between its records (a matching record of
+            # a document that covers the query is as good a place to start reading as one that does alone).
+            whole = document_coverage(held, self.snapshot.tables.documents, self.scope)
+            self.coverage = tuple(a | b for a, b in zip(own, whole))
         if not candidates and self.parsed.relaxed is not None:
             self.query, self.relaxed = self.parsed.relaxed, True  # nothing has every word: show what has some
             candidates = self.bits(self.query, deadline) & self.scope
@@ -134,6 +141,19 @@ def coverage(concepts: list[int], scope: int) -> tuple[int, ...]:
         for k in range(len(concepts), 0, -1):
             at_least[k] |= at_least[k - 1] & bits
     return tuple(at_least)
+
+
+def document_coverage(concepts: list[int], documents: np.ndarray, scope: int) -> tuple[int, ...]:
+    """Like :func:`coverage`, by document: ``at_least[k]``, the records of ``scope`` whose document
+    (``documents``: each record's, see :class:`.tables.Tables`) holds at least ``k`` of the
+    ``concepts`` in its records of ``scope``."""
+    size = len(documents)
+    held = np.zeros(int(documents.max(initial=-1)) + 2, dtype=np.int32)  # (the last: records of no document)
+    for bits in concepts:
+        found = np.unique(documents[as_mask(bits, size)])
+        held[found[found >= 0]] += 1
+    per_record = held[documents]
+    return (scope,) + tuple(from_mask(per_record >= k) & scope for k in range(1, len(concepts) + 1))
 
 
 def evaluate(snapshot: Snapshot, request: SearchRequest, deadline: Deadline, scope: int,

@@ -1,10 +1,12 @@
 """Ranking a request's matches: which come first, and the hits they make.
 
 Records the query names outright (its document numbers and sessions) come first, then
-the records where a department it names leads the work, then the rest; within each,
-by BM25F over a position-free form of the query (:func:`scoring_query`, scored by
-:mod:`indexer.search.scoring`), reranked by how near the query's words stand in the
-record's text (:func:`proximity_bonus`), equal scores newest first.
+those of a year it names, then the rest; within each, by BM25F over a position-free form
+of the query (:func:`scoring_query`, scored by :mod:`indexer.search.scoring`), reranked by
+how near the query's words stand in the record's text (:func:`proximity_bonus`), times a
+factor for how much of a long query the record (or its document) covers
+(:func:`coordination`) and one for a department the query names leading the work there;
+equal scores newest first.
 """
 from __future__ import annotations
 
@@ -71,14 +73,16 @@ def by_relevance(snapshot: Snapshot, parsed: ParsedQuery, query, matched: int, d
                  bits: Callable[[object], int], coverage: tuple[int, ...] = (), relaxed: bool = False) -> Ranked:
     """The top ``depth`` of ``matched`` (the records ``query`` matched: the request's query or
     its relaxed form): the records the query names outright (``parsed.pinned``) first, whatever
-    BM25 thinks of the records that only mention them; then by how many of the query's concepts
-    a record covers (``coverage``, see :func:`indexer.search.evaluation.coverage`), most first;
-    at each level, records of a year the query names (``parsed.dated``: of the type it names
-    too, or writing the year) before others, and
-    those where a department it names leads the work (``parsed.preferred``) before the rest.
-    Within each tier, by score (see :func:`_by_score`). A relaxed query (nothing covers enough of
-    the query) is ranked by its own score alone: its words may be whole sentences that only
-    their bigrams match. ``bits`` evaluates a query to a bitset
+    BM25 thinks of the records that only mention them; then records of a year the query names
+    (``parsed.dated``: of the type it names too, or writing the year) before others. Within each
+    tier, by score (see :func:`_by_score`) times :func:`coordination` of how many of the query's
+    concepts a record, or its document between its records, covers (``coverage``, see
+    :func:`indexer.search.evaluation.coverage`), times :data:`PREFERRED` where a department the
+    query names leads the work (``parsed.preferred``). Factors, not tiers: a record that misses
+    one of five concepts but is all about the other four may pass one that names all five in
+    passing (strict levels ranked the harder set's paraphrases below plain BM25-OR). A relaxed
+    query (nothing covers enough of the query) is ranked by its own score alone: its words may
+    be whole sentences that only their bigrams match. ``bits`` evaluates a query to a bitset
     (the evaluation's, which evaluates each query once)."""
     # Records of a long query may miss a concept: scored by the concepts they hold (for a record
     # holding all of them, the same sum as the query's own conjunction).
@@ -88,15 +92,36 @@ def by_relevance(snapshot: Snapshot, parsed: ParsedQuery, query, matched: int, d
     rest = matched & ~pinned
     preferred = bits(parsed.preferred) & rest if parsed.preferred is not None else 0
     dated = bits(parsed.dated) & rest if parsed.dated is not None else 0
-    levels = [coverage[k] & ~(coverage[k + 1] if k + 1 < len(coverage) else 0)
-              for k in range(len(coverage) - 1, -1, -1)] if coverage and not relaxed else [matched]
-    tiers = [pinned] + [level & rest & d & p for level in levels
-                        for d in (dated, ~dated) for p in (preferred, ~preferred)]
+    if coverage and not relaxed:
+        n = len(coverage) - 1
+        levels = [(coverage[k] & ~(coverage[k + 1] if k < n else 0), coordination(k, n)) for k in range(n, -1, -1)]
+    else:
+        levels = [(matched, 1.0)]
+    tiers = [[(pinned, 1.0)]] + [[(level & rest & d & p, factor * boost) for level, factor in levels
+                                  for p, boost in ((preferred, PREFERRED), (~preferred, 1.0))]
+                                 for d in (dated, ~dated)]
     final: Ranked = []
     for tier in tiers:
-        if tier and len(final) < depth:
-            final += _by_score(snapshot, parsed, scoring, tier, depth - len(final), deadline)
+        if len(final) >= depth:
+            break
+        merged: Ranked = []
+        for bits, factor in tier:
+            if bits:
+                merged += [(f, score * factor) for f, score in _by_score(snapshot, parsed, scoring, bits,
+                                                                         depth - len(final), deadline)]
+        merged.sort(key=lambda t: -t[1])  # stable: each level's order kept among equal scores
+        final += merged[:depth - len(final)]
     return final
+
+
+COORDINATION = 2  # 1 and 2 do equally on the harder set; 3 and more (towards strict levels) worse
+PREFERRED = 2.0  # the factor of a record where a department the query names leads (1.5-3 do equally)
+
+
+def coordination(k: int, n: int) -> float:
+    """The factor of a record's score for covering ``k`` of the query's ``n`` concepts (itself or
+    its document between its records): (k / n) ** COORDINATION, after Lucene's classic coord."""
+    return (k / n) ** COORDINATION if n else 1.0
 
 
 def _by_score(snapshot: Snapshot, parsed: ParsedQuery, scoring, matched: int, depth: int,

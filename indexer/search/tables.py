@@ -1,4 +1,4 @@
-"""What a searcher needs besides the posting lists: facet table and date orders.
+"""What a searcher needs besides the posting lists: facet table, date orders, each record's document.
 
 Building them means reading every facet value's posting list (the meeting
 facet has one value per document) and every record's date — about a second at
@@ -23,7 +23,7 @@ from .facets import Facet, FacetTable, as_mask, from_mask
 PREFIX = "tables-"
 SUFFIX = ".arrays"
 MAGIC = b"MINTABLE"
-FORMAT = 3  # bump when the arrays or their meaning change: files of another format are rebuilt
+FORMAT = 4  # bump when the arrays or their meaning change: files of another format are rebuilt
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,20 @@ class Tables:
     facets: FacetTable
     newest: np.ndarray  # live document numbers, newest first (undated first), then by item number
     oldest: np.ndarray  # the same, oldest first
+    documents: np.ndarray  # each record's document, as a number (int32; -1: deleted or none)
 
     @classmethod
     def build(cls, postings: Postings) -> Tables:
         facets = FacetTable.build(postings)
         reader = postings.searcher.reader()
-        live = np.flatnonzero(as_mask(facets.live, facets.size))
+        alive = as_mask(facets.live, facets.size)
+        live = np.flatnonzero(alive)
+        documents = np.full(facets.size, -1, dtype=np.int32)
+        for n, term in enumerate(reader.lexicon("doc_id")):
+            ids = postings.read("doc_id", term.decode("utf-8") if isinstance(term, bytes) else term)[0]
+            documents[ids[alive[ids]]] = n
         if not len(live):  # an empty index has no columns either
-            return cls(facets, live, live)
+            return cls(facets, live, live, documents)
         dates_column, numbers_column = reader.column_reader("date"), reader.column_reader("item_no")
         dates = [_text(dates_column[d]) for d in live.tolist()]
         numbers = np.array([numbers_column[d] for d in live.tolist()], dtype=np.int64)
@@ -46,14 +52,15 @@ class Tables:
         undated = np.array([not d for d in dates], dtype=bool)
         newest = live[np.lexsort((numbers, -rank, ~undated))]
         oldest = live[np.lexsort((numbers, rank, ~undated))]
-        return cls(facets, newest, oldest)
+        return cls(facets, newest, oldest, documents)
 
     def order(self, sort: str) -> np.ndarray:
         return self.newest if sort == "newest" else self.oldest
 
     def save(self, index_dir: Path, searcher) -> Path:
         """Write the tables for the searcher's state of the index; drop older files."""
-        arrays = {"live": as_mask(self.facets.live, self.facets.size), "newest": self.newest, "oldest": self.oldest}
+        arrays = {"live": as_mask(self.facets.live, self.facets.size), "newest": self.newest, "oldest": self.oldest,
+                  "documents": self.documents}
         for name, facet in self.facets.facets.items():
             arrays[f"{name}.values"] = np.array(facet.values, dtype=str)
             arrays[f"{name}.records"], arrays[f"{name}.codes"] = facet.records, facet.codes
@@ -80,7 +87,8 @@ class Tables:
                 bits = data[f"{name}.bits"]
                 facets[name] = Facet(tuple(data[f"{name}.values"].tolist()), data[f"{name}.records"],
                                      data[f"{name}.codes"], data[f"{name}.starts"], bits if bits.size else None)
-            return cls(FacetTable(size, from_mask(data["live"]), facets), data["newest"], data["oldest"])
+            return cls(FacetTable(size, from_mask(data["live"]), facets), data["newest"], data["oldest"],
+                       data["documents"])
         except (OSError, KeyError, ValueError):
             return None  # missing, from another version, or damaged: build instead
 

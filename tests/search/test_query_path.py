@@ -32,8 +32,9 @@ asks 100 in each state, some minutes). Each answer is compared with Whoosh's:
   best records;
 - **page one**: the hits and their scores equal the page the ranking rules of
   :meth:`indexer.SearchIndex._by_relevance` make from Whoosh's scores (pinned
-  records, then those a named department leads, then the rest; each tier's best
-  by score, reranked by the proximity bonus, equal scores newest first, matches
+  records, then those of a year the query names, then the rest; each tier's best
+  by score, reranked by the proximity bonus, times the factors of coverage and of a
+  named department leading the work, equal scores newest first, matches
   the scoring query leaves out newest first after them), or the date order for
   ``newest``/``oldest`` and the empty query, computed from the stored dates.
 
@@ -62,7 +63,7 @@ from indexer.store.index import open_whoosh_index
 from indexer.patterns import CJK
 from indexer.search.query import CharRun, QuotedPhrase, parse_query
 from indexer.search.evaluation import MANY_CONCEPTS, should_match
-from indexer.search.ranking import proximity_bonus, scoring_query
+from indexer.search.ranking import PREFERRED, coordination, proximity_bonus, scoring_query
 from indexer.store.schema import FACET_FIELDS
 from indexer.search.ranking import RERANK_EXTRA
 
@@ -222,6 +223,10 @@ class Oracle:
             if len(parsed.concepts) >= MANY_CONCEPTS else Counter()
         if len(parsed.concepts) >= MANY_CONCEPTS:  # a record may miss one concept of a long query
             candidates = candidates | {d for d, n in covers.items() if n >= should_match(len(parsed.concepts))}
+            # ranked by what the record covers, or its document between its records
+            doc_of = {d: f["doc_id"] for d, f in self.stored.items()}
+            held = Counter(doc for c in parsed.concepts for doc in {doc_of[d] for d in self.match(c)})
+            covers = Counter({d: max(covers[d], held[doc_of[d]]) for d in doc_of if held[doc_of[d]] or covers[d]})
         if not candidates and parsed.relaxed is not None:
             query, relaxed = parsed.relaxed, True
             candidates = self.match(query)
@@ -271,21 +276,27 @@ class Oracle:
 
     def _by_relevance(self, parsed, scored, matched: frozenset[int], depth: int,
                       covers: Counter) -> list[tuple[str, float]]:
-        """Pinned first; then by how many concepts a record covers, most first; at each level, of
-        a year the query names before others, a preferred department's before the rest."""
+        """Pinned first; then of a year the query names before others; within each, by score times
+        the coordination factor of the concepts a record (or its document) covers and the factor
+        of a preferred department, each (level, preferred) group's best merged."""
         pinned = self.match(parsed.pinned) & matched if parsed.pinned is not None else frozenset()
         rest = matched - pinned
         preferred = self.match(parsed.preferred) & rest if parsed.preferred is not None else frozenset()
         dated = self.match(parsed.dated) & rest if parsed.dated is not None else frozenset()
-        tiers = [pinned]
-        for n in sorted({covers[d] for d in rest}, reverse=True):
-            level = {d for d in rest if covers[d] == n}
-            tiers += [level & dated & preferred, (level & dated) - preferred,
-                      (level - dated) & preferred, level - dated - preferred]
+        n = len(parsed.concepts) if covers else 0
+        levels = [({d for d in rest if covers[d] == k}, coordination(k, n)) for k in range(n, -1, -1)] \
+            if covers else [(rest, 1.0)]
+        tiers = [[(pinned, 1.0)]] + [[(level & d & p, factor * boost) for level, factor in levels
+                                      for p, boost in ((preferred, PREFERRED), (rest - preferred, 1.0))]
+                                     for d in (dated, rest - dated)]
         final: list[tuple[str, float]] = []
         for tier in tiers:
-            if tier and len(final) < depth:
-                final += self._by_score(parsed, scored, tier, depth - len(final))
+            merged = []
+            for group, factor in tier:
+                if group and len(final) < depth:
+                    merged += [(r, s * factor) for r, s in self._by_score(parsed, scored, group, depth - len(final))]
+            merged.sort(key=lambda t: -t[1])
+            final += merged[:depth - len(final)]
         return final[:depth]
 
     def _by_score(self, parsed, scored, tier: frozenset[int], depth: int) -> list[tuple[str, float]]:
