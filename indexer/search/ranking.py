@@ -102,15 +102,8 @@ def by_relevance(snapshot: Snapshot, parsed: ParsedQuery, query, matched: int, d
                                  for d in (dated, ~dated)]
     final: Ranked = []
     for tier in tiers:
-        if len(final) >= depth:
-            break
-        merged: Ranked = []
-        for bits, factor in tier:
-            if bits:
-                merged += [(f, score * factor) for f, score in _by_score(snapshot, parsed, scoring, bits,
-                                                                         depth - len(final), deadline)]
-        merged.sort(key=lambda t: -t[1])  # stable: each level's order kept among equal scores
-        final += merged[:depth - len(final)]
+        if len(final) < depth:
+            final += _by_score(snapshot, parsed, scoring, tier, depth - len(final), deadline)[:depth - len(final)]
     return final
 
 
@@ -124,20 +117,25 @@ def coordination(k: int, n: int) -> float:
     return (k / n) ** COORDINATION if n else 1.0
 
 
-def _by_score(snapshot: Snapshot, parsed: ParsedQuery, scoring, matched: int, depth: int,
+def _by_score(snapshot: Snapshot, parsed: ParsedQuery, scoring, groups: list[tuple[int, float]], depth: int,
               deadline: Deadline) -> Ranked:
-    """The top ``depth`` of ``matched``: scored by the position-free query (restricted to the
-    true matches), reranked by proximity read from the stored text; equal scores newest first.
-    Matches the scoring query leaves out follow, newest first."""
-    if not matched:
-        return []
+    """The top ``depth`` of the ``groups`` (bitsets of matches, each with its factor): each group's
+    best by the position-free query (restricted to the true matches; matches it leaves out follow,
+    newest first), times its factor, merged; the best of them reranked by proximity read from the
+    stored text (read once for all groups); equal scores newest first."""
     wanted = depth + RERANK_EXTRA
-    scored = snapshot.scorer.top(scoring, as_mask(matched, snapshot.size), wanted, deadline)
-    if len(scored) < wanted and len(scored) < matched.bit_count():
-        seen = {d for d, _ in scored}
-        scored += [(d, 0.0) for d in snapshot.order("newest", matched, wanted) if d not in seen][:wanted - len(scored)]
+    scored: list[tuple[int, float]] = []
+    for matched, factor in groups:
+        if not matched:
+            continue
+        top = snapshot.scorer.top(scoring, as_mask(matched, snapshot.size), wanted, deadline)
+        if len(top) < wanted and len(top) < matched.bit_count():
+            seen = {d for d, _ in top}
+            top += [(d, 0.0) for d in snapshot.order("newest", matched, wanted) if d not in seen][:wanted - len(top)]
+        scored += [(d, score * factor) for d, score in top]
+    scored.sort(key=lambda t: -t[1])  # stable: each group's order kept among equal scores
     final = []
-    for docnum, score in deadline.each(scored):
+    for docnum, score in deadline.each(scored[:wanted]):
         stored = snapshot.stored(docnum)  # read once: the rerank and the hit both use it
         final.append((stored, score * proximity_bonus(stored.get("body", ""), parsed.words)))
     final.sort(key=lambda t: t[0].get("date", ""), reverse=True)

@@ -291,22 +291,26 @@ class Oracle:
                                      for d in (dated, rest - dated)]
         final: list[tuple[str, float]] = []
         for tier in tiers:
-            merged = []
-            for group, factor in tier:
-                if group and len(final) < depth:
-                    merged += [(r, s * factor) for r, s in self._by_score(parsed, scored, group, depth - len(final))]
-            merged.sort(key=lambda t: -t[1])
-            final += merged[:depth - len(final)]
+            if len(final) < depth:
+                final += self._by_score(parsed, scored, tier, depth - len(final))[:depth - len(final)]
         return final[:depth]
 
-    def _by_score(self, parsed, scored, tier: frozenset[int], depth: int) -> list[tuple[str, float]]:
+    def _by_score(self, parsed, scored, groups, depth: int) -> list[tuple[str, float]]:
         """``scored``: Whoosh's (docnum, score) of every match, best first (a search with the tier
-        as its filter gives these restricted to the tier, so one search serves every tier)."""
+        as its filter gives these restricted to the tier, so one search serves every tier). Each
+        group's best (then its unscored matches, newest first) times its factor, merged; the best
+        of them reranked by proximity."""
         wanted = depth + RERANK_EXTRA
-        scored = [(d, s) for d, s in scored if d in tier and s > 0][:wanted]
-        seen = {d for d, _ in scored}
-        scored += [(d, 0.0) for d in self.by_date(tier, "newest") if d not in seen][:wanted - len(scored)]
-        final = [(d, s * proximity_bonus(self.stored[d].get("body", ""), parsed.words)) for d, s in scored]
+        merged = []
+        for group, factor in groups:
+            if not group:
+                continue
+            top = [(d, s) for d, s in scored if d in group and s > 0][:wanted]
+            seen = {d for d, _ in top}
+            top += [(d, 0.0) for d in self.by_date(group, "newest") if d not in seen][:wanted - len(top)]
+            merged += [(d, s * factor) for d, s in top]
+        merged.sort(key=lambda t: -t[1])
+        final = [(d, s * proximity_bonus(self.stored[d].get("body", ""), parsed.words)) for d, s in merged[:wanted]]
         final.sort(key=lambda t: self.stored[t[0]].get("date", ""), reverse=True)
         final.sort(key=lambda t: -t[1])
         return [(self.rid(d), s) for d, s in final]
