@@ -34,15 +34,14 @@ from . import settings
 from .analytics import (
     Answer,
     CrossReferences,
+    Labels,
     Lineage,
     Timeline,
     Validity,
-    Labels,
     ValidityTable,
     answer,
     ask,
     lineage,
-    load_labels,
     load_validity,
     month_codes,
     series,
@@ -231,7 +230,7 @@ class SearchIndex:
                 folder = live_dir(self.path)
                 tables = Tables.load(folder, searcher) or Tables.build(postings)
                 # The labels alone from their file (else from the table, read or built): the facet needs them.
-                labels, validity = load_labels(folder, searcher), None
+                labels, validity = Labels.saved(folder, searcher), None
                 if labels is None:
                     validity = load_validity(folder, searcher)
                     labels = validity.labels

@@ -27,7 +27,6 @@ from .validity import (
     Labels,
     Validity,
     ValidityTable,
-    load_labels,
     load_validity,
     marked,
     save_validity,
@@ -45,10 +44,10 @@ from .workload import (
 
 __all__ = [
     "ASKS", "UNKNOWN", "VALIDITY_LABELS", "VALIDITY_SHOWN", "Answer", "Bar", "Calendar", "CrossReferences",
-    "DeptTopics", "DocRef", "Evidence", "Issued", "Lineage", "Link", "Meeting", "MeetingItem", "MeetingLine",
+    "DeptTopics", "DocRef", "Evidence", "Issued", "Labels", "Lineage", "Link", "Meeting", "MeetingItem", "MeetingLine",
     "PolicyStep", "Question", "Reference", "Stack", "Task", "Timeline", "TopicCount", "Unit", "Validity",
     "ValidityTable", "Workload", "WorkloadCell", "WorkloadRow", "YearCount", "answer", "ask", "calendar",
-    "Labels", "dept_topics", "lineage", "load_labels", "load_validity", "marked", "month_codes", "narrowed", "neighbours",
+    "dept_topics", "lineage", "load_validity", "marked", "month_codes", "narrowed", "neighbours",
     "save_crossrefs", "save_validity", "series", "stem", "subjects", "subjects_ready", "with_validity",
     "workload",
 ]

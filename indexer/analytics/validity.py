@@ -165,6 +165,8 @@ class Labels:
 
     @classmethod
     def saved(cls, folder: Path, searcher) -> Labels | None:
+        """The labels ``minutes index`` saved for this state of the index, or None when missing, of
+        another state, damaged, or stale (a term has ended since): then the table's own."""
         data = read_derived(folder, LABELS_PREFIX, FORMAT, searcher)
         try:
             labels = None if data is None else cls({str(k): str(v) for k, v in data["labels"].items()},
@@ -272,9 +274,6 @@ class ValidityTable:
         ahead = [u for u in self._until.values() if u >= self.today]
         return Labels({d: v.label for d, v in self.status.items() if v.label != UNKNOWN}, min(ahead, default=""))
 
-    def labelled(self, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
-        return self.labels.labelled(hits)
-
     def said_by(self, doc_id: str) -> tuple[tuple[Statement, tuple[str, ...]], ...]:
         """What a document says of the force of documents, with the indexed documents each names."""
         return tuple(self.spoken.get(doc_id, ()))
@@ -361,12 +360,6 @@ def load_validity(folder: Path | None, searcher) -> ValidityTable:
     """The table ``minutes index`` saved for this state of the index, else read from its records."""
     saved = ValidityTable.saved(folder, searcher) if folder is not None else None
     return saved if saved is not None else ValidityTable.build(searcher)
-
-
-def load_labels(folder: Path | None, searcher) -> Labels | None:
-    """The labels ``minutes index`` saved for this state of the index, or None when missing, of
-    another state, or stale (a term has ended since): then the table's own."""
-    return Labels.saved(folder, searcher) if folder is not None else None
 
 
 def save_validity(folder: Path, searcher) -> Path:
